@@ -1,0 +1,45 @@
+"""convviz: the engine of an interactive convolution visualizer.
+
+Pure numpy/scipy/Pillow; it never imports streamlit. Shapes are channels last: an image
+is (H, W, C), a batch (N, H, W, C), a conv kernel (kH, kW, C_in, C_out).
+
+>>> import numpy as np
+>>> import convviz as cv
+>>> cv.conv2d(np.ones((7, 7)), np.ones((3, 3))).shape
+(5, 5)
+"""
+
+from .conv import conv2d, conv2d_reference
+from .conv_steps import ConvPlan, conv_plan, conv_steps
+from .images import ImageError, load_image
+from .kernels import KERNELS, Kernel
+from .padding import PADDING_MODES, resolve_padding
+from .pool_steps import PoolPlan, pool_plan, pool_steps
+from .pooling import global_pool, pool2d, pool2d_reference
+from .shapes import explain_output_size, output_size
+from .steps import Step
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "KERNELS",
+    "PADDING_MODES",
+    "ConvPlan",
+    "ImageError",
+    "Kernel",
+    "PoolPlan",
+    "Step",
+    "conv2d",
+    "conv2d_reference",
+    "conv_plan",
+    "conv_steps",
+    "explain_output_size",
+    "global_pool",
+    "load_image",
+    "output_size",
+    "pool2d",
+    "pool2d_reference",
+    "pool_plan",
+    "pool_steps",
+    "resolve_padding",
+]

@@ -1,0 +1,46 @@
+"""The pages in teaching order: used by app.py's navigation and by every "next" link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    path: str
+    title: str
+    icon: str
+    blurb: str
+
+
+PAGES = [
+    PageInfo("pages/home.py", "Start here", "🏠",
+             "What a CNN is, and an image as the grid of numbers it reads."),
+    PageInfo("pages/convolution.py", "Convolution, step by step", "🔢",
+             "A kernel slides over a small grid: every product and every sum, one window at a "
+             "time, with one or three channels and several filters."),
+    PageInfo("pages/output_size.py", "Padding, stride, dilation", "📐",
+             "How padding, stride and dilation set the output size, with the formula, every "
+             "window position, PyTorch and Keras code, and a quiz."),
+    PageInfo("pages/pooling.py", "Pooling", "🔽",
+             "Max, average and global pooling shrink a feature map and keep what matters."),
+    PageInfo("pages/layer_shapes.py", "Layer shapes", "🧱",
+             "Stack layers and watch shapes and parameter counts through a whole network, "
+             "up to the softmax; why a CNN needs far fewer weights than a dense network."),
+]
+
+
+def next_link(current_path: str) -> None:
+    """A link to the page after ``current_path`` in the guided path (none after the last)."""
+    paths = [p.path for p in PAGES]
+    if current_path not in paths:
+        return
+    i = paths.index(current_path)
+    st.divider()
+    if i + 1 < len(PAGES):
+        nxt = PAGES[i + 1]
+        st.page_link(nxt.path, label=f"Next: {nxt.title} →", icon=nxt.icon)
+    else:
+        st.page_link(PAGES[0].path, label="Back to the start", icon=PAGES[0].icon)

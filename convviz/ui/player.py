@@ -1,0 +1,112 @@
+"""Play / Pause / Step / speed controls and a fragment that advances the step index.
+
+The per-tick arithmetic is the pure function :func:`advance`, so it can be tested
+without a browser (AppTest does not tick fragment timers).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import streamlit as st
+
+SPEEDS = (0.5, 1, 2, 4, 8, 15)
+
+
+def advance(pos: int, n_steps: int, *, now: float, last: float,
+            interval: float) -> tuple[int, bool, float]:
+    """One timer tick while playing: returns (new position, still playing, tick time).
+
+    The position moves one step when at least ~the interval has passed since the last
+    move (a full rerun in between does not skip a step); playing stops on the last step.
+
+    Examples
+    --------
+    >>> advance(3, 10, now=1.0, last=0.0, interval=0.5)
+    (4, True, 1.0)
+    >>> advance(9, 10, now=1.0, last=0.0, interval=0.5)
+    (9, False, 0.0)
+    >>> advance(3, 10, now=0.1, last=0.0, interval=0.5)
+    (3, True, 0.0)
+    """
+    if pos >= n_steps - 1:
+        return n_steps - 1, False, last
+    if now - last < 0.8 * interval:
+        return pos, True, last
+    return pos + 1, pos + 1 < n_steps - 1, now
+
+
+class Player:
+    """Session-state keys of one animation on one page."""
+
+    def __init__(self, key: str, n_steps: int, default_speed: float = 2) -> None:
+        self.key, self.n_steps = key, max(1, int(n_steps))
+        ss = st.session_state
+        ss.setdefault(self.pos_key, 0)
+        ss.setdefault(self.play_key, False)
+        ss.setdefault(self.speed_key, default_speed)
+        ss.setdefault(self.last_key, 0.0)
+        if ss[self.pos_key] >= self.n_steps:  # the settings changed under us
+            ss[self.pos_key] = self.n_steps - 1
+        ss[self.slider_key] = ss[self.pos_key] + 1
+
+    pos_key = property(lambda self: f"{self.key}.pos")
+    play_key = property(lambda self: f"{self.key}.playing")
+    speed_key = property(lambda self: f"{self.key}.speed")
+    last_key = property(lambda self: f"{self.key}.last")
+    slider_key = property(lambda self: f"{self.key}.slider")
+
+    @property
+    def pos(self) -> int:
+        return int(st.session_state[self.pos_key])
+
+    def _set(self, pos: int) -> None:
+        st.session_state[self.pos_key] = max(0, min(self.n_steps - 1, pos))
+
+    def _toggle(self) -> None:
+        ss = st.session_state
+        if not ss[self.play_key] and ss[self.pos_key] >= self.n_steps - 1:
+            ss[self.pos_key] = 0  # Play at the end starts over
+        ss[self.play_key] = not ss[self.play_key]
+        ss[self.last_key] = time.monotonic()
+
+    def _stop_and(self, pos: int) -> None:
+        st.session_state[self.play_key] = False
+        self._set(pos)
+
+    def controls(self) -> None:
+        """Draw the buttons, the speed choice and the step slider (full reruns)."""
+        ss = st.session_state
+        cols = st.columns([1, 1.3, 1, 1, 2.2])
+        cols[0].button("⏮ Back", key=f"{self.key}.back", width="stretch",
+                       on_click=lambda: self._stop_and(self.pos - 1))
+        cols[1].button("⏸ Pause" if ss[self.play_key] else "▶ Play", key=f"{self.key}.toggle",
+                       type="primary", width="stretch", on_click=self._toggle)
+        cols[2].button("Next ⏭", key=f"{self.key}.fwd", width="stretch",
+                       on_click=lambda: self._stop_and(self.pos + 1))
+        cols[3].button("⟲ Reset", key=f"{self.key}.reset", width="stretch",
+                       on_click=lambda: self._stop_and(0))
+        cols[4].select_slider("Speed (steps per second)", options=SPEEDS, key=self.speed_key)
+        if self.n_steps > 1:
+            st.slider("Step", 1, self.n_steps, key=self.slider_key,
+                      on_change=lambda: self._stop_and(ss[self.slider_key] - 1),
+                      help="Drag to scrub through the windows (pauses playback).")
+
+    def show(self, draw: Callable[[int], None]) -> None:
+        """Run ``draw(step)`` in a fragment that ticks while playing."""
+        ss = st.session_state
+        interval = 1.0 / float(ss[self.speed_key])
+
+        @st.fragment(run_every=interval if ss[self.play_key] else None)
+        def _frame() -> None:
+            if ss[self.play_key]:
+                pos, playing, last = advance(self.pos, self.n_steps, now=time.monotonic(),
+                                             last=ss[self.last_key], interval=interval)
+                ss[self.pos_key], ss[self.last_key] = pos, last
+                if not playing:
+                    ss[self.play_key] = False
+                    st.rerun()  # a full run redraws the controls and stops the timer
+            draw(self.pos)
+
+        _frame()

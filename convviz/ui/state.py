@@ -1,0 +1,61 @@
+"""Page settings in session state, the URL, and across page switches.
+
+Streamlit deletes a keyed widget's value when a run does not draw that widget (another
+page is open), so each setting keeps a shadow copy under ``_keep.<key>`` and is restored
+from it when the learner comes back. On a first visit the URL's query parameters win.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import streamlit as st
+
+from .params import Param
+
+_KEEP = "_keep."
+
+
+def init_settings(specs: Mapping[str, Param]) -> list[str]:
+    """Give every setting a value in ``st.session_state`` before its widget is drawn.
+
+    Order: the current widget value, the value kept from an earlier visit to the page,
+    the URL (``?stride=2``), the default. Returns a message for each URL value that
+    was not valid (the default is used instead).
+    """
+    problems = []
+    ss = st.session_state
+    for key, spec in specs.items():
+        if key in ss:
+            continue
+        if _KEEP + key in ss:
+            ss[key] = ss[_KEEP + key]
+            continue
+        raw = st.query_params.get(key)
+        if raw is not None:
+            try:
+                ss[key] = spec.parse(raw)
+                continue
+            except (ValueError, TypeError) as exc:
+                problems.append(f"The link's `{key}={raw}` was ignored: {exc}.")
+        ss[key] = spec.default
+    return problems
+
+
+def save_settings(specs: Mapping[str, Param]) -> None:
+    """Keep each setting's current value and write it to the URL."""
+    ss = st.session_state
+    params = {}
+    for key, spec in specs.items():
+        if key in ss:
+            ss[_KEEP + key] = ss[key]
+            params[key] = spec.dump(ss[key])
+    if dict(st.query_params) != params:
+        st.query_params.from_dict(params)
+
+
+def share_hint() -> None:
+    """A caption telling the teacher the address bar now holds this exact example."""
+    url = st.context.url
+    st.caption("🔗 This example is in the page's address: copy the link from the address bar "
+               "to share exactly these settings." + (f" ({url})" if url and len(url) < 60 else ""))
