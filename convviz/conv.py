@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ._validate import as_float_array, check_pair
+from ._validate import as_float_array, check_choice, check_pair
 from .padding import PADDING_MODES, Pads, pad_spatial, resolve_padding
 from .shapes import _compute
 
@@ -115,9 +115,7 @@ def prepare_conv(x: Any, kernel: Any, bias: Any = None, *, stride: Any = 1, padd
                              f"got shape {np.shape(bias)}")
     stride = check_pair(stride, "stride")
     dilation = check_pair(dilation, "dilation")
-    if not isinstance(padding_mode, str) or padding_mode not in PADDING_MODES:
-        raise ValueError(f"`padding_mode` must be one of {', '.join(map(repr, PADDING_MODES))}, "
-                         f"got {padding_mode!r}")
+    check_choice(padding_mode, "padding_mode", PADDING_MODES)
     kh, kw = k4.shape[:2]
     h, w = x4.shape[1:3]
     pads = resolve_padding(padding, (h, w), (kh, kw), stride, dilation)
@@ -184,8 +182,8 @@ def conv2d(x: Any, kernel: Any, bias: Any = None, *, stride: Any = 1, padding: A
     Returns
     -------
     ndarray, shape (H', W'), (H', W', F) or (N, H', W', F)
-        The filter axis is absent for a 2-D or 3-D kernel. float32 for float32 input,
-        float64 otherwise.
+        The filter axis is absent for a 2-D or 3-D kernel. The dtype is numpy's common
+        type of ``x`` and ``kernel`` (float32 when both are float32; integers give float64).
 
     Examples
     --------

@@ -1,4 +1,4 @@
-"""Safe image loading, resizing and the bundled sample photos.
+"""Safe image loading and resizing (the sample photos are in :mod:`convviz.samples`).
 
 Every image comes back as float32 ``(H, W, C)`` in [0, 1], with ``C = 1`` for grayscale sources
 and ``C = 3`` otherwise. Anything that cannot be loaded raises :class:`ImageError` with a sentence
@@ -17,7 +17,6 @@ Examples
 
 from __future__ import annotations
 
-import functools
 import io
 import os
 import re
@@ -29,14 +28,12 @@ from typing import IO, Any
 import numpy as np
 from PIL import Image, ImageOps
 
-from convviz._validate import as_float_array, check_choice, check_int
+from convviz._validate import as_float_array, check_int
 
 __all__ = [
     "DEFAULT_MAX_PIXELS",
-    "SAMPLE_IMAGES",
     "ImageError",
     "load_image",
-    "load_sample",
     "resize_image",
     "to_grayscale",
     "to_uint8",
@@ -56,12 +53,6 @@ _DECODE_ERRORS = (
     OSError, SyntaxError, ValueError, EOFError, struct.error, zlib.error,
     IndexError, KeyError, TypeError, ZeroDivisionError, OverflowError,
 )  # fmt: skip
-
-SAMPLE_IMAGES: dict[str, str] = {
-    "grace_hopper": "Grace Hopper (matplotlib)",
-    "china": "Summer Palace, China (scikit-learn)",
-    "flower": "Flower (scikit-learn)",
-}
 
 
 class ImageError(ValueError):
@@ -377,53 +368,3 @@ def to_uint8(img: np.ndarray) -> np.ndarray:
     """
     arr = as_float_array(img, "img", ndims=(2, 3))
     return np.clip(np.rint(arr * 255), 0, 255).astype(np.uint8)
-
-
-@functools.lru_cache(maxsize=len(SAMPLE_IMAGES))
-def _sample_full(name: str) -> np.ndarray:
-    """Decode a sample once per process; read-only so the cache cannot be changed."""
-    if name == "grace_hopper":
-        from matplotlib import cbook
-
-        data = cbook.get_sample_data("grace_hopper.jpg")  # an open file in recent matplotlib
-        if hasattr(data, "read"):
-            with data:
-                arr = load_image(data)
-        else:
-            arr = load_image(data)
-    else:
-        from sklearn.datasets import load_sample_image
-
-        arr = load_sample_image(f"{name}.jpg").astype(np.float32) / np.float32(255)
-    arr.setflags(write=False)
-    return arr
-
-
-def load_sample(name: str, *, max_side: int | None = 512) -> np.ndarray:
-    """Load one of the bundled sample photos (no network needed).
-
-    Parameters
-    ----------
-    name : str
-        One of the keys of :data:`SAMPLE_IMAGES`: "grace_hopper", "china" or "flower".
-    max_side : int or None, optional
-        Downscale so the longest side is at most this; None keeps the full size.
-
-    Returns
-    -------
-    ndarray of float32, shape (H, W, 3)
-        Values in [0, 1]; a fresh array the caller may change.
-
-    Examples
-    --------
-    >>> load_sample("china", max_side=64).shape
-    (43, 64, 3)
-    """
-    check_choice(name, "name", tuple(SAMPLE_IMAGES))
-    if max_side is not None:
-        max_side = check_int(max_side, "max_side", minimum=1)
-    full = _sample_full(name)
-    if max_side is None:
-        return full.copy()
-    out = resize_image(full, max_side=max_side)
-    return out.copy() if out is full else out
