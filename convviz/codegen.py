@@ -74,6 +74,8 @@ def _torch(h: int, w: int, k: int, s: int, d: int, padding: Any, pads, out_hw,
             lines.append(f"# uneven padding: pad (left, right, top, bottom) = "
                          f"({left}, {r}, {t}, {b}) first")
             pre, pad_arg = f"nn.ConstantPad2d(({left}, {r}, {t}, {b}), {fill})", "0"
+            if layer == "avgpool" and not count_include_pad:
+                lines.append("# (padded cells now count as input: averages divide by them too)")
         else:
             pad_arg = sym
             if max(t, left) > k // 2:
@@ -130,8 +132,8 @@ def _keras(h: int, w: int, k: int, s: int, d: int, padding: Any, pads, layer: st
     if layer == "conv":
         if s > 1 and d > 1:
             refused = True
-            lines.append("# Keras raises ValueError here: strides > 1 together with "
-                         "dilation_rate > 1 is not supported (PyTorch allows it)")
+            lines += ["# Keras raises ValueError here: strides > 1 together with",
+                      "# dilation_rate > 1 is not supported (PyTorch allows it)"]
         main = (f"layers.Conv2D({cout}, kernel_size={k}, strides={s}, padding=\"{kpad}\", "
                 f"dilation_rate={d})")
         out_c = cout

@@ -15,16 +15,20 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 import numpy as np
+from PIL import Image, ImageDraw
 
 from . import render
+from .conv import conv2d
 from .conv_steps import ConvPlan
 from .examples import CHANNEL_NAMES
 from .steps import Step
 
-__all__ = ["bias_equation", "cell_size", "channel_colors", "coverage", "input_image",
-           "kernel_image", "output_image", "plan_values", "products_image", "step_equation",
-           "step_frame", "terms_equation"]
+__all__ = ["add_window", "animation_frames", "bias_equation", "cell_size", "channel_colors",
+           "coverage", "hide_cells", "input_base", "input_image", "kernel_image", "output_base",
+           "output_image", "plan_values", "products_image", "step_equation", "terms_equation"]
 
 _CHANNEL_RGB = np.array([[255, 60, 60], [40, 190, 40], [70, 120, 255]], dtype=np.float64)
 fmt = render.format_value
@@ -112,15 +116,19 @@ def step_equation(step: Step, kernel: np.ndarray, *, max_terms: int = 9) -> tupl
 
 
 def plan_values(plan: ConvPlan) -> np.ndarray:
-    """Every output value, step by step, as the (H', W') feature map.
+    """The whole (H', W') feature map of a plan, from :func:`convviz.conv2d`.
+
+    The plan's input is already padded and its kernel already flipped, so this is the
+    same arithmetic as its steps, in one vectorised call.
 
     Examples
     --------
     >>> from convviz import conv_plan
-    >>> plan_values(conv_plan(np.arange(16.0).reshape(4, 4), np.ones((3, 3)))).tolist()
-    [[45.0, 54.0], [81.0, 90.0]]
+    >>> plan_values(conv_plan(np.arange(16.0).reshape(4, 4), np.ones((3, 3)), 1.0)).tolist()
+    [[46.0, 55.0], [82.0, 91.0]]
     """
-    return np.array([plan.step(i).value for i in range(plan.n_steps)]).reshape(plan.out_shape)
+    return conv2d(plan.padded, plan.kernel, plan.bias, stride=plan.stride,
+                  dilation=plan.dilation)
 
 
 def coverage(plan: ConvPlan) -> np.ndarray:
@@ -133,28 +141,68 @@ def coverage(plan: ConvPlan) -> np.ndarray:
     [1, 2, 2, 1]
     """
     counts = np.zeros(plan.pad_mask.shape, dtype=int)
-    for i in range(plan.n_steps):
-        rows, cols = plan.window(i)
-        counts[np.ix_(rows, cols)] += 1
+    (sh, sw), (dh, dw) = plan.stride, plan.dilation
+    out_r, out_c = plan.out_shape
+    for a in range(plan.kernel.shape[0]):  # one pass per kernel tap, not per window
+        rows = a * dh + sh * np.arange(out_r)
+        for b in range(plan.kernel.shape[1]):
+            counts[np.ix_(rows, b * dw + sw * np.arange(out_c))] += 1
     (top, bottom), (left, right) = plan.pads
     return counts[top:counts.shape[0] - bottom, left:counts.shape[1] - right]
 
 
-def _input_colors(plan: ConvPlan, channel: int | None) -> np.ndarray:
-    data = plan.padded if channel is None else plan.padded[..., channel]
-    vmin, vmax = min(0.0, float(plan.padded.min())), max(1.0, float(plan.padded.max()))
-    if channel is None:
-        return render.gray_colors(data, vmin, vmax)
-    return channel_colors(data, channel, vmin, vmax)
+def add_window(img: np.ndarray, rows: Iterable[int], cols: Iterable[int], *,
+               cell: int) -> np.ndarray:
+    """A copy of a :func:`~convviz.render.draw_grid` image with cells outlined as its
+    ``window=`` argument does (cheap: only the outlines are drawn on a cached grid)."""
+    pil = Image.fromarray(img)
+    draw = ImageDraw.Draw(pil)
+    thick = max(2, cell // 14)
+    for r in rows:
+        for c in cols:
+            draw.rectangle([c * cell, r * cell, (c + 1) * cell, (r + 1) * cell],
+                           outline=render.WINDOW_COLOR, width=thick)
+    return np.asarray(pil)
+
+
+def hide_cells(img: np.ndarray, hidden: np.ndarray, *, cell: int) -> np.ndarray:
+    """A copy of a grid image with the ``hidden`` cells emptied (white, grid lines kept).
+
+    Examples
+    --------
+    >>> img = render.draw_grid(np.ones((1, 2)), cell=20)
+    >>> int(hide_cells(img, np.array([[False, True]]), cell=20)[10, 30].min())
+    255
+    """
+    out = img.copy()
+    for r, c in zip(*np.nonzero(hidden), strict=True):
+        out[r * cell + 1:(r + 1) * cell, c * cell + 1:(c + 1) * cell] = 255
+    return out
+
+
+def input_base(padded: np.ndarray, pad_mask: np.ndarray, *, cell: int,
+               channel: int | None = None) -> np.ndarray:
+    """The padded input (one channel of it) with padding hatched, no window.
+
+    Gray (black = lowest, white = highest) for one channel; black to the channel's
+    colour for R, G, B. The scale covers the whole padded input.
+    """
+    data = padded if channel is None else padded[..., channel]
+    vmin, vmax = min(0.0, float(padded.min())), max(1.0, float(padded.max()))
+    colors = (render.gray_colors(data, vmin, vmax) if channel is None
+              else channel_colors(data, channel, vmin, vmax))
+    return render.draw_grid(data, cell=cell, colors=colors, pad_mask=pad_mask)
 
 
 def input_image(plan: ConvPlan, step: Step | None, *, cell: int,
-                channel: int | None = None) -> np.ndarray:
-    """The padded input (one channel of it) with padding hatched and the window outlined."""
-    data = plan.padded if channel is None else plan.padded[..., channel]
-    window = None if step is None else (step.rows, step.cols)
-    return render.draw_grid(data, cell=cell, colors=_input_colors(plan, channel),
-                            pad_mask=plan.pad_mask, window=window)
+                channel: int | None = None, base: np.ndarray | None = None) -> np.ndarray:
+    """The padded input with padding hatched and the window of ``step`` outlined.
+
+    ``base`` is :func:`input_base` of the same plan, when the caller has it cached.
+    """
+    if base is None:
+        base = input_base(plan.padded, plan.pad_mask, cell=cell, channel=channel)
+    return base if step is None else add_window(base, step.rows, step.cols, cell=cell)
 
 
 def kernel_image(kernel: np.ndarray, *, cell: int) -> np.ndarray:
@@ -168,29 +216,52 @@ def products_image(step: Step, *, cell: int, channel: int | None = None) -> np.n
     return render.draw_grid(prods, cell=cell)
 
 
-def output_image(values: np.ndarray, upto: int | None, *, cell: int) -> np.ndarray:
+def output_base(values: np.ndarray, *, cell: int) -> np.ndarray:
+    """The whole feature map on the diverging scale of all its values."""
+    return render.draw_grid(values, cell=cell, colors=render.diverging_colors(values))
+
+
+def output_image(values: np.ndarray, upto: int | None, *, cell: int,
+                 base: np.ndarray | None = None) -> np.ndarray:
     """The feature map filled in up to step ``upto`` (row-major), that cell outlined.
 
     ``upto=None`` shows every cell with no outline. The colour scale is fixed by the
-    whole map so that colours do not shift while it fills in.
+    whole map so that colours do not shift while it fills in. ``base`` is
+    :func:`output_base` of the same values, when the caller has it cached.
     """
-    colors = render.diverging_colors(values)
+    if base is None:
+        base = output_base(values, cell=cell)
     if upto is None:
-        return render.draw_grid(values, cell=cell, colors=colors)
+        return base
     hidden = (np.arange(values.size) > upto).reshape(values.shape)
     r, c = divmod(upto, values.shape[1])
-    return render.draw_grid(values, cell=cell, colors=colors, hidden=hidden,
-                            window=((r,), (c,)))
+    return add_window(hide_cells(base, hidden, cell=cell), (r,), (c,), cell=cell)
 
 
-def step_frame(plan: ConvPlan, values: np.ndarray, index: int, *, cell: int = 40
-               ) -> np.ndarray:
-    """One animation frame of a single-channel plan: input | kernel | products | output."""
-    step = plan.step(index)
-    parts = [
-        render.label(input_image(plan, step, cell=cell), f"input, step {index + 1}"),
-        render.label(kernel_image(plan.kernel, cell=cell), "kernel"),
-        render.label(products_image(step, cell=cell), "products"),
-        render.label(output_image(values, index, cell=cell), "output"),
-    ]
-    return render.hstack(parts, gap=24)
+def animation_frames(plan: ConvPlan, *, cell: int = 40) -> Iterator[np.ndarray]:
+    """Every step of a single-channel plan as one frame: input | kernel | products | output.
+
+    All frames have the same shape (for :func:`convviz.render.gif_bytes`).
+
+    Examples
+    --------
+    >>> from convviz import conv_plan
+    >>> frames = list(animation_frames(conv_plan(np.zeros((4, 4)), np.ones((3, 3))), cell=20))
+    >>> len(frames), frames[0].shape == frames[-1].shape
+    (4, True)
+    """
+    if plan.padded.ndim != 2:
+        raise ValueError("`plan` must be single-channel (2-D) for an animation")
+    values = plan_values(plan)
+    in_base = input_base(plan.padded, plan.pad_mask, cell=cell)
+    out_base = output_base(values, cell=cell)
+    kern = render.label(kernel_image(plan.kernel, cell=cell), "kernel")
+    for index in range(plan.n_steps):
+        step = plan.step(index)
+        yield render.hstack([
+            render.label(input_image(plan, step, cell=cell, base=in_base),
+                         f"input, step {index + 1}"),
+            kern,
+            render.label(products_image(step, cell=cell), "products"),
+            render.label(output_image(values, index, cell=cell, base=out_base), "output"),
+        ], gap=24)

@@ -272,3 +272,18 @@ def to_rgb(img: Any) -> np.ndarray:
         arr = arr[..., 0]
     u8 = np.rint(np.clip(arr, 0, 1) * 255).astype(np.uint8)
     return np.repeat(u8[..., None], 3, axis=-1) if u8.ndim == 2 else u8
+
+
+def label_fit(img: np.ndarray, text: str, *, size: int = 20) -> np.ndarray:
+    """Like :func:`label`, but first widens ``img`` with white on the right so the whole
+    caption fits (a 1x1 output grid would otherwise cut its caption off).
+
+    Examples
+    --------
+    >>> label_fit(np.zeros((10, 10, 3), np.uint8), "a long caption").shape[1] > 10
+    True
+    """
+    need = int(math.ceil(font(size).getlength(text))) + 6
+    if img.shape[1] < need:
+        img = np.pad(img, ((0, 0), (0, need - img.shape[1]), (0, 0)), constant_values=255)
+    return label(img, text, size=size)

@@ -37,7 +37,9 @@ _HELP = ("write C32k3 (Conv2D), M2 (MaxPool2D), A2 (AvgPool2D), F (Flatten), D10
          ":relu for an activation")
 
 
-def _P(shape: tuple[int, ...], text: str) -> tuple[tuple[int, ...], tuple[LayerSpec, ...]]:
+def _preset(shape: tuple[int, int, int],
+            text: str) -> tuple[tuple[int, int, int], tuple[LayerSpec, ...]]:
+    """(input shape, layers): what :func:`convviz.summary.summarize` takes."""
     return shape, layers_from_text(text)
 
 
@@ -200,13 +202,14 @@ def spec_to_row(spec: LayerSpec) -> dict[str, Any]:
 
 
 PRESETS = {
-    "Classic Keras MNIST": _P((28, 28, 1), "C32k3:relu;M2;C64k3:relu;M2;C64k3:relu;F;"
-                                           "D64:relu;D10:softmax"),
-    "LeNet-5 style": _P((32, 32, 1), "C6k5:tanh;A2;C16k5:tanh;A2;F;D120:tanh;D84:tanh;"
-                                     "D10:softmax"),
-    "Tiny (digits 16x16)": _P((16, 16, 1), "C8k3same:relu;M2;C16k3same:relu;M2;F;D10:softmax"),
-    "Too deep for 28x28": _P((28, 28, 1), "C32k3;M2;C64k3;M2;C64k3;M2;C64k3;F;D10"),
-    "Empty": _P((28, 28, 1), ""),
+    "Classic Keras MNIST": _preset(
+        (28, 28, 1), "C32k3:relu;M2;C64k3:relu;M2;C64k3:relu;F;D64:relu;D10:softmax"),
+    "LeNet-5 style": _preset(
+        (32, 32, 1), "C6k5:tanh;A2;C16k5:tanh;A2;F;D120:tanh;D84:tanh;D10:softmax"),
+    "Tiny (digits 16x16)": _preset(
+        (16, 16, 1), "C8k3same:relu;M2;C16k3same:relu;M2;F;D10:softmax"),
+    "Too deep for 28x28": _preset((28, 28, 1), "C32k3;M2;C64k3;M2;C64k3;M2;C64k3;F;D10"),
+    "Empty": _preset((28, 28, 1), ""),
 }
 PRESET_NOTES = {
     "Classic Keras MNIST": "The Keras example for handwritten digits: three 3x3 convolutions, "

@@ -29,9 +29,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from .shapes import output_size
+from .softmax import SoftmaxParts, softmax, softmax_parts
 
 KINDS = ("Conv2D", "MaxPool2D", "AvgPool2D", "Flatten", "Dense", "ReLU",
          "GlobalAvgPool2D", "GlobalMaxPool2D")
@@ -43,6 +42,9 @@ KERAS_NAMES = {"Conv2D": "conv2d", "MaxPool2D": "max_pooling2d",
                "ReLU": "re_lu", "GlobalAvgPool2D": "global_average_pooling2d",
                "GlobalMaxPool2D": "global_max_pooling2d"}
 NOT_COMPUTED = "not computed: an earlier layer has no output"
+__all__ = ["ACTIVATIONS", "KERAS_NAMES", "KINDS", "NOT_COMPUTED", "POOLS", "LayerSpec", "Row",
+           "SoftmaxParts", "Summary", "dense_equivalent_params", "format_shape",
+           "layer_problem", "softmax", "softmax_parts", "summarize"]
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,11 @@ class Summary:
         return sum(r.dense_params or 0 for r in self.rows)
 
     @property
+    def dense_ratio(self) -> float:
+        """How many times more weights the all-Dense version needs (0 with no weights)."""
+        return self.total_dense / self.total_params if self.total_params else 0.0
+
+    @property
     def output_shape(self) -> tuple[int, ...] | None:
         return self.rows[-1].output_shape if self.rows else self.input_shape
 
@@ -131,9 +138,15 @@ def format_shape(shape: Sequence[int] | None) -> str:
     return str(shape[0]) if len(shape) == 1 else "(" + ", ".join(map(str, shape)) + ")"
 
 
+def _is_whole(value: Any, minimum: int = 1) -> bool:
+    """True for an int (or a float with an integer value) >= ``minimum``; never raises."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return False
+    return math.isfinite(value) and value == int(value) and value >= minimum
+
+
 def _whole(value: Any, what: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or value != int(value) \
-            or value < minimum:
+    if not _is_whole(value, minimum):
         raise ValueError(f"{what} must be a whole number >= {minimum}, got {value!r}")
     return int(value)
 
@@ -158,14 +171,12 @@ def layer_problem(spec: LayerSpec) -> str | None:
     for value, what in checks:
         if value is None:
             return f"{spec.kind} needs {what}"
-        try:
-            _whole(value, "x")
-        except ValueError:
+        if not _is_whole(value):
             return f"{spec.kind} needs {what}: a whole number >= 1, got {value!r}"
     if spec.kind == "Conv2D" or spec.kind in POOLS:
         pad = spec.padding
         if not (pad in ("valid", "same") or (isinstance(pad, numbers.Integral)
-                                             and not isinstance(pad, bool) and pad >= 0)):
+                                             and _is_whole(pad, 0))):
             return f"padding must be 'valid', 'same' or a whole number >= 0, got {pad!r}"
     if spec.activation not in (None, *ACTIVATIONS):
         return f"activation must be one of {', '.join(ACTIVATIONS)} or none, " \
@@ -207,7 +218,9 @@ def _layer(spec: LayerSpec, shape: tuple[int, ...]) -> dict[str, Any]:
             note = (f"Dense acts on the last axis only (as in Keras): the same {n_in} → "
                     f"{units} layer at each position; add Flatten first to connect all values")
         return {"output_shape": out, "params": params, "note": note,
-                "params_text": f"{n_in}×{units} + {units} = {params:,}", "local_params": params,
+                "size_text": f"{units} units" if len(shape) == 1 else f"last axis {n_in} → {units}",
+                "params_text": f"{n_in}×{units} + {units} = {params:,}",
+                "local_params": math.prod(shape[:-1]) * params,
                 "dense_params": math.prod(shape) * math.prod(out) + math.prod(out)}
     if len(shape) != 3:
         raise ValueError(f"{kind} needs an (H, W, C) input, but its input is flat "
@@ -238,7 +251,8 @@ def summarize(input_shape: Sequence[int], layers: Sequence[LayerSpec]) -> Summar
     """Walk ``layers`` from ``input_shape`` and return every output shape and count.
 
     Never raises for a layer: a bad setting or a layer that does not fit gives its row
-    an ``error`` (the reason) and every later row ``NOT_COMPUTED``.
+    an ``error`` (the reason); every later row gets its own bad settings as its error,
+    or else ``NOT_COMPUTED``.
 
     Parameters
     ----------
@@ -269,10 +283,10 @@ def summarize(input_shape: Sequence[int], layers: Sequence[LayerSpec]) -> Summar
         base = KERAS_NAMES.get(spec.kind, "layer")
         name = base if base not in seen else f"{base}_{seen[base]}"
         seen[base] = seen.get(base, 0) + 1
-        if shape is None:
-            rows.append(Row(i, name, spec.kind, None, None, None, NOT_COMPUTED))
-            continue
         problem = layer_problem(spec)
+        if shape is None:  # still report this row's own bad settings, if any
+            rows.append(Row(i, name, spec.kind, None, None, None, problem or NOT_COMPUTED))
+            continue
         info: dict[str, Any] = {}
         if problem is None:
             try:
@@ -302,28 +316,3 @@ def dense_equivalent_params(input_shape: Sequence[int], hidden_widths: Sequence[
     sizes += [_whole(v, "`hidden_widths` values") for v in hidden_widths]
     sizes.append(_whole(n_outputs, "`n_outputs`"))
     return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
-
-
-def softmax(logits: Any, axis: int = -1) -> np.ndarray:
-    """Probabilities ``exp(z_i) / sum_j exp(z_j)`` along ``axis``, computed stably.
-
-    The largest logit is subtracted first: the result is the same (softmax ignores a
-    constant added to every logit) and ``exp`` never overflows.
-
-    Raises
-    ------
-    ValueError
-        For an empty input or values that are not finite numbers.
-
-    Examples
-    --------
-    >>> softmax([1000.0, 1000.0]).tolist()
-    [0.5, 0.5]
-    """
-    z = np.asarray(logits, dtype=np.float64)
-    if z.size == 0 or z.ndim == 0:
-        raise ValueError(f"`logits` must be a non-empty array, got shape {z.shape}")
-    if not np.all(np.isfinite(z)):
-        raise ValueError("`logits` must contain only finite numbers")
-    e = np.exp(z - z.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)

@@ -16,17 +16,20 @@ class PageInfo:
 
 
 PAGES = [
-    PageInfo("pages/home.py", "Start here", "🏠",
+    PageInfo("pages/home.py", "Start here", ":material/home:",
              "What a CNN is, and an image as the grid of numbers it reads."),
-    PageInfo("pages/convolution.py", "Convolution, step by step", "🔢",
+    PageInfo("pages/convolution.py", "Convolution, step by step", ":material/grid_on:",
              "A kernel slides over a small grid: every product and every sum, one window at a "
              "time, with one or three channels and several filters."),
-    PageInfo("pages/output_size.py", "Padding, stride, dilation", "📐",
+    PageInfo("pages/image_filters.py", "Filters on your image", ":material/image:",
+             "Your own photo through edge and blur kernels: the kernel sweeping across it, "
+             "the feature maps it leaves, and a GIF of the sweep for slides."),
+    PageInfo("pages/output_size.py", "Padding, stride, dilation", ":material/straighten:",
              "How padding, stride and dilation set the output size, with the formula, every "
              "window position, PyTorch and Keras code, and a quiz."),
-    PageInfo("pages/pooling.py", "Pooling", "🔽",
+    PageInfo("pages/pooling.py", "Pooling", ":material/compress:",
              "Max, average and global pooling shrink a feature map and keep what matters."),
-    PageInfo("pages/layer_shapes.py", "Layer shapes", "🧱",
+    PageInfo("pages/layer_shapes.py", "Layer shapes", ":material/stacks:",
              "Stack layers and watch shapes and parameter counts through a whole network, "
              "up to the softmax; why a CNN needs far fewer weights than a dense network."),
 ]

@@ -7,7 +7,7 @@ without a browser (AppTest does not tick fragment timers).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 
@@ -40,12 +40,16 @@ def advance(pos: int, n_steps: int, *, now: float, last: float,
 class Player:
     """Session-state keys of one animation on one page."""
 
-    def __init__(self, key: str, n_steps: int, default_speed: float = 2) -> None:
+    def __init__(self, key: str, n_steps: int, default_speed: float = 2,
+                 speeds: Sequence[float] = SPEEDS) -> None:
         self.key, self.n_steps = key, max(1, int(n_steps))
+        self.speeds = tuple(speeds)  # the speed choices (steps per second)
         ss = st.session_state
         ss.setdefault(self.pos_key, 0)
         ss.setdefault(self.play_key, False)
         ss.setdefault(self.speed_key, default_speed)
+        if ss[self.speed_key] not in self.speeds:  # e.g. a default outside the choices
+            ss[self.speed_key] = min(self.speeds, key=lambda v: abs(v - ss[self.speed_key]))
         ss.setdefault(self.last_key, 0.0)
         if ss[self.pos_key] >= self.n_steps:  # the settings changed under us
             ss[self.pos_key] = self.n_steps - 1
@@ -79,15 +83,19 @@ class Player:
         """Draw the buttons, the speed choice and the step slider (full reruns)."""
         ss = st.session_state
         cols = st.columns([1, 1.3, 1, 1, 2.2])
-        cols[0].button("⏮ Back", key=f"{self.key}.back", width="stretch",
+        cols[0].button("Back", icon=":material/skip_previous:", key=f"{self.key}.back",
+                       width="stretch",
                        on_click=lambda: self._stop_and(self.pos - 1))
-        cols[1].button("⏸ Pause" if ss[self.play_key] else "▶ Play", key=f"{self.key}.toggle",
+        cols[1].button("Pause" if ss[self.play_key] else "Play",
+                       icon=":material/pause:" if ss[self.play_key] else ":material/play_arrow:",
+                       key=f"{self.key}.toggle",
                        type="primary", width="stretch", on_click=self._toggle)
-        cols[2].button("Next ⏭", key=f"{self.key}.fwd", width="stretch",
+        cols[2].button("Next", icon=":material/skip_next:", key=f"{self.key}.fwd", width="stretch",
                        on_click=lambda: self._stop_and(self.pos + 1))
-        cols[3].button("⟲ Reset", key=f"{self.key}.reset", width="stretch",
+        cols[3].button("Reset", icon=":material/replay:", key=f"{self.key}.reset", width="stretch",
                        on_click=lambda: self._stop_and(0))
-        cols[4].select_slider("Speed (steps per second)", options=SPEEDS, key=self.speed_key)
+        cols[4].select_slider("Speed (steps per second)", options=self.speeds,
+                            key=self.speed_key)
         if self.n_steps > 1:
             st.slider("Step", 1, self.n_steps, key=self.slider_key,
                       on_change=lambda: self._stop_and(ss[self.slider_key] - 1),

@@ -8,6 +8,7 @@ from it when the learner comes back. On a first visit the URL's query parameters
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -55,7 +56,10 @@ def save_settings(specs: Mapping[str, Param]) -> None:
 
 
 def share_hint() -> None:
-    """A caption telling the teacher the address bar now holds this exact example."""
-    url = st.context.url
-    st.caption("🔗 This example is in the page's address: copy the link from the address bar "
-               "to share exactly these settings." + (f" ({url})" if url and len(url) < 60 else ""))
+    """Show this exact example's link, with a copy button (st.code has one)."""
+    base = st.context.url or ""
+    query = urlencode(st.query_params.to_dict())
+    with st.expander("Share this exact example", icon=":material/link:"):
+        st.caption("The address bar holds every setting of this page; copy it, or this link "
+                   "(button at the right), to open exactly this example.")
+        st.code(f"{base}?{query}" if query else base, language=None, wrap_lines=True)

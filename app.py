@@ -1,0 +1,21 @@
+"""convviz: the entry point. Sets up the page, the navigation over pages/ and the sidebar."""
+
+import streamlit as st
+
+from convviz.ui.nav import PAGES
+
+st.set_page_config(page_title="convviz: convolution, visualized", page_icon=":material/grid_on:",
+                   layout="wide", initial_sidebar_state="expanded")
+
+nav = st.navigation(
+    [st.Page(p.path, title=p.title, icon=p.icon, default=(i == 0)) for i, p in enumerate(PAGES)]
+)
+
+with st.sidebar:
+    st.caption(
+        "convviz shows the exact numbers a convolutional network computes. Conventions: "
+        "images are (height, width, channels); \"convolution\" is cross-correlation, as in "
+        "PyTorch and Keras; padding modes follow PyTorch, \"same\" follows Keras."
+    )
+
+nav.run()

@@ -1,0 +1,134 @@
+"""Time one training step of convviz.nn against the same network in torch (CPU), same run.
+
+The network: Conv2D(8, 3) - ReLU - MaxPool2D(2) - Conv2D(16, 3) - ReLU - MaxPool2D(2) -
+Flatten - Dense(10) on a batch of 64 28x28x1 images; a step is forward, softmax
+cross-entropy, backward and an SGD update. torch runs the same architecture (channels
+first, its own layouts) with the same starting weights, when it is importable. Timings
+alternate between the two in rounds, since this machine is shared and noisy: compare
+the ratio (target: within 2x of torch), not the seconds.
+
+    python benchmarks/bench_train.py [--steps 200] [--rounds 5] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+
+from convviz.nn import (
+    SGD,
+    Conv2D,
+    Dense,
+    Flatten,
+    MaxPool2D,
+    ReLU,
+    Sequential,
+    softmax_cross_entropy,
+)
+
+BATCH, LR = 64, 0.01
+
+
+def build_ours() -> Sequential:
+    return Sequential([Conv2D(8, 3), ReLU(), MaxPool2D(2), Conv2D(16, 3), ReLU(), MaxPool2D(2),
+                       Flatten(), Dense(10)], input_shape=(28, 28, 1), seed=0)
+
+
+def ours_step(model: Sequential, opt: SGD, x: np.ndarray, y: np.ndarray):
+    def step() -> float:
+        loss, dlogits = softmax_cross_entropy(model.forward(x), y)
+        model.backward(dlogits)
+        opt.step(model)
+        return loss
+    return step
+
+
+def torch_step(model: Sequential, x: np.ndarray, y: np.ndarray):
+    import torch
+
+    def conv(layer: Conv2D) -> torch.nn.Conv2d:
+        w = layer.params["weight"]  # (kH, kW, C, F) -> (F, C, kH, kW)
+        mod = torch.nn.Conv2d(w.shape[2], w.shape[3], w.shape[:2])
+        mod.weight.data = torch.from_numpy(w.transpose(3, 2, 0, 1).copy())
+        mod.bias.data = torch.from_numpy(layer.params["bias"].copy())
+        return mod
+
+    dense = model.layers[7]
+    # our Flatten is (H, W, C) order, torch's (C, H, W): permute the Dense rows to match
+    w = dense.params["weight"].reshape(5, 5, 16, 10).transpose(2, 0, 1, 3).reshape(400, 10)
+    linear = torch.nn.Linear(400, 10)
+    linear.weight.data = torch.from_numpy(w.T.copy())
+    linear.bias.data = torch.from_numpy(dense.params["bias"].copy())
+    net = torch.nn.Sequential(conv(model.layers[0]), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                              conv(model.layers[3]), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                              torch.nn.Flatten(), linear)
+    opt = torch.optim.SGD(net.parameters(), lr=LR)
+    xt = torch.from_numpy(x.transpose(0, 3, 1, 2).copy())
+    yt = torch.from_numpy(y.astype(np.int64))
+
+    def step() -> float:
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(net(xt), yt)
+        loss.backward()
+        opt.step()
+        return float(loss)
+    return step
+
+
+def times(step, n: int) -> list[float]:
+    out = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        step()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=200, help="steps per round")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--profile", action="store_true", help="cProfile our step instead")
+    args = parser.parse_args()
+    rng = np.random.default_rng(0)
+    x = rng.random((BATCH, 28, 28, 1), dtype=np.float32)
+    y = rng.integers(0, 10, BATCH)
+    model = build_ours()
+    peers = {"convviz": ours_step(model, SGD(lr=LR), x, y)}
+    try:
+        import torch
+
+        peers["torch"] = torch_step(build_ours(), x, y)
+        threads = f", torch threads {torch.get_num_threads()}"
+    except ImportError:
+        threads = " (torch is not installed: no peer)"
+    if args.profile:
+        import cProfile
+        import pstats
+
+        step = peers["convviz"]
+        times(step, 20)
+        cProfile.runctx("times(step, args.steps)", globals(), locals(), "/tmp/bench_train.prof")
+        pstats.Stats("/tmp/bench_train.prof").sort_stats("tottime").print_stats(18)
+        return
+    samples: dict[str, list[float]] = {name: [] for name in peers}
+    for step in peers.values():
+        times(step, 20)  # warm-up
+    for _ in range(args.rounds):
+        for name, step in peers.items():
+            samples[name] += times(step, args.steps)
+    print(f"one training step, batch {BATCH}, 28x28x1, conv8-pool-conv16-pool-dense10, "
+          f"float32, median of {args.rounds} x {args.steps}{threads}")
+    med = {name: statistics.median(s) for name, s in samples.items()}
+    for name, value in med.items():
+        print(f"{name:>8}: {value * 1e3:7.2f} ms  (best {min(samples[name]) * 1e3:.2f} ms)")
+    if "torch" in med:
+        ratio = med["convviz"] / med["torch"]
+        print(f"   ratio: {ratio:5.2f}x torch  (target 2x: {'met' if ratio <= 2 else 'MISSED'})")
+
+
+if __name__ == "__main__":
+    main()

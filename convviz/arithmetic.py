@@ -1,0 +1,255 @@
+"""Convolution arithmetic for teaching: where every window lands and how often it covers a cell.
+
+Also the framework rules a learner meets (PyTorch's floor, Keras' "same", pooling's
+``ceil_mode``). The framework code (:mod:`convviz.codegen`), the "predict the output
+size" exercise (:mod:`convviz.exercise`) and the pooling read-outs
+(:mod:`convviz.pool_text`) are re-exported here, so pages import one module.
+Everything here is pure: numbers and text in, numbers and text out.
+
+>>> coverage_counts(5, 3).tolist()[0]
+[1, 2, 3, 2, 1]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ._validate import check_choice, check_int
+from .codegen import framework_code
+from .exercise import check_answer, exercise_question, random_exercise, worked_formula
+from .padding import padding_mask, resolve_padding_1d
+from .pool_text import global_pool_text, kept_fraction_text, pool_step_text, shift_demo
+from .shapes import _compute
+
+__all__ = ["RULES", "Axis", "WindowGrid", "check_answer", "coverage_counts", "exercise_question",
+           "framework_code", "global_pool_text", "kept_fraction_text", "no_fit_hint",
+           "pool_step_text", "random_exercise", "rule_notes", "shift_demo", "window_grid",
+           "worked_formula"]
+
+RULES = {"torch": "PyTorch (floor)", "keras": "Keras / TensorFlow",
+         "pool_ceil": "Pooling with ceil_mode (PyTorch)"}
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One axis of a sliding window: sizes, padding, and the output (0 when none fits)."""
+
+    n: int
+    k: int
+    s: int
+    d: int
+    before: int
+    after: int
+    out: int
+    reason: str | None
+
+    @property
+    def eff(self) -> int:
+        """Effective kernel width, ``d * (k - 1) + 1``."""
+        return self.d * (self.k - 1) + 1
+
+    @property
+    def extra(self) -> int:
+        """Cells past the padding that a ``ceil_mode`` window hangs over."""
+        return max(0, (self.out - 1) * self.s + self.eff - (self.n + self.before + self.after))
+
+    @property
+    def length(self) -> int:
+        """Cells drawn along this axis: padding, input, padding and the overhang."""
+        return self.before + self.n + self.after + self.extra
+
+    def taps(self, i: int) -> tuple[int, ...]:
+        """Padded coordinates of the taps of window ``i``."""
+        return tuple(range(i * self.s, i * self.s + self.eff, self.d))
+
+    def counts(self) -> np.ndarray:
+        """How many windows have a tap on each of the ``length`` cells, shape (length,)."""
+        c = np.zeros(self.length, dtype=np.int64)
+        for i in range(self.out):
+            c[list(self.taps(i))] += 1
+        return c
+
+
+def _axis(n: Any, k: Any, s: Any, padding: Any, d: Any, ceil_mode: bool, word: str) -> Axis:
+    n = check_int(n, f"size ({word})", minimum=1)
+    k = check_int(k, "kernel_size", minimum=1)
+    s = check_int(s, "stride", minimum=1)
+    d = check_int(d, "dilation", minimum=1)
+    before, after = resolve_padding_1d(padding, n, k, s, d)
+    out, reason = _compute(n, k, s, d, before, after, bool(ceil_mode))
+    return Axis(n, k, s, d, before, after, out, reason)
+
+
+@dataclass(frozen=True)
+class WindowGrid:
+    """Every window position of a 2-D sliding window over a padded grid."""
+
+    rows: Axis
+    cols: Axis
+
+    @property
+    def reason(self) -> str | None:
+        """Why no window fits (naming the axis), or None."""
+        for ax, word in ((self.rows, "rows"), (self.cols, "columns")):
+            if ax.reason:
+                return f"no output along the {word}: {ax.reason}"
+        return None
+
+    @property
+    def out_shape(self) -> tuple[int, int]:
+        return self.rows.out, self.cols.out
+
+    @property
+    def n_windows(self) -> int:
+        return self.rows.out * self.cols.out
+
+    @property
+    def pad_mask(self) -> np.ndarray:
+        """True on padding and overhang cells, shape (rows.length, cols.length)."""
+        r, c = self.rows, self.cols
+        return padding_mask((r.n, c.n), ((r.before, r.after + r.extra),
+                                         (c.before, c.after + c.extra)))
+
+    def counts(self, *, include_padding: bool = True) -> np.ndarray:
+        """Windows covering each cell: the padded grid, or only the input cells."""
+        grid = np.outer(self.rows.counts(), self.cols.counts())  # windows form a product
+        if include_padding:
+            return grid
+        r, c = self.rows, self.cols
+        return grid[r.before:r.before + r.n, c.before:c.before + c.n]
+
+    def window(self, index: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """Padded (rows, cols) of every tap of window ``index`` (row-major order)."""
+        index = check_int(index, "index", minimum=0)
+        if index >= self.n_windows:
+            raise ValueError(f"`index` must be in 0..{max(self.n_windows - 1, 0)}, got {index}")
+        i, j = divmod(index, self.cols.out)
+        return self.rows.taps(i), self.cols.taps(j)
+
+
+def no_fit_hint(axis: Axis) -> str:
+    """What would make a window fit on an axis where none does.
+
+    Examples
+    --------
+    >>> print(no_fit_hint(window_grid(5, 5, padding=1, dilation=2).rows))  # doctest: +ELLIPSIS
+    A window fits with a kernel of at most 4 at dilation 2, or dilation at most 1, or at ...
+    """
+    padded = axis.n + axis.before + axis.after
+    k_max = (padded - 1) // axis.d + 1
+    parts = [f"a kernel of at most {k_max} at dilation {axis.d}"]
+    if axis.k > 1:
+        parts.append(f"dilation at most {(padded - 1) // (axis.k - 1)}")
+    more = -(-(axis.eff - padded) // 2)
+    parts.append(f"at least {more} more padding on each side")
+    return "A window fits with " + ", or ".join(parts) + "."
+
+
+def window_grid(size: Any, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+                dilation: Any = 1, *, ceil_mode: bool = False) -> WindowGrid:
+    """Lay out every window of a square kernel over an (H, W) input.
+
+    Never raises when no window fits (``reason`` says why); bad types and negative
+    values raise as in :func:`convviz.output_size`.
+
+    Examples
+    --------
+    >>> g = window_grid((7, 7), 3, stride=2)
+    >>> g.out_shape, g.window(1)
+    ((3, 3), ((0, 1, 2), (2, 3, 4)))
+    """
+    h, w = size if isinstance(size, (tuple, list)) else (size, size)
+    return WindowGrid(_axis(h, kernel_size, stride, padding, dilation, ceil_mode, "rows"),
+                      _axis(w, kernel_size, stride, padding, dilation, ceil_mode, "columns"))
+
+
+def coverage_counts(size: Any, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+                    dilation: Any = 1, *, ceil_mode: bool = False,
+                    include_padding: bool = False) -> np.ndarray:
+    """How many windows touch (have a tap on) each input cell.
+
+    Parameters
+    ----------
+    size : int or (H, W)
+    kernel_size, stride, dilation : int
+    padding : int, "valid", "same" or "full"
+    ceil_mode : bool
+        Round the window count up, as PyTorch's pooling with ``ceil_mode=True``.
+    include_padding : bool
+        Return the counts of the whole padded grid instead of the input cells only.
+
+    Returns
+    -------
+    ndarray of int, shape (H, W), or the padded shape with ``include_padding``
+
+    Raises
+    ------
+    ValueError
+        When no window fits (the message says why).
+
+    Examples
+    --------
+    >>> coverage_counts(4, 3, padding=1)
+    array([[4, 6, 6, 4],
+           [6, 9, 9, 6],
+           [6, 9, 9, 6],
+           [4, 6, 6, 4]])
+    """
+    grid = window_grid(size, kernel_size, stride, padding, dilation, ceil_mode=ceil_mode)
+    if grid.reason:
+        raise ValueError(grid.reason)
+    return grid.counts(include_padding=include_padding)
+
+
+def rule_notes(size: Any, kernel_size: int, *, stride: int = 1, padding: Any = 0,
+               dilation: int = 1, rule: str = "torch",
+               padding_mode: str = "zeros") -> list[tuple[str, str]]:
+    """What a framework would say about these settings, as (level, text) pairs.
+
+    ``level`` is "warning" (the framework refuses or differs) or "info".
+
+    Examples
+    --------
+    >>> rule_notes(8, 3, stride=2, dilation=2, rule="keras")[0][0]
+    'warning'
+    """
+    check_choice(rule, "rule", tuple(RULES))
+    g = window_grid(size, kernel_size, stride, padding, dilation, ceil_mode=rule == "pool_ceil")
+    r, c, s, d, k = g.rows, g.cols, stride, dilation, kernel_size
+    pads = f"(top, bottom) = ({r.before}, {r.after}), (left, right) = ({c.before}, {c.after})"
+    notes = []
+    if rule == "torch" and padding == "same" and s > 1:
+        notes.append(("warning", 'PyTorch refuses padding="same" with a stride above 1. The '
+                      f"grid uses the pads Keras would use, {pads}; the PyTorch code pads "
+                      "explicitly."))
+    if rule == "keras" and s > 1 and d > 1:
+        notes.append(("warning", "Keras refuses strides > 1 together with dilation_rate > 1 "
+                      "(a ValueError). PyTorch accepts it: the sizes below are PyTorch's."))
+    if rule == "keras" and padding not in ("valid", "same") and (r.before or c.before):
+        notes.append(("info", 'Keras layers take only padding="valid" or "same": for other '
+                      "padding the code adds a ZeroPadding2D layer in front."))
+    if padding_mode != "zeros" and rule == "keras":
+        notes.append(("info", f'Keras pads with zeros only; "{padding_mode}" padding needs a '
+                      "custom pad."))
+    if rule == "pool_ceil":
+        worst = max(r.before, r.after, c.before, c.after)
+        if worst > k // 2:
+            notes.append(("warning", f"PyTorch pooling refuses padding {worst} here: it must "
+                          f"be at most half the window, {k} // 2 = {k // 2}, so that no "
+                          "window sees only padding."))
+        if r.extra or c.extra:
+            notes.append(("info", "ceil_mode adds a last window that hangs past the edge "
+                          "(the hatched cells beyond the padding): max pooling ignores them."))
+    if padding == "same" and (r.before != r.after or c.before != c.after):
+        notes.append(("info", f'This "same" padding is uneven, {pads}: the odd extra '
+                      "row or column goes to the bottom/right, as in Keras and PyTorch."))
+    if not g.reason:
+        missed = int((g.counts(include_padding=False) == 0).sum())
+        if missed:
+            notes.append(("info", f"{missed} input cell{'s are' if missed > 1 else ' is'} "
+                          "never under any window (count 0): the stride or the dilation's "
+                          "gaps skip them, or the last, incomplete window is dropped."))
+    return notes

@@ -1,0 +1,199 @@
+"""The ``convviz`` command.
+
+::
+
+    convviz animate IMAGE --kernel sobel_x -o sweep.gif   # the sweep as an animated GIF
+    convviz kernels                                       # the kernel presets and meanings
+
+``IMAGE`` is a path, or ``sample:NAME`` for a bundled photo (``sample:grace_hopper``,
+``sample:china``, ``sample:flower``). Errors print one line to stderr and exit with 2.
+
+Adding a subcommand: write ``_add_NAME(sub)`` that calls ``sub.add_parser(...)``, adds
+its arguments and ``set_defaults(func=_run_NAME)``, where ``_run_NAME(args) -> int``;
+then list it in :data:`SUBCOMMANDS`. :func:`main` dispatches with ``args.func(args)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from . import __version__
+
+
+class _UsageError(Exception):
+    """A bad command line; the message is one line for stderr."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a bad command line in one line and lets :func:`main` return 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(f"{self.prog}: {message} (see `{self.prog} --help`)")
+
+
+def _padding(text: str) -> int | str:
+    if text in ("valid", "same", "full"):
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be an integer >= 0 or one of valid, same, full, got {text!r}") from None
+
+
+def _region(text: str) -> tuple[int, int, int]:
+    try:
+        row, col, size = (int(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be ROW,COL,SIZE (three integers, e.g. 100,120,16), got {text!r}") from None
+    return row, col, size
+
+
+def _add_animate(sub: Any) -> None:
+    p = sub.add_parser(
+        "animate", help="export a kernel's sweep over an image as an animated GIF",
+        description="Slide a kernel over an image and write the sweep as an animated GIF: "
+        "left the image with the window, right the feature map revealed so far. Colour "
+        "images are converted to luma first unless --channels rgb.")
+    p.add_argument("image", metavar="IMAGE",
+                   help="an image file, or sample:NAME (grace_hopper, china, flower)")
+    p.add_argument("--kernel", "-k", required=True, metavar="NAME",
+                   help="a kernel preset (see `convviz kernels`)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.gif", help="GIF to write")
+    p.add_argument("--stride", type=int, default=1, metavar="N", help="window step (1)")
+    p.add_argument("--padding", type=_padding, default="same", metavar="P",
+                   help="an integer, or valid / same / full (same)")
+    p.add_argument("--dilation", type=int, default=1, metavar="N", help="tap spacing (1)")
+    p.add_argument("--padding-mode", default="zeros",
+                   choices=("zeros", "reflect", "replicate", "circular"),
+                   help="what the padding holds (zeros)")
+    p.add_argument("--flip", action="store_true",
+                   help="rotate the kernel 180 degrees (true convolution)")
+    p.add_argument("--channels", default="gray", choices=("gray", "rgb"),
+                   help="gray: the kernel on the luma image; rgb: on each channel, summed")
+    p.add_argument("--max-side", type=int, default=512, metavar="PX",
+                   help="shrink the image to this longest side (512)")
+    p.add_argument("--frames", type=int, default=100, metavar="N",
+                   help="at most this many frames (100)")
+    p.add_argument("--fps", type=float, default=10.0, help="frames per second (10)")
+    p.add_argument("--display", default="signed", choices=("signed", "relu", "abs"),
+                   help="how the feature map is coloured (signed)")
+    p.add_argument("--vmax", type=float, default=None,
+                   help="magnitude at full colour (default: the largest)")
+    p.add_argument("--region", type=_region, default=None, metavar="ROW,COL,SIZE",
+                   help="zoom: sweep the SIZE x SIZE pixels from (ROW, COL), cell by cell")
+    p.add_argument("--png", default=None, metavar="OUT.png",
+                   help="also write the whole feature map as a PNG")
+    p.set_defaults(func=_run_animate)
+
+
+def _load(source: str, max_side: int) -> Any:
+    from .images import load_image
+    from .samples import SAMPLE_IMAGES, load_sample
+
+    if source.startswith("sample:"):
+        name = source.removeprefix("sample:")
+        if name not in SAMPLE_IMAGES:
+            raise ValueError(f"unknown sample {name!r}; valid samples: "
+                             f"{', '.join('sample:' + n for n in SAMPLE_IMAGES)}")
+        return load_sample(name, max_side=max_side)
+    return load_image(source, max_side=max_side)
+
+
+def _run_animate(args: argparse.Namespace) -> int:
+    from PIL import Image
+
+    from .kernels import KERNELS
+    from .sweep import sweep_plan
+    from .sweep_export import feature_maps_png, sweep_gif
+
+    if args.kernel not in KERNELS:
+        raise ValueError(f"unknown kernel {args.kernel!r}; valid names: {', '.join(KERNELS)}")
+    for name in ("frames", "max_side"):
+        if getattr(args, name) < 1:
+            raise ValueError(f"--{name.replace('_', '-')} must be a positive integer, "
+                             f"got {getattr(args, name)}")
+    image = _load(args.image, args.max_side)
+    plan = sweep_plan(image, KERNELS[args.kernel].array, stride=args.stride,
+                      padding=args.padding, dilation=args.dilation,
+                      padding_mode=args.padding_mode, flip=args.flip, channels=args.channels,
+                      region=args.region)
+    data = sweep_gif(plan, fps=args.fps, max_frames=args.frames, display=args.display,
+                     max_side=args.max_side, vmax=args.vmax)
+    Path(args.output).write_bytes(data)
+    with Image.open(io.BytesIO(data)) as gif:
+        print(f"wrote {args.output}: {gif.n_frames} frames, {gif.width}x{gif.height}")
+    if args.png:
+        Path(args.png).write_bytes(feature_maps_png(plan.fmap, args.display, vmax=args.vmax))
+        print(f"wrote {args.png}: feature map {plan.fmap.shape[0]}x{plan.fmap.shape[1]}")
+    return 0
+
+
+def _add_kernels(sub: Any) -> None:
+    p = sub.add_parser("kernels", help="list the kernel presets and what each one finds",
+                       description="List the kernel presets: name, size and meaning.")
+    p.set_defaults(func=_run_kernels)
+
+
+def _run_kernels(args: argparse.Namespace) -> int:
+    from .kernels import KERNELS
+
+    width = max(map(len, KERNELS))
+    for k in KERNELS.values():
+        size = "x".join(map(str, k.array.shape))
+        print(f"{k.name:<{width}}  {size:>3}  {k.meaning}")
+    return 0
+
+
+#: Registration functions, one per subcommand, in the order ``--help`` lists them.
+SUBCOMMANDS: list[Callable[[Any], None]] = [_add_animate, _add_kernels]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``convviz`` argument parser with every subcommand of :data:`SUBCOMMANDS`."""
+    parser = _Parser(prog="convviz", description="convviz: see how convolution works.")
+    parser.add_argument("--version", action="version", version=f"convviz {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for add in SUBCOMMANDS:
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``convviz`` command; return the exit code (0 done, 2 bad input, 1 failure).
+
+    Examples
+    --------
+    >>> main(["kernels"]) == 0  # doctest: +ELLIPSIS
+    identity ...
+    True
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return 2
+        return int(args.func(args))
+    except _UsageError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # --help and --version
+        return exc.code if isinstance(exc.code, int) else 0
+    except (ValueError, TypeError) as exc:  # ImageError is a ValueError
+        print(f"convviz: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `convviz kernels | head`: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except OSError as exc:
+        print(f"convviz: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+              file=sys.stderr)
+        return 1

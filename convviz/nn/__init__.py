@@ -1,0 +1,47 @@
+"""convviz.nn: a small, readable CNN library in numpy (layers, model, loss, optimizers).
+
+Shapes are channels last, as in Keras: a batch of images is (N, H, W, C), a conv kernel
+(kH, kW, C_in, F), a Dense weight (in, units). Each layer's backward pass is written right
+beside its forward pass.
+
+>>> import numpy as np
+>>> from convviz.nn import (Sequential, Conv2D, MaxPool2D, ReLU, Flatten, Dense, SGD,
+...                         softmax_cross_entropy)
+>>> model = Sequential([Conv2D(8, 3), ReLU(), MaxPool2D(2), Conv2D(16, 3), ReLU(),
+...                     MaxPool2D(2), Flatten(), Dense(10)], input_shape=(28, 28, 1), seed=0)
+>>> x = np.random.default_rng(0).random((4, 28, 28, 1), dtype=np.float32)
+>>> logits = model.forward(x)
+>>> loss, dlogits = softmax_cross_entropy(logits, np.array([0, 1, 2, 3]))
+>>> dx = model.backward(dlogits)
+>>> SGD(lr=0.05).step(model)
+>>> logits.shape, dx.shape, model.n_params
+((4, 10), (4, 28, 28, 1), 5258)
+"""
+
+from .conv_layer import Conv2D
+from .io import ModelFileError, load_model, save_model
+from .layers import Dense, Flatten, Layer, ReLU
+from .losses import softmax, softmax_cross_entropy
+from .model import Sequential
+from .optim import SGD, Adam, Momentum, Optimizer
+from .pool_layers import AvgPool2D, MaxPool2D
+
+__all__ = [
+    "SGD",
+    "Adam",
+    "AvgPool2D",
+    "Conv2D",
+    "Dense",
+    "Flatten",
+    "Layer",
+    "MaxPool2D",
+    "ModelFileError",
+    "Momentum",
+    "Optimizer",
+    "ReLU",
+    "Sequential",
+    "load_model",
+    "save_model",
+    "softmax",
+    "softmax_cross_entropy",
+]

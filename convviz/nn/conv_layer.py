@@ -1,0 +1,202 @@
+"""Conv2D: a learned 2-D convolution (cross-correlation), forward and backward by im2col.
+
+The forward pass copies every kernel tap's strided slice of the (padded) input into a
+column matrix and multiplies it by the weights in one GEMM; the backward pass reuses the
+columns for the weight gradient and scatters the column gradient back onto the input
+(col2im). Both loop over the kH * kW kernel taps, never over pixels.
+
+The columns are laid out tap-major, ``(kH, kW, C, N, H', W')`` seen as a
+``(kH * kW * C, N * H' * W')`` matrix: the transpose of the usual
+``(N * H' * W', kH * kW * C)`` im2col matrix, chosen so that each tap's copy writes whole
+contiguous rows, and so that the row order (kH, kW, C) matches the weight layout
+``(kH, kW, C, F)`` reshaped to ``(kH * kW * C, F)``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._validate import check_int, check_pair
+from ..padding import resolve_padding
+from ..shapes import output_size
+from .layers import Layer, he_normal
+
+
+def check_padding(padding: Any, *, allow_int: bool = True) -> str | int:
+    """Validate a layer's ``padding``: "valid", "same" or (if allowed) an int >= 0.
+
+    Examples
+    --------
+    >>> check_padding("same"), check_padding(1)
+    ('same', 1)
+    """
+    if isinstance(padding, str):
+        if padding not in ("valid", "same"):
+            raise ValueError(f"`padding` must be 'valid', 'same'"
+                             f"{' or an integer >= 0' if allow_int else ''}, got {padding!r}")
+        return padding
+    if not allow_int:
+        raise TypeError(f"`padding` must be 'valid' or 'same', got {padding!r}")
+    return check_int(padding, "padding", minimum=0)
+
+
+def window_geometry(input_shape: tuple[int, ...], size: tuple[int, int],
+                    stride: tuple[int, int], padding: str | int, layer: str):
+    """Resolve the pads and the output (H', W') of a sliding window over (H, W, C).
+
+    Returns ``(pads, (H', W'))`` with ``pads = ((top, bottom), (left, right))``; raises
+    ``ValueError`` when the input is not (H, W, C) or no window fits.
+    """
+    if len(input_shape) != 3:
+        raise ValueError(f"{layer} takes images of shape (H, W, C), got input shape "
+                         f"{input_shape}")
+    hw = input_shape[:2]
+    pads = resolve_padding(padding, hw, size, stride)
+    out = []
+    for axis, word in ((0, "rows"), (1, "columns")):
+        try:
+            out.append(output_size(hw[axis], size[axis], stride=stride[axis],
+                                   padding=pads[axis]))
+        except ValueError as exc:
+            raise ValueError(f"{layer} does not fit the input's {word} ({input_shape}): "
+                             f"{exc}") from None
+    return pads, (out[0], out[1])
+
+
+def tap_slices(i: int, j: int, stride: tuple[int, int], out_hw: tuple[int, int]):
+    """The (rows, cols) slices of a padded input that kernel tap (i, j) sees."""
+    (sh, sw), (ho, wo) = stride, out_hw
+    return slice(i, i + (ho - 1) * sh + 1, sh), slice(j, j + (wo - 1) * sw + 1, sw)
+
+
+_CHUNK = 8192  # columns per partial product in _matmul_nt
+
+
+def _matmul_nt(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``out[...] = a @ b.T`` for ``a`` (K, M) and ``b`` (F, M), both C-contiguous.
+
+    A small (K, F) result over a very long M (the weight gradient of a first layer: 9 x 8
+    over 43,264 pixels) runs about 3x faster as a sum of partial products over column
+    blocks than as one OpenBLAS call (measured); other shapes go to BLAS in one call.
+    """
+    m = a.shape[1]
+    if a.shape[0] * b.shape[0] > 1024 or m < 4 * _CHUNK:
+        return np.matmul(a, b.T, out=out)
+    np.matmul(a[:, :_CHUNK], b[:, :_CHUNK].T, out=out)
+    part = np.empty_like(out)
+    for start in range(_CHUNK, m, _CHUNK):
+        np.matmul(a[:, start:start + _CHUNK], b[:, start:start + _CHUNK].T, out=part)
+        out += part
+    return out
+
+
+class Conv2D(Layer):
+    """2-D convolution layer (cross-correlation, as in every CNN library), channels last.
+
+    Parameters
+    ----------
+    filters : int
+        Number of output channels F.
+    kernel_size : int or (kH, kW)
+    stride : int or (rows, cols), default 1
+    padding : "valid", "same" or int >= 0
+        "same" follows Keras: output ``ceil(n / stride)``, the odd extra pixel of padding
+        at the bottom/right.
+
+    Notes
+    -----
+    ``params["weight"]`` has shape (kH, kW, C_in, F), ``params["bias"]`` (F,); input
+    (N, H, W, C_in), output (N, H', W', F). Weights start He-normal, biases at zero.
+
+    Examples
+    --------
+    >>> conv = Conv2D(8, 3)
+    >>> conv.build((28, 28, 1), rng=np.random.default_rng(0))
+    (26, 26, 8)
+    >>> conv.params["weight"].shape, conv.n_params
+    ((3, 3, 1, 8), 80)
+    >>> out = conv.forward(np.ones((2, 28, 28, 1), dtype=np.float32))
+    >>> conv.backward(np.ones_like(out)).shape
+    (2, 28, 28, 1)
+    """
+
+    kind = "conv2d"
+
+    def __init__(self, filters: int, kernel_size: Any, *, stride: Any = 1,
+                 padding: str | int = "valid") -> None:
+        super().__init__()
+        self.filters = check_int(filters, "filters", minimum=1)
+        self.kernel_size = check_pair(kernel_size, "kernel_size")
+        self.stride = check_pair(stride, "stride")
+        self.padding = check_padding(padding)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"filters": self.filters, "kernel_size": list(self.kernel_size),
+                "stride": list(self.stride), "padding": self.padding}
+
+    def _build(self, input_shape: tuple[int, ...], rng: np.random.Generator) -> tuple[int, ...]:
+        self.pads, self.out_hw = window_geometry(input_shape, self.kernel_size, self.stride,
+                                                 self.padding, "Conv2D")
+        kh, kw = self.kernel_size
+        c = input_shape[2]
+        self.params = {
+            "weight": he_normal(rng, (kh, kw, c, self.filters), kh * kw * c, self.dtype),
+            "bias": np.zeros(self.filters, dtype=self.dtype),
+        }
+        return self.out_hw + (self.filters,)
+
+    def _channels_first_padded(self, x: np.ndarray) -> np.ndarray:
+        """(N, H, W, C) -> zero-padded (C, N, Hp, Wp), contiguous.
+
+        No copy at all when ``x`` already lies channels-first in memory (this layer's and
+        the pooling layers' outputs do) and there is no padding.
+        """
+        n, h, w, c = x.shape
+        (t, b), (left, r) = self.pads
+        if t == b == left == r == 0:
+            return np.ascontiguousarray(x.transpose(3, 0, 1, 2))
+        xc = np.zeros((c, n, h + t + b, w + left + r), dtype=x.dtype)
+        xc[:, :, t:t + h, left:left + w] = x.transpose(3, 0, 1, 2)
+        return xc
+
+    def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
+        x = self._check_input(x)
+        n = x.shape[0]
+        kh, kw, c, f = self.params["weight"].shape
+        ho, wo = self.out_hw
+        xc = self._channels_first_padded(x)  # (C, N, Hp, Wp)
+        cols = np.empty((kh, kw, c, n, ho, wo), dtype=x.dtype)
+        for i in range(kh):  # a loop over kernel taps, not pixels
+            for j in range(kw):
+                rows, columns = tap_slices(i, j, self.stride, self.out_hw)
+                cols[i, j] = xc[:, :, rows, columns]
+        cols = cols.reshape(kh * kw * c, n * ho * wo)  # (K, M)
+        out = self.params["weight"].reshape(kh * kw * c, f).T @ cols  # (F, M)
+        out += self.params["bias"][:, None]
+        self._cache = (cols, x.shape) if training else None
+        # Channels last in shape, channels first in memory: the next layer's ufuncs run
+        # along whole image rows, and the next Conv2D's im2col needs no transpose.
+        return out.reshape(f, n, ho, wo).transpose(1, 2, 3, 0)  # (N, H', W', F)
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        cols, (n, h, w, c) = self._cached()
+        kh, kw, _, f = self.params["weight"].shape
+        ho, wo = self.out_hw
+        dout = self._check_dout(dout)
+        dout_t = np.ascontiguousarray(dout.transpose(3, 0, 1, 2))
+        dout_t = dout_t.reshape(f, n * ho * wo)  # (F, M)
+        _matmul_nt(cols, dout_t, self.grads["weight"].reshape(kh * kw * c, f))  # (K, F)
+        np.sum(dout_t, axis=1, out=self.grads["bias"])
+        dcols = self.params["weight"].reshape(kh * kw * c, f) @ dout_t  # (K, M)
+        dcols = dcols.reshape(kh, kw, c, n, ho, wo)
+        (t, b), (left, r) = self.pads
+        dxc = np.zeros((c, n, h + t + b, w + left + r), dtype=self.dtype)  # col2im target
+        for i in range(kh):
+            for j in range(kw):
+                rows, columns = tap_slices(i, j, self.stride, self.out_hw)
+                view = dxc[:, :, rows, columns]
+                np.add(view, dcols[i, j], out=view)
+        dxc = dxc[:, :, t:t + h, left:left + w]  # crop the padding
+        return dxc.transpose(1, 2, 3, 0)  # (N, H, W, C), channels first in memory

@@ -1,0 +1,188 @@
+"""Sequential: a stack of layers built at construction, with forward, backward and views."""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from .._validate import check_int
+from .layers import Layer, check_dtype, check_shape
+
+
+class Sequential:
+    """A feed-forward stack of layers, built (weights and all) from ``input_shape``.
+
+    Parameters
+    ----------
+    layers : sequence of Layer
+        Fresh (unbuilt) layers, applied in order.
+    input_shape : tuple of int
+        One example's shape, without the batch axis, e.g. (28, 28, 1).
+    seed : int or numpy.random.Generator, default 0
+        Source of the initial weights; each layer draws from its own child generator
+        (``Generator.spawn``), so a layer's weights do not depend on the others' sizes.
+    dtype : float32 or float64, default float32
+
+    Attributes
+    ----------
+    layers : list of Layer
+        Named Keras-style: "conv2d_1", "relu_1", "max_pool2d_1", "dense_1", ...
+    input_shape, output_shape : tuple of int
+
+    Examples
+    --------
+    >>> from convviz.nn import Conv2D, Dense, Flatten, MaxPool2D, ReLU
+    >>> model = Sequential([Conv2D(8, 3), ReLU(), MaxPool2D(2), Flatten(), Dense(10)],
+    ...                    input_shape=(28, 28, 1), seed=0)
+    >>> model.summary()[0]
+    ('conv2d_1', (26, 26, 8), 80)
+    >>> model.n_params
+    13610
+    >>> model.forward(np.zeros((2, 28, 28, 1), dtype=np.float32)).shape
+    (2, 10)
+    """
+
+    def __init__(self, layers: Sequence[Layer], input_shape: Any, *,
+                 seed: int | np.random.Generator = 0, dtype: Any = np.float32) -> None:
+        if isinstance(layers, Layer) or not isinstance(layers, (list, tuple)):
+            raise TypeError(f"`layers` must be a list of layers, got {type(layers).__name__}")
+        if not layers:
+            raise ValueError("`layers` must hold at least one layer, got an empty list")
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise TypeError(f"`layers[{i}]` must be a Layer such as Conv2D(8, 3), "
+                                f"got {layer!r}")
+            if layer.input_shape is not None or any(layer is other for other in layers[:i]):
+                raise ValueError(f"`layers[{i}]` ({type(layer).__name__}) is already part of a "
+                                 "model: give each model its own new layers")
+        self.input_shape = check_shape(input_shape)
+        self.dtype = check_dtype(dtype)
+        if isinstance(seed, np.random.Generator):
+            rng = seed
+        else:
+            rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+        self.layers: list[Layer] = list(layers)
+        counts: Counter[str] = Counter()
+        shape = self.input_shape
+        for i, (layer, layer_rng) in enumerate(zip(self.layers, rng.spawn(len(self.layers)),
+                                                   strict=True)):
+            counts[layer.kind] += 1
+            layer.name = f"{layer.kind}_{counts[layer.kind]}"
+            try:
+                shape = layer.build(shape, rng=layer_rng, dtype=self.dtype)
+            except ValueError as exc:
+                for done in self.layers[:i + 1]:  # leave the layers reusable
+                    done.input_shape = None
+                raise ValueError(f"`layers[{i}]` ({layer.name}) cannot take input of shape "
+                                 f"{shape}: {exc}") from None
+        self.output_shape = shape
+
+    # -- computing ----------------------------------------------------------------------
+    def _as_batch(self, x: Any, name: str = "x") -> np.ndarray:
+        arr = np.asarray(x)
+        if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number)
+                                       or arr.dtype == bool):
+            raise TypeError(f"`{name}` must be an array of numbers, got dtype {arr.dtype}")
+        if arr.shape[1:] != self.input_shape or arr.shape[0] == 0:
+            want = ", ".join(map(str, self.input_shape))
+            raise ValueError(f"`{name}` must have shape (N, {want}) with N >= 1, got "
+                             f"{arr.shape}")
+        return arr.astype(self.dtype, copy=False)
+
+    def forward(self, x: Any, training: bool = True) -> np.ndarray:
+        """Run a batch through every layer.
+
+        Parameters
+        ----------
+        x : array_like, shape (N, *input_shape)
+        training : bool
+            Cache what :meth:`backward` needs (off for inference: less memory).
+
+        Returns
+        -------
+        ndarray, shape (N, *output_shape)
+            The logits, for a classifier.
+        """
+        out = self._as_batch(x)
+        for layer in self.layers:
+            out = layer.forward(out, training)
+        return out
+
+    def backward(self, dout: Any) -> np.ndarray:
+        """Backpropagate ``dout`` (d loss / d output) through every layer.
+
+        Fills each layer's ``grads`` (overwriting them) and returns d loss / d input,
+        shape (N, *input_shape). Call :meth:`forward` with ``training=True`` first.
+        """
+        grad = np.asarray(dout, dtype=self.dtype)
+        if grad.shape[1:] != self.output_shape:
+            raise ValueError(f"`dout` must have shape (N, {', '.join(map(str, self.output_shape))})"
+                             f", the model's output, got {grad.shape}")
+        for layer in reversed(self.layers):
+            grad = layer.backward(grad)
+        return grad
+
+    def predict(self, x: Any, *, batch_size: int = 256) -> np.ndarray:
+        """Predicted class (argmax of the output) of each example, in batches.
+
+        Returns an int64 array of shape (N,).
+        """
+        batch_size = check_int(batch_size, "batch_size", minimum=1)
+        arr = self._as_batch(x)
+        return np.concatenate([self.forward(arr[i:i + batch_size], training=False).argmax(axis=1)
+                               for i in range(0, len(arr), batch_size)])
+
+    def activations(self, x: Any) -> list[tuple[str, np.ndarray]]:
+        """Every layer's output for ``x``: the feature maps, as (layer name, array) pairs.
+
+        ``x`` is a batch (N, *input_shape), or one example of ``input_shape``, whose
+        outputs then come without the batch axis.
+        """
+        arr = np.asarray(x)
+        single = arr.shape == self.input_shape
+        out = self._as_batch(arr[None] if single else arr)
+        result = []
+        for layer in self.layers:
+            out = layer.forward(out, training=False)
+            result.append((layer.name, out[0] if single else out))
+        return result
+
+    # -- describing ----------------------------------------------------------------------
+    def summary(self) -> list[tuple[str, tuple[int, ...], int]]:
+        """(name, output shape without batch, parameter count) for each layer, as Keras."""
+        return [(layer.name, layer.output_shape, layer.n_params) for layer in self.layers]
+
+    def parameters(self) -> Iterator[tuple[Layer, str]]:
+        """Every trainable array as a (layer, key) pair: ``layer.params[key]``."""
+        for layer in self.layers:
+            for key in layer.params:
+                yield layer, key
+
+    @property
+    def n_params(self) -> int:
+        """Total number of trainable numbers."""
+        return sum(layer.n_params for layer in self.layers)
+
+    def astype(self, dtype: Any) -> Sequential:
+        """A copy of this model with parameters of ``dtype`` (float32 or float64)."""
+        dt = check_dtype(dtype)
+        caches = [layer._cache for layer in self.layers]
+        for layer in self.layers:  # do not copy the training caches
+            layer._cache = None
+        try:
+            twin = copy.deepcopy(self)
+        finally:
+            for layer, cache in zip(self.layers, caches, strict=True):
+                layer._cache = cache
+        twin.dtype = dt
+        for layer in twin.layers:
+            layer.astype(dt)
+        return twin
+
+    def __repr__(self) -> str:
+        inner = ", ".join(map(repr, self.layers))
+        return f"Sequential([{inner}], input_shape={self.input_shape})"

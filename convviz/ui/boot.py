@@ -1,0 +1,21 @@
+"""Make a deep link work on a server's very first visit.
+
+Streamlit treats an app with a ``pages/`` folder as a version-1 multipage app until the
+entry point has called ``st.navigation`` once in that server process. A shared link such
+as ``/convolution?conv.stride=2`` opened first after a restart would then run the page
+without app.py (no wide layout, no sidebar, file names as navigation). Each page calls
+:func:`ensure_app` first: in that situation it switches Streamlit to app.py's navigation
+and reruns, which keeps the URL, so the same page opens with its query parameters.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+
+def ensure_app() -> None:
+    """Rerun through app.py's ``st.navigation`` when Streamlit ran this page directly."""
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

@@ -1,0 +1,122 @@
+"""Choosing an image: a bundled sample, an upload or the camera, kept safe across reruns.
+
+:func:`choose_image` draws the source widgets and returns the working image. Session state
+holds the last good upload and camera photo (their bytes) and the decoded working image,
+so a bad file only shows an error: the page goes on with the image it had. Switching to
+the samples and back brings the last upload back; a new working size re-decodes it.
+
+Keys (``p`` is the page's prefix): ``p.source``, ``p.sample`` and ``p.size`` are settings
+the page declares (URL parameters); ``p.upload``, ``p.camera`` and ``p.cam_on`` are widgets;
+``p.got.upload``, ``p.got.camera``, ``p.bad`` and ``p.work`` are internal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from convviz.image_filters import load_upload
+from convviz.images import ImageError
+from convviz.samples import SAMPLE_IMAGES, load_sample
+
+SOURCES = {"sample": "Sample photo", "upload": "Upload an image", "camera": "Camera"}
+UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff"]
+
+
+@dataclass(frozen=True)
+class WorkingImage:
+    """The image the page works on: float32 (H, W, C) in [0, 1] at the working size."""
+
+    token: tuple  # identifies the pixels: (kind, id, working size)
+    image: np.ndarray
+    original: tuple[int, int]  # (H, W) before downscaling
+    label: str
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _sample(name: str, size: int) -> tuple[np.ndarray, tuple[int, int]]:
+    full = load_sample(name, max_side=None).shape[:2]
+    return load_sample(name, max_side=size), (int(full[0]), int(full[1]))
+
+
+def _accept(p: str, kind: str, file: Any, size: int) -> None:
+    """Decode a new upload or photo; keep it if good, else show why (once per file)."""
+    ss = st.session_state
+    got = ss.get(f"{p}.got.{kind}")
+    if got is not None and got["id"] == file.file_id:
+        return
+    bad = ss.setdefault(f"{p}.bad", {})
+    if file.file_id not in bad:
+        data = file.getvalue()
+        try:
+            img, original = load_upload(data, size)
+        except (ImageError, ValueError, TypeError) as exc:
+            if len(bad) > 20:
+                bad.clear()
+            bad[file.file_id] = f"Could not use “{file.name}”: {exc}"
+        else:
+            ss[f"{p}.got.{kind}"] = {"id": file.file_id, "name": file.name, "data": data}
+            ss[f"{p}.work"] = WorkingImage((kind, file.file_id, size), img, original, file.name)
+            return
+    st.error(bad[file.file_id] + " The page goes on with the previous image.")
+
+
+def _working(p: str, kind: str, size: int) -> WorkingImage:
+    """The working image of the current source (cached in session state)."""
+    ss = st.session_state
+    if kind == "sample":
+        name = ss[f"{p}.sample"]
+        token = ("sample", name, size)
+    else:
+        got = ss[f"{p}.got.{kind}"]
+        token = (kind, got["id"], size)
+    held = ss.get(f"{p}.work")
+    if held is not None and held.token == token:
+        return held
+    if kind == "sample":
+        img, original = _sample(name, size)
+        work = WorkingImage(token, img, original, SAMPLE_IMAGES[name])
+    else:
+        img, original = load_upload(got["data"], size)  # decoded fine before
+        work = WorkingImage(token, img, original, got["name"])
+    ss[f"{p}.work"] = work
+    return work
+
+
+def choose_image(p: str, sizes: tuple[int, ...]) -> WorkingImage:
+    """Draw the source choice, sample menu, uploader or camera and the working size."""
+    ss = st.session_state
+    st.radio("Image", list(SOURCES), key=f"{p}.source", format_func=SOURCES.get,
+             horizontal=True)
+    kind = ss[f"{p}.source"]
+    file = None
+    if kind == "sample":
+        st.selectbox("Sample photo", list(SAMPLE_IMAGES), key=f"{p}.sample",
+                     format_func=SAMPLE_IMAGES.get,
+                     help="Shipped inside matplotlib and scikit-learn: no download needed.")
+    elif kind == "upload":
+        file = st.file_uploader("Your image (PNG, JPEG, WebP, BMP, GIF, TIFF)",
+                                type=UPLOAD_TYPES, key=f"{p}.upload",
+                                help="It stays on this server for your session only.")
+    else:
+        st.toggle("Turn on the camera", key=f"{p}.cam_on",
+                  help="Your browser asks for permission; nothing is recorded until you "
+                  "take a photo.")
+        if ss.get(f"{p}.cam_on"):
+            file = st.camera_input("Take a photo", key=f"{p}.camera")
+    st.select_slider("Working size (longest side, pixels)", options=list(sizes),
+                     key=f"{p}.size", help="Bigger shows more detail and is slower.")
+    size = ss[f"{p}.size"]
+    if file is not None:
+        _accept(p, kind, file, size)
+    if kind != "sample" and ss.get(f"{p}.got.{kind}") is None:
+        if file is None:
+            what = "upload an image" if kind == "upload" else "take a photo"
+            st.info(f"Until you {what}, the page keeps the current image.")
+        held = ss.get(f"{p}.work")
+        prev = held.token[0] if held is not None else "sample"
+        kind = prev if prev == "sample" or ss.get(f"{p}.got.{prev}") else "sample"
+    return _working(p, kind, size)

@@ -1,0 +1,290 @@
+"""Convolution, step by step: every product and sum of one window at a time."""
+
+import numpy as np
+import streamlit as st
+
+import convviz as cv
+from convviz import conv_view as view
+from convviz import examples as ex
+from convviz import render
+from convviz.padding import PADDING_MODES
+from convviz.ui import params as prm
+from convviz.ui.boot import ensure_app
+from convviz.ui.grid_editor import grid_editor, replace_grid
+from convviz.ui.nav import next_link
+from convviz.ui.player import Player
+from convviz.ui.state import init_settings, save_settings, share_hint
+
+ensure_app()
+
+PAD_KINDS = ("number", "valid", "same", "full")
+KNAMES = (*cv.KERNELS, "custom")
+fmt = render.format_value
+
+
+def _grid(default: np.ndarray, lo: int, hi: int, name: str) -> prm.Param:
+    return prm.Param(default, lambda t: ex.check_grid_shape(prm.text_to_grid(t), lo, hi, name),
+                     prm.grid_to_text)
+
+
+SPECS = {
+    "conv.mode": prm.choice_param("gray", ["gray", "rgb"]),
+    "conv.preset": prm.choice_param("digit", list(ex.PRESETS)),
+    "conv.seed": prm.int_param(0, 0, 9999),
+    "conv.x": _grid(ex.make_input("digit", 7, 7), 5, 12, "input"),
+    "conv.kname": prm.choice_param("sobel_x", KNAMES),
+    "conv.k": _grid(cv.KERNELS["sobel_x"].array, 1, 7, "kernel"),
+    "conv.stride": prm.int_param(1, 1, 4),
+    "conv.pad_kind": prm.choice_param("number", PAD_KINDS),
+    "conv.pad": prm.int_param(0, 0, 3),
+    "conv.pad_mode": prm.choice_param("zeros", PADDING_MODES),
+    "conv.dil": prm.int_param(1, 1, 3),
+    "conv.bias": prm.float_param(0.0, -10.0, 10.0),
+    "conv.flip": prm.bool_param(False),
+    "conv.nf": prm.int_param(2, 1, len(ex.FILTER_MIX)),
+    "conv.filt": prm.int_param(1, 1, len(ex.FILTER_MIX)),
+}
+ss = st.session_state
+
+st.title("Convolution, step by step")
+st.markdown(
+    "A **kernel** (a small grid of weights) slides over the input. At each position the "
+    "cells under it are **multiplied element-wise** by the weights and the products are "
+    "**summed** (plus a bias) into **one cell** of the output, the *feature map*. In a CNN "
+    "the weights are not chosen by hand: they are **learned**, and the first layer's "
+    "kernels usually end up as edge and corner detectors much like the presets below."
+)
+for msg in init_settings(SPECS):
+    st.warning(msg)
+
+
+def _refill() -> None:
+    replace_grid("conv.x", ex.make_input(ss["conv.preset"], *ss["conv.x"].shape,
+                                      seed=ss["conv.seed"]))
+
+
+def _resize_input() -> None:
+    old, shape, seed = ss["conv.x"], (ss["conv.rows"], ss["conv.cols"]), ss["conv.seed"]
+    pristine = np.array_equal(old, ex.make_input(ss["conv.preset"], *old.shape, seed=seed))
+    replace_grid("conv.x", ex.make_input(ss["conv.preset"], *shape, seed=seed)
+                 if pristine else ex.resize_grid(old, *shape))  # keep hand edits
+
+
+def _pick_kernel() -> None:
+    if ss["conv.kname"] != "custom":
+        replace_grid("conv.k", cv.KERNELS[ss["conv.kname"]].array)
+
+
+def _resize_kernel() -> None:
+    replace_grid("conv.k", ex.resize_grid(ss["conv.k"], ss["conv.krows"], ss["conv.kcols"]))
+    ss["conv.kname"] = "custom"
+
+
+def _edited_kernel() -> None:
+    ss["conv.kname"] = "custom"
+
+
+ss["conv.rows"], ss["conv.cols"] = ss["conv.x"].shape
+ss["conv.krows"], ss["conv.kcols"] = ss["conv.k"].shape
+rgb = st.radio("Input channels", ["gray", "rgb"], key="conv.mode", horizontal=True,
+               format_func={"gray": "1 channel", "rgb": "3 channels (RGB)"}.get) == "rgb"
+if not rgb:
+    st.caption("A colour image has 3 channels (R, G, B): pick \"3 channels\" to see how a "
+               "filter gets one kernel slice per channel and several filters give several "
+               "feature maps.")
+c_in, c_k, c_geo = st.columns([1.15, 1.15, 1], gap="large")
+with c_in:
+    st.subheader("Input")
+    st.selectbox("Start from", list(ex.PRESETS), key="conv.preset", format_func=ex.PRESETS.get,
+                 on_change=_refill)
+    a, b, c = st.columns(3)
+    a.number_input("Rows", 5, 12, key="conv.rows", on_change=_resize_input)
+    b.number_input("Columns", 5, 12, key="conv.cols", on_change=_resize_input)
+    c.number_input("Seed", 0, 9999, key="conv.seed", on_change=_refill,
+                   disabled=ss["conv.preset"] != "random", help="Random integers: same seed, "
+                   "same grid.")
+    if rgb:
+        x = ex.make_input(ss["conv.preset"], *ss["conv.x"].shape, seed=ss["conv.seed"], channels=3)
+        st.caption("RGB mode builds the input from the preset, the size and the seed (that is "
+                   "what the link stores); cell edits apply to the 1-channel grid only.")
+    else:
+        with st.expander(f"Edit the {ss['conv.rows']}x{ss['conv.cols']} input cell by cell"):
+            x = grid_editor("conv.x", lo=-99, hi=99, help="Type a number (-99 to 99).")
+with c_k:
+    st.subheader("Kernel" + (" (one slice per channel)" if rgb else ""))
+    st.selectbox("Preset", KNAMES, key="conv.kname", on_change=_pick_kernel,
+                 format_func=lambda n: cv.KERNELS[n].title if n in cv.KERNELS else "custom")
+    a, b = st.columns(2)
+    a.number_input("Kernel rows", 1, 7, key="conv.krows", on_change=_resize_kernel)
+    b.number_input("Kernel columns", 1, 7, key="conv.kcols", on_change=_resize_kernel)
+    k2 = grid_editor("conv.k", on_edit=_edited_kernel, lo=-99, hi=99)
+    kn = ss["conv.kname"]
+    st.caption(cv.KERNELS[kn].meaning if kn in cv.KERNELS else
+               "Your own weights. In a trained CNN, the network finds these numbers itself.")
+    if any(s % 2 == 0 for s in k2.shape):
+        st.info(f"A {k2.shape[0]}x{k2.shape[1]} kernel has an even side, so no centre cell: "
+                "each output sits half a cell off the input cells (\"symmetry imbalance\").")
+    with st.expander("Kernel size: 3x3, 1x1, 5x5, 7x7 ..."):
+        st.markdown(
+            "- **3x3** is the usual choice: the smallest size with a centre, and two stacked "
+            "3x3 layers see as far as one 5x5 with fewer weights.\n- **1x1** looks at one "
+            "cell only: with several channels it *mixes channels* (a weighted sum of R, G, B "
+            "per pixel).\n- **5x5, 7x7, 11x11** see more at once but the output **shrinks "
+            "faster** (K - 1 cells per side without padding) and cost more.\n- **Even** "
+            "sizes (2x2, 4x4) have no centre cell: the output is shifted half a cell.")
+with c_geo:
+    st.subheader("Sliding")
+    st.slider("Stride", 1, 4, key="conv.stride", help="How many cells the window moves.")
+    a, b = st.columns(2)
+    a.selectbox("Padding", PAD_KINDS, key="conv.pad_kind",
+                help="valid: none; same: keep ceil(n / stride); full: every overlap.")
+    if ss["conv.pad_kind"] == "number":
+        b.number_input("Padding (cells per side)", 0, 3, key="conv.pad")
+    a.selectbox("Padding mode", PADDING_MODES, key="conv.pad_mode",
+                help="What the padding cells hold: zeros, a mirror of the border, the "
+                "border repeated, or the opposite side (circular).")
+    b.slider("Dilation", 1, 3, key="conv.dil", help="Gaps between the kernel's taps.")
+    st.number_input("Bias (added to every sum)", -10.0, 10.0, step=0.5, key="conv.bias")
+    st.toggle("true convolution (flip the kernel 180°)", key="conv.flip")
+    st.caption("CNN libraries compute **cross-correlation**: the kernel is laid on the input "
+               "as written. True convolution first rotates it by 180°; for learned weights "
+               "it makes no difference, for Sobel x it flips the sign of the edges.")
+    if rgb:
+        st.slider("Number of filters", 1, len(ex.FILTER_MIX), key="conv.nf")
+        ss["conv.filt"] = min(ss["conv.filt"], ss["conv.nf"])
+        st.selectbox("Step through filter", list(range(1, ss["conv.nf"] + 1)), key="conv.filt")
+
+padding = ss["conv.pad"] if ss["conv.pad_kind"] == "number" else ss["conv.pad_kind"]
+geo = {"stride": ss["conv.stride"], "padding": padding, "dilation": ss["conv.dil"],
+       "padding_mode": ss["conv.pad_mode"], "flip": ss["conv.flip"]}
+bias = float(ss["conv.bias"])
+filters = ex.rgb_filters(k2, ss["conv.nf"]) if rgb else None  # (kH, kW, 3, F)
+kernel = filters[..., ss["conv.filt"] - 1] if rgb else k2
+try:
+    plan = cv.conv_plan(x, kernel, bias, **geo)
+except (ValueError, TypeError) as exc:
+    plan = None
+    st.error(f"This convolution cannot be computed: {exc}. Try a smaller kernel or dilation, "
+             "more padding, or (for reflect and circular padding) less padding than the "
+             "input's side.")
+sizes = [cv.explain_output_size(x.shape[a], k2.shape[a], stride=ss["conv.stride"],
+                                padding=padding, dilation=ss["conv.dil"]) for a in (0, 1)]
+
+st.header("Step through the windows")
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _input_base(padded: np.ndarray, pad_mask: np.ndarray, cell: int,
+                channel: int | None) -> np.ndarray:
+    return view.input_base(padded, pad_mask, cell=cell, channel=channel)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _output_base(values: np.ndarray, cell: int) -> np.ndarray:
+    return view.output_base(values, cell=cell)
+
+
+def _input(step: cv.Step, cell: int, channel: int | None = None) -> np.ndarray:
+    base = _input_base(plan.padded, plan.pad_mask, cell, channel)
+    return view.input_image(plan, step, cell=cell, channel=channel, base=base)
+
+
+def draw_gray(i: int) -> None:
+    step = plan.step(i)
+    left, mid, right = st.columns([1.25, 1, 1], gap="medium")
+    hp, wp = plan.pad_mask.shape
+    left.image(_input(step, view.cell_size(max(hp, wp), lo=22)),
+               caption=f"Padded input ({hp}x{wp}): hatched grey = padding, orange outline = "
+               f"the window of step {i + 1} of {plan.n_steps}.")
+    kc = view.cell_size(max(plan.kernel.shape), budget=330)
+    mid.image(view.kernel_image(plan.kernel, cell=kc), caption="kernel as applied"
+              + (" (rotated 180°)" if geo["flip"] else ""))
+    mid.image(view.products_image(step, cell=kc), caption="products: input cell × weight")
+    _output(right, step, i)
+
+
+def draw_rgb(i: int) -> None:
+    step = plan.step(i)
+    hp, wp = plan.pad_mask.shape
+    cell = view.cell_size(max(hp, wp), budget=420, lo=22, hi=48)
+    kc = view.cell_size(max(plan.kernel.shape[:2]), budget=300, lo=26, hi=48)
+    left, right = st.columns([2.6, 1], gap="medium")
+    for ch, name in enumerate(ex.CHANNEL_NAMES):
+        img = render.hstack([
+            render.label(_input(step, cell, ch), f"{name} input"),
+            render.label(view.kernel_image(plan.kernel[..., ch], cell=kc), f"{name} slice"),
+            render.label(view.products_image(step, cell=kc, channel=ch), "products")], gap=20)
+        a, b = left.columns([4, 1], vertical_alignment="center")
+        a.image(img)
+        b.markdown(f"**{name} sum** ({step.products[..., ch].size} products)\n"
+                   f"### {fmt(float(step.channel_sums[ch]))}")
+    _output(right, step, i)
+
+
+def _output(col, step: cv.Step, i: int) -> None:
+    r, c = step.out_pos
+    cell = view.cell_size(max(plan.out_shape), budget=400, lo=22)
+    col.image(view.output_image(values, i, cell=cell, base=_output_base(values, cell)),
+              caption="output (feature map), filled in so far")
+    col.metric(f"output[{r}, {c}] (row {r + 1}, column {c + 1})", fmt(step.value))
+    first, second = view.step_equation(step, plan.kernel)
+    what = "Channel sums" if rgb else "Sum of products"
+    st.markdown(f"#### {what}: {first}\n#### Plus bias: {second} → output[{r}, {c}]")
+    _formula()
+
+
+def _formula() -> None:
+    st.code(f"rows:    {sizes[0]}\ncolumns: {sizes[1]}", language=None, wrap_lines=True)
+
+
+if plan is not None:
+    values = view.plan_values(plan)  # (H', W'), the whole feature map
+    player = Player("conv", plan.n_steps)
+    player.controls()
+    player.show(draw_rgb if rgb else draw_gray)
+    if not rgb:
+        st.download_button(
+            "Download the animation (GIF)", key="conv.gif", file_name="convolution.gif",
+            mime="image/gif", on_click="ignore",
+            data=lambda: render.gif_bytes(view.animation_frames(plan), fps=2))
+else:
+    _formula()
+
+if rgb:
+    st.header("One filter, one feature map")
+    st.markdown(
+        "A filter has **one slice per input channel**. Each slice gives a channel sum; the "
+        "channel sums **add up, plus one bias, into one output cell**. So one filter makes "
+        "one feature map, and the **output depth is the number of filters**.")
+    try:
+        maps = cv.conv2d(x, filters, bias, **geo)  # (H', W', F)
+    except (ValueError, TypeError):
+        maps = None  # already explained above
+    if maps is not None:
+        st.caption(f"Input {x.shape} with {maps.shape[-1]} filters of shape {filters.shape[:3]}"
+                   f" gives an output of shape {maps.shape}: depth {maps.shape[-1]}.")
+        cols = st.columns(len(ex.FILTER_MIX))
+        for f in range(maps.shape[-1]):
+            mix, meaning = ex.FILTER_MIX[f]
+            weights = ", ".join(f"{n} × {fmt(w)}"
+                                for n, w in zip(ex.CHANNEL_NAMES, mix, strict=True))
+            cols[f].image(_output_base(maps[..., f], view.cell_size(
+                max(maps.shape[:2]), budget=280, lo=22, hi=40)),
+                caption=f"filter {f + 1} → feature map {f + 1}: slices = kernel ({weights}),"
+                f" {meaning}")
+
+with st.expander("Why the border counts less, and why the output shrinks", expanded=False):
+    st.markdown(
+        "A corner cell fits in only one window position, a central one in many: without "
+        "padding the border is **used less**, and each side loses K - 1 cells. Per side: "
+        "**output = floor((W - K + 2P) / S) + 1** (W input, K kernel, P padding, S stride); "
+        "a 7x7 input and a 3x3 kernel give 5x5, a 28x28 input gives 26x26. Padding adds "
+        "cells around the border so the corners are used as often as the rest.")
+    if plan is not None:
+        cov = view.coverage(plan)
+        st.image(render.draw_grid(cov, cell=40, colors=render.gray_colors(cov, 0, cov.max())),
+                 caption="How many windows use each input cell, with these settings.")
+
+save_settings(SPECS)
+share_hint()
+next_link("pages/convolution.py")

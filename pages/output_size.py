@@ -1,0 +1,266 @@
+"""Padding, stride, dilation: how they set the output size, with every window drawn."""
+
+import numpy as np
+import streamlit as st
+
+import convviz as cv
+from convviz import arithmetic as ar
+from convviz import render
+from convviz.padding import PADDING_MODES
+from convviz.ui.boot import ensure_app
+from convviz.ui.nav import next_link
+from convviz.ui.params import choice_param, int_param
+from convviz.ui.player import Player
+from convviz.ui.state import init_settings, save_settings, share_hint
+
+ensure_app()
+
+PAD_CHOICES = (0, 1, 2, 3, 4, 5, "valid", "same", "full")
+SPECS = {
+    "size.h": int_param(7, 1, 16),
+    "size.w": int_param(7, 1, 16),
+    "size.k": int_param(3, 1, 11),
+    "size.s": int_param(1, 1, 5),
+    "size.p": choice_param(0, PAD_CHOICES),
+    "size.d": int_param(1, 1, 4),
+    "size.rule": choice_param("torch", list(ar.RULES)),
+    "size.mode": choice_param("zeros", PADDING_MODES),
+}
+# Examples to try: (height, width, kernel, stride, padding, dilation)
+EXAMPLES = {
+    "7x7, 3x3, no padding": (7, 7, 3, 1, 0, 1),
+    "Same padding": (7, 7, 3, 1, "same", 1),
+    "Stride 2": (7, 7, 3, 2, 1, 1),
+    "Dilation 2": (7, 7, 3, 1, 0, 2),
+    "Even kernel, same": (6, 6, 4, 1, "same", 1),
+    "Too wide": (5, 5, 5, 1, 1, 2),
+}
+PAD_LABEL = {"valid": "valid (none)", "same": "same (keep n / stride)",
+             "full": "full (k_eff - 1 each side)"}
+DONE = np.array([255, 224, 178], np.uint8)  # output cells already computed
+ss = st.session_state
+
+
+def _load(values: tuple) -> None:
+    for key, v in zip(("size.h", "size.w", "size.k", "size.s", "size.p", "size.d"), values,
+                      strict=True):
+        ss[key] = v
+
+
+def _pads(colors: np.ndarray, mask: np.ndarray, cell: int) -> dict:
+    """Hatch the padding when cells are big enough to see it; tiny cells get plain grey
+    (hatching thousands of tiny cells is slow and unreadable)."""
+    if cell >= 12:
+        return {"colors": colors, "pad_mask": mask}
+    return {"colors": np.where(mask[..., None], np.uint8(render.PAD_FILL), colors)}
+
+
+def _times(n: int) -> str:
+    return f"{n} window" + ("" if n == 1 else "s")
+
+
+def _cell(cells: int, room: int = 560) -> int:
+    return int(np.clip(room // max(cells, 1), 6, 56))
+
+
+@st.cache_data(max_entries=32)
+def _thumbnails(h: int, w: int, k: int, s: int, p, d: int, ceil: bool, cap: int = 36):
+    """Small multiples: the padded grid once per window (evenly spaced when there are many)."""
+    g = ar.window_grid((h, w), k, s, p, d, ceil_mode=ceil)
+    picks = np.unique(np.linspace(0, g.n_windows - 1, min(cap, g.n_windows)).round().astype(int))
+    t = int(np.clip(130 // max(g.pad_mask.shape), 2, 16))
+    tiles = []
+    for i in picks:
+        taps = g.window(int(i))
+        colors = np.full(g.pad_mask.shape + (3,), 255, np.uint8)
+        colors[np.ix_(*taps)] = DONE  # the window's taps, filled as well as outlined
+        tiles.append(render.label_fit(render.draw_grid(np.zeros(g.pad_mask.shape), cell=t,
+                                                       window=taps, show_numbers=False,
+                                                       **_pads(colors, g.pad_mask, t)),
+                                      f"{i + 1}", size=16))
+    rows = [render.hstack(tiles[r:r + 9]) for r in range(0, len(tiles), 9)]
+    width = max(r.shape[1] for r in rows)
+    rows = [np.pad(r, ((0, 12), (0, width - r.shape[1]), (0, 0)), constant_values=255)
+            for r in rows]
+    return render.png_bytes(np.concatenate(rows, axis=0)), len(picks), g.n_windows  # encoded once
+
+
+for msg in init_settings(SPECS):
+    st.warning(msg)
+
+st.title("Padding, stride, dilation and the output size")
+st.markdown(
+    "A kernel of size **k** slides over an input of size **n** (each axis on its own). "
+    "**Padding** adds cells around the border, **stride** is how far the window jumps, "
+    "**dilation** spreads the kernel's taps apart. Together they fix how many window "
+    "positions fit, and that is the output size:"
+)
+st.latex(r"\text{out} = \left\lfloor \frac{n + p_\text{before} + p_\text{after} - "
+         r"k_\text{eff}}{s} \right\rfloor + 1, \qquad k_\text{eff} = d\,(k - 1) + 1")
+
+controls, view = st.columns([1, 2.4], gap="large")
+with controls:
+    st.caption("Try an example:")
+    ex_cols = st.columns(2)
+    for i, (name, values) in enumerate(EXAMPLES.items()):
+        ex_cols[i % 2].button(name, key=f"size.ex{i}", on_click=_load, args=(values,),
+                              width="stretch")
+    st.slider("Input height n (rows)", 1, 16, key="size.h")
+    st.slider("Input width n (columns)", 1, 16, key="size.w")
+    st.slider("Kernel size k", 1, 11, key="size.k")
+    st.slider("Stride s", 1, 5, key="size.s")
+    st.selectbox("Padding p", PAD_CHOICES, key="size.p",
+                 format_func=lambda v: PAD_LABEL.get(v, f"{v} on each side"))
+    st.slider("Dilation d (1 = no gaps)", 1, 4, key="size.d")
+    st.radio("Framework rule", list(ar.RULES), key="size.rule", format_func=ar.RULES.get,
+             help="PyTorch and Keras convolutions round down; PyTorch's pooling can round "
+                  "up with ceil_mode=True.")
+    st.selectbox("Padding mode (code only)", PADDING_MODES, key="size.mode",
+                 disabled=ss["size.rule"] == "pool_ceil",
+                 help="What fills the padding; it changes the values, not the sizes.")
+
+h, w, k, s = ss["size.h"], ss["size.w"], ss["size.k"], ss["size.s"]
+p, d, rule, mode = ss["size.p"], ss["size.d"], ss["size.rule"], ss["size.mode"]
+ceil = rule == "pool_ceil"
+grid = ar.window_grid((h, w), k, s, p, d, ceil_mode=ceil)
+explain = {ax: cv.explain_output_size(n, k, stride=s, padding=p, dilation=d, ceil_mode=ceil)
+           for ax, n in (("rows", h), ("columns", w))}
+
+with view:
+    if grid.reason:
+        st.error(f"**No output** {grid.reason.removeprefix('no output ')}.")
+        bad = grid.rows if grid.rows.reason else grid.cols
+        st.markdown(ar.no_fit_hint(bad))
+    else:
+        oh, ow = grid.out_shape
+        st.metric("Output size", f"{oh} x {ow}", delta=f"from {h} x {w}", delta_color="off",
+                  delta_arrow="off")
+    if h == w:
+        st.code(f"rows and columns:\n{explain['rows']}", language=None, wrap_lines=True)
+    else:
+        st.code("\n".join(f"{ax}:\n{text}" for ax, text in explain.items()), language=None,
+                wrap_lines=True)
+    for level, text in ar.rule_notes((h, w), k, stride=s, padding=p, dilation=d, rule=rule,
+                                     padding_mode=mode):
+        (st.warning if level == "warning" else st.info)(text)
+    if not grid.reason:
+        counts, mask = grid.counts(), grid.pad_mask
+        colors = render.diverging_colors(counts, vmax=float(counts.max()))
+        order = np.arange(1, grid.n_windows + 1).reshape(grid.out_shape)
+        cell, ocell = _cell(max(mask.shape)), _cell(max(grid.out_shape), 360)
+        player = Player("size", grid.n_windows)
+        player.controls()
+
+        def frame(pos: int) -> None:
+            taps = grid.window(pos)
+            i, j = divmod(pos, grid.out_shape[1])
+            left = render.draw_grid(counts, cell=cell, window=taps,
+                                    **_pads(colors, mask, cell))
+            right = render.draw_grid(order, cell=ocell, colors=np.broadcast_to(
+                DONE, order.shape + (3,)), hidden=order > pos + 1, window=((i,), (j,)))
+            st.image(render.hstack([render.label_fit(left, "Padded input: windows per cell"),
+                                    render.label_fit(right, "Output: window number")], gap=40))
+            st.caption(f"Window {pos + 1} of {grid.n_windows}: taps on padded rows "
+                       f"{list(taps[0])} and columns {list(taps[1])}, giving output cell "
+                       f"(row {i + 1}, column {j + 1}). Hatched grey cells are padding; the "
+                       "number in each cell counts the windows that cover it.")
+
+        player.show(frame)
+
+st.header("What each setting does")
+t1, t2, t3, t4 = st.columns(4)
+inner = grid.counts(include_padding=False) if not grid.reason else None
+with t1:
+    st.subheader("Borders and shrinking")
+    st.markdown(
+        "A border cell sits under fewer windows than a central one, so the edges count "
+        "less, and without padding the output shrinks by k − 1: "
+        f"7x7 with 3x3 gives {cv.output_size(7, 3)}x{cv.output_size(7, 3)}; "
+        f"28x28 gives {cv.output_size(28, 3)}x{cv.output_size(28, 3)}."
+        + (f" Here the top-left input cell is under {_times(inner[0, 0])}, the busiest "
+           f"under {_times(inner.max())}." if inner is not None else "")
+    )
+with t2:
+    st.subheader("Padding")
+    st.markdown(
+        "Zeros around the border give the corners their due and keep the size. "
+        "**valid** means no padding; **same** pads just enough that the output is "
+        "ceil(n / s) (an even kernel pads one more at the bottom/right). Other modes fill "
+        "the border differently: *reflect* (mirror), *replicate* (repeat the edge), "
+        "*circular* (wrap around)."
+    )
+with t3:
+    st.subheader("Stride")
+    by_stride = [ar.window_grid(w, k, st_, p, d, ceil_mode=ceil).cols.out for st_ in (1, 2)]
+    st.markdown(
+        "The step between windows. Stride 2 roughly halves each side and the windows "
+        "overlap less; stride larger than the kernel skips cells (count 0)."
+        + (f" Across these {w} columns: stride 1 gives {by_stride[0]} outputs, stride 2 "
+           f"gives {by_stride[1]}." if all(by_stride) else "")
+    )
+with t4:
+    st.subheader("Dilation")
+    st.markdown(
+        "Gaps between the kernel's taps: the same k x k weights see a wider area, "
+        f"k_eff = d (k − 1) + 1. Here a {k}x{k} kernel at dilation {d} spans "
+        f"{grid.rows.eff}x{grid.rows.eff} cells with {k * k} weights."
+    )
+
+if not grid.reason:
+    st.header("Every window position")
+    strip, shown, total = _thumbnails(h, w, k, s, p, d, ceil)
+    st.image(strip)
+    st.caption(f"All {total} windows, numbered as the output cells." if shown == total else
+               f"{shown} of the {total} windows, evenly spaced; the step slider above shows "
+               "any of them.")
+    st.header("The same layer in code")
+    layer = "maxpool" if ceil else "conv"
+    torch_code, keras_code = ar.framework_code((h, w), k, stride=s, padding=p, dilation=d,
+                                               layer=layer, ceil_mode=ceil,
+                                               padding_mode="zeros" if ceil else mode)
+    c1, c2 = st.columns(2)
+    c1.markdown("**PyTorch**")
+    c1.code(torch_code, language="python", wrap_lines=True)
+    c2.markdown("**Keras**")
+    c2.code(keras_code, language="python", wrap_lines=True)
+
+
+def _new_exercise() -> None:
+    ss["size.ex_n"] = ss.get("size.ex_n", 0) + 1
+    ss["size.ex"] = ar.random_exercise(np.random.default_rng(ss["size.ex_n"]))
+    ss["size.ex_result"], ss["size.answer"] = None, ""
+
+
+def _check() -> None:
+    ss["size.ex_result"] = ar.check_answer(ss["size.ex"], ss.get("size.answer", ""))
+
+
+def _draw_exercise() -> None:
+    ex = ss["size.ex"]
+    _load((ex["size"], ex["size"], ex["kernel_size"], ex["stride"], ex["padding"],
+           ex["dilation"]))
+    ss["size.rule"] = "torch"
+
+
+st.header("Predict the output size")
+if "size.ex" not in ss:
+    ss["size.ex_n"] = 0
+    ss["size.ex"] = ar.random_exercise(np.random.default_rng(0))
+    ss["size.ex_result"] = None
+ex = ss["size.ex"]
+st.markdown(ar.exercise_question(ex))
+a1, a2, a3, a4 = st.columns([2, 1, 1, 1.3], vertical_alignment="bottom")
+a1.text_input("Your answer", key="size.answer", placeholder="for example 5 or 5x5")
+a2.button("Check", key="size.check", type="primary", on_click=_check, width="stretch")
+a3.button("New exercise", key="size.new", on_click=_new_exercise, width="stretch")
+fits = ex["size"] <= 16 and ex["padding"] in PAD_CHOICES
+a4.button("Draw it above", key="size.draw", on_click=_draw_exercise, disabled=not fits,
+          width="stretch", help="Load these settings into the grid (inputs up to 16).")
+if ss.get("size.ex_result"):
+    ok, message = ss["size.ex_result"]
+    (st.success if ok else st.error)(message)
+    st.code(ar.worked_formula(ex), language=None)
+
+save_settings(SPECS)
+share_hint()
+next_link("pages/output_size.py")

@@ -1,0 +1,207 @@
+"""Pooling: max, average and global pooling, one window at a time."""
+
+import numpy as np
+import streamlit as st
+
+import convviz as cv
+from convviz import arithmetic as ar
+from convviz import render
+from convviz.examples import check_grid_shape, random_grid
+from convviz.ui.boot import ensure_app
+from convviz.ui.grid_editor import grid_editor, replace_grid
+from convviz.ui.nav import next_link
+from convviz.ui.params import Param, bool_param, choice_param, grid_to_text, int_param, text_to_grid
+from convviz.ui.player import Player
+from convviz.ui.state import init_settings, save_settings, share_hint
+
+ensure_app()
+
+MODES = {"max": "Max pooling", "avg": "Average pooling", "gmax": "Global max pooling",
+         "gavg": "Global average pooling"}
+SPECS = {
+    "pool.n": int_param(6, 4, 12),
+    "pool.seed": int_param(0, 0, 9999),
+    "pool.x": Param(random_grid(6, 6, seed=0),
+                    lambda t: check_grid_shape(text_to_grid(t, max_side=12), 2, 12, "input"),
+                    grid_to_text),
+    "pool.mode": choice_param("max", list(MODES)),
+    "pool.k": int_param(2, 1, 4),
+    "pool.tied": bool_param(True),
+    "pool.s": int_param(2, 1, 4),
+    "pool.p": int_param(0, 0, 2),
+    "pool.ceil": bool_param(False),
+    "pool.cip": bool_param(True),
+}
+ss = st.session_state
+
+
+def _regenerate() -> None:
+    replace_grid("pool.x", random_grid(ss["pool.n"], ss["pool.n"], seed=ss["pool.seed"]))
+
+
+def _cell(cells: int, room: int) -> int:
+    return int(np.clip(room // max(cells, 1), 24, 56))
+
+
+# A first visit whose link has no grid builds the grid from the link's size and seed.
+fresh = not any(k in ss or k in st.query_params for k in ("pool.x", "_keep.pool.x"))
+for msg in init_settings(SPECS):
+    st.warning(msg)
+if fresh:
+    ss["pool.x"] = random_grid(ss["pool.n"], ss["pool.n"], seed=ss["pool.seed"])
+side = np.shape(ss["pool.x"])
+if side[0] == side[1] and 4 <= side[0] <= 12:
+    ss["pool.n"] = side[0]  # a grid from a link sets the size slider
+
+st.title("Pooling")
+st.markdown(
+    "A pooling layer slides a window over a feature map, like a convolution, but has **no "
+    "weights**: each window is summarised by one number. **Max pooling** keeps the "
+    "largest value (the strongest response), **average pooling** the mean, and **global** "
+    "pooling summarises the whole map in one value per channel. With a 2x2 window and "
+    "stride 2 each side halves and one value in four survives, so the next layers have a "
+    "quarter of the work."
+)
+
+controls, view = st.columns([1, 2.4], gap="large")
+with controls:
+    st.radio("Pooling", list(MODES), key="pool.mode", format_func=MODES.get)
+    mode = ss["pool.mode"]
+    local = mode in ("max", "avg")
+    st.slider("Pool size (window k x k)", 1, 4, key="pool.k", disabled=not local)
+    st.checkbox("Stride = pool size (windows do not overlap)", key="pool.tied",
+                disabled=not local)
+    if ss["pool.tied"]:
+        ss["pool.s"] = ss["pool.k"]
+    st.slider("Stride", 1, 4, key="pool.s", disabled=not local or ss["pool.tied"])
+    st.slider("Padding", 0, 2, key="pool.p", disabled=not local,
+              help="At most half the pool size, as in PyTorch: a window must never see "
+                   "only padding.")
+    st.checkbox("ceil_mode (round the output size up)", key="pool.ceil", disabled=not local)
+    st.checkbox("count_include_pad (average: divide by padding cells too)", key="pool.cip",
+                disabled=mode != "avg")
+    st.divider()
+    st.slider("Input size (random grid)", 4, 12, key="pool.n", on_change=_regenerate)
+    st.number_input("Random seed", 0, 9999, key="pool.seed", on_change=_regenerate)
+
+k, s, p, ceil, cip = ss["pool.k"], ss["pool.s"], ss["pool.p"], ss["pool.ceil"], ss["pool.cip"]
+x = np.asarray(ss["pool.x"], dtype=np.float64)
+vmax = float(np.abs(x).max()) or 1.0
+
+
+def colors_of(a: np.ndarray) -> np.ndarray:
+    return render.diverging_colors(a, vmax=vmax)  # one colour scale for every grid
+
+
+
+with view:
+    if not local:
+        kind = "max" if mode == "gmax" else "avg"
+        value = float(cv.global_pool(x, kind))
+        step = cv.pool_plan(x, x.shape, mode=kind).step(0)
+        marks = [step.argmax] if step.argmax else []
+        st.markdown(f"**{ar.kept_fraction_text(x.shape, (1, 1))}**")
+        st.code(ar.global_pool_text(x, kind, value), language=None)
+        left = render.draw_grid(x, cell=_cell(max(x.shape), 520), colors=colors_of(x),
+                                marks=marks)
+        right = render.draw_grid(np.array([[value]]), cell=64,
+                                 colors=colors_of(np.array([[value]])))
+        st.image(render.hstack([render.label_fit(left, "Input"), render.label_fit(right, "Output")],
+                               gap=40))
+        st.caption("Global pooling needs no window settings: the window is the whole map. "
+                   + ("The circled cell is the maximum (the first one, row by row, on ties)."
+                      if kind == "max" else "Every cell counts once."))
+    else:
+        try:
+            plan = cv.pool_plan(x, k, stride=s, padding=p, mode=mode, ceil_mode=ceil,
+                                count_include_pad=cip)
+            out = cv.pool2d(x, k, stride=s, padding=p, mode=mode, ceil_mode=ceil,
+                            count_include_pad=cip)
+        except (ValueError, TypeError) as exc:
+            plan = None
+            st.error(f"{exc}. Lower the padding or pick a larger pool size.")
+            st.image(render.draw_grid(x, cell=_cell(max(x.shape), 520), colors=colors_of(x)))
+        if plan is not None:
+            st.markdown(f"**{ar.kept_fraction_text(x.shape, out.shape, k, s)}** "
+                        f"({x.shape[0]} x {x.shape[1]} → {out.shape[0]} x {out.shape[1]}).")
+            cell = _cell(max(plan.padded.shape), 520)
+            ocell = _cell(max(out.shape), 340)
+            in_colors, out_colors = colors_of(plan.padded), colors_of(out)
+            order = np.arange(plan.n_steps).reshape(out.shape)
+            player = Player("pool", plan.n_steps)
+            player.controls()
+
+            def frame(pos: int) -> None:
+                step = plan.step(pos)
+                i, j = step.out_pos
+                marks = ([(step.rows[step.argmax[0]], step.cols[step.argmax[1]])]
+                         if step.argmax else [])
+                pads = plan.pad_mask[np.ix_(step.rows, step.cols)]
+                st.markdown(f"**Window {pos + 1} of {plan.n_steps}** → output cell "
+                            f"(row {i + 1}, column {j + 1}):")
+                st.code(ar.pool_step_text(step, pads, count_include_pad=cip), language=None,
+                        wrap_lines=True)
+                left = render.draw_grid(plan.padded, cell=cell, colors=in_colors,
+                                        pad_mask=plan.pad_mask, window=(step.rows, step.cols),
+                                        marks=marks)
+                right = render.draw_grid(out, cell=ocell, colors=out_colors,
+                                         hidden=order > pos, window=((i,), (j,)))
+                st.image(render.hstack([render.label_fit(left, "Input (padding hatched)"),
+                                        render.label_fit(right, "Output, filling in")], gap=40))
+
+            player.show(frame)
+            notes = ["The orange outline is the window"]
+            if mode == "max":
+                notes.append("the circle marks the winner (the first one, row by row, on "
+                             "ties); max pooling pads with -∞, so padding never wins")
+            elif p:
+                notes.append("padding counts as 0" + (" and the divisor includes it" if cip
+                                                      else ", and the divisor leaves it out"))
+            if ceil and out.shape != cv.pool2d(x, k, stride=s, padding=p, mode=mode).shape:
+                notes.append("ceil_mode adds the last, partial windows: cells past the edge "
+                             "(hatched) are never counted")
+            st.caption("; ".join(notes) + ".")
+    with st.expander("✏️ Edit the input numbers"):
+        st.caption("Click a cell and type; the pooling above updates.")
+        grid_editor("pool.x", lo=-99, hi=99)
+
+st.header("Why pool?")
+st.markdown(
+    "- **Less to compute.** 2x2 pooling with stride 2 keeps one value in four: the next "
+    "layer's maps have a quarter of the cells.\n"
+    "- **A little shift invariance.** Max pooling reports *that* a feature fired somewhere "
+    "in the window, not exactly where, so nudging the input by a pixel often leaves the "
+    "output unchanged (below). Only a little: a shift across a window's border does change "
+    "it.\n"
+    "- **Global pooling** turns each whole feature map into one number, a common way to end "
+    "a network before its dense classifier."
+)
+base, moved1 = ar.shift_demo(1)
+_, moved2 = ar.shift_demo(2)
+tiles = []
+for img, name in ((base, "A map"), (moved1, "Shifted 1 right"), (moved2, "Shifted 2 right")):
+    pooled = cv.pool2d(img, 2)
+    same = np.array_equal(pooled, cv.pool2d(base, 2))
+    pair = render.hstack([render.draw_grid(img, cell=32, colors=colors_of(img)),
+                          render.draw_grid(pooled, cell=32, colors=colors_of(pooled))])
+    tag = "" if img is base else (": same output" if same else ": output changes")
+    tiles.append(render.label_fit(pair, name + tag, size=18))
+st.image(render.hstack(tiles, gap=48))
+st.caption("Each pair: a 6x6 map and its 2x2, stride-2 max pooling. The strong values move "
+           "one cell but stay inside their 2x2 windows, so the pooled map is identical; two "
+           "cells moves them into the next windows.")
+
+with st.expander("The same layer in PyTorch and Keras"):
+    layer = {"max": "maxpool", "avg": "avgpool", "gmax": "globalmax", "gavg": "globalavg"}[mode]
+    try:
+        torch_code, keras_code = ar.framework_code(x.shape, k, stride=s, padding=p, layer=layer,
+                                                   ceil_mode=ceil, count_include_pad=cip)
+        c1, c2 = st.columns(2)
+        c1.code(torch_code, language="python", wrap_lines=True)
+        c2.code(keras_code, language="python", wrap_lines=True)
+    except ValueError as exc:
+        st.error(str(exc))
+
+save_settings(SPECS)
+share_hint()
+next_link("pages/pooling.py")

@@ -1,0 +1,134 @@
+"""Real-browser fixtures: the app under `streamlit run` on a free loopback port, driven by
+Playwright with Debian's Chromium (never `playwright install`, which downloads).
+
+Without /usr/bin/chromium these tests skip with a hint, except under CI (CI=true), where
+they must run: `.ci/run` installs Chromium with apt-get.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("CONVVIZ_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+IDLE = '[data-testid="stApp"][data-test-connection-state="CONNECTED"]' \
+       '[data-test-script-state="notRunning"]'
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "e2e" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        msg = ("Debian's Chromium is not installed: `apt-get install -y chromium` "
+               "(the e2e tests use /usr/bin/chromium; never `playwright install`)")
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(msg + " -- required under CI")
+        pytest.skip(msg)
+    return CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
+
+
+@contextlib.contextmanager
+def serve(log: Path):
+    """Start `streamlit run app.py` on a free loopback port; yield its URL; stop it."""
+    port = _free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+           "--server.port", str(port), "--server.address", "127.0.0.1",
+           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    with open(log, "w") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # readiness poll of the health endpoint (not a UI synchronisation)
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium_path, tmp_path_factory) -> str:
+    """The app served once for the whole e2e session."""
+    with serve(tmp_path_factory.mktemp("server") / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000},
+                                  accept_downloads=True)
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    context.close()
+
+
+def wait_idle(pg) -> None:
+    """Wait until the script run has finished, as Streamlit's own e2e tests do."""
+    pg.wait_for_selector(IDLE, timeout=30_000)
+
+
+def shot(pg, name: str) -> Path:
+    """Save a screenshot of the whole page (not just the viewport) as a test artifact.
+
+    Streamlit scrolls inside its main container, so the viewport is first stretched to the
+    content's height; then the images and widgets that appeared are given time to load.
+    """
+    ARTIFACTS.mkdir(exist_ok=True)
+    height = pg.evaluate(
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+        " return m ? m.scrollHeight : document.body.scrollHeight; }")
+    width = pg.viewport_size["width"] if pg.viewport_size else 1400
+    pg.set_viewport_size({"width": width, "height": min(max(int(height), 800), 8000)})
+    pg.wait_for_load_state("networkidle")
+    wait_idle(pg)
+    path = ARTIFACTS / f"{name}.png"
+    pg.screenshot(path=str(path), full_page=True)
+    return path

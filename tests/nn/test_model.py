@@ -1,0 +1,293 @@
+"""Sequential: building, summary, forward/backward, views, gradients against finite
+differences and PyTorch, and a training sanity check."""
+
+import numpy as np
+import pytest
+
+from convviz.nn import (
+    SGD,
+    AvgPool2D,
+    Conv2D,
+    Dense,
+    Flatten,
+    MaxPool2D,
+    ReLU,
+    Sequential,
+    softmax_cross_entropy,
+)
+
+from .conftest import numeric_gradient
+
+
+def example_layers():
+    return [Conv2D(8, 3), ReLU(), MaxPool2D(2), Conv2D(16, 3), ReLU(), MaxPool2D(2),
+            Flatten(), Dense(10)]
+
+
+def example(seed=0, dtype=np.float32):
+    return Sequential(example_layers(), input_shape=(28, 28, 1), seed=seed, dtype=dtype)
+
+
+def test_summary_of_the_example_model():
+    rows = example().summary()
+    assert rows == [
+        ("conv2d_1", (26, 26, 8), 80),
+        ("relu_1", (26, 26, 8), 0),
+        ("max_pool2d_1", (13, 13, 8), 0),
+        ("conv2d_2", (11, 11, 16), 1168),
+        ("relu_2", (11, 11, 16), 0),
+        ("max_pool2d_2", (5, 5, 16), 0),
+        ("flatten_1", (400,), 0),
+        ("dense_1", (10,), 4010),
+    ]
+    assert example().n_params == 5258
+
+
+def test_weights_exist_before_the_first_forward_and_are_seeded():
+    a, b, c = example(seed=0), example(seed=0), example(seed=1)
+    assert a.layers[0].params["weight"].shape == (3, 3, 1, 8)
+    for (la, key), (lb, _), (lc, _) in zip(a.parameters(), b.parameters(), c.parameters(),
+                                           strict=True):
+        np.testing.assert_array_equal(la.params[key], lb.params[key])
+        if key == "weight":
+            assert not np.array_equal(la.params[key], lc.params[key])
+    assert [(layer.name, key) for layer, key in a.parameters()] == [
+        ("conv2d_1", "weight"), ("conv2d_1", "bias"), ("conv2d_2", "weight"),
+        ("conv2d_2", "bias"), ("dense_1", "weight"), ("dense_1", "bias")]
+
+
+def test_each_layer_has_its_own_random_stream():
+    # changing a later layer does not change an earlier layer's weights
+    a = Sequential([Conv2D(4, 3), Flatten(), Dense(10)], input_shape=(6, 6, 1), seed=5)
+    b = Sequential([Conv2D(4, 3), Flatten(), Dense(3)], input_shape=(6, 6, 1), seed=5)
+    np.testing.assert_array_equal(a.layers[0].params["weight"], b.layers[0].params["weight"])
+
+
+def test_a_generator_is_accepted_as_the_seed():
+    a = Sequential([Flatten(), Dense(2)], (2, 2, 1), seed=np.random.default_rng(9))
+    b = Sequential([Flatten(), Dense(2)], (2, 2, 1), seed=np.random.default_rng(9))
+    np.testing.assert_array_equal(a.layers[1].params["weight"], b.layers[1].params["weight"])
+
+
+def test_forward_backward_shapes_and_dtype(rng):
+    model = example()
+    x = rng.random((4, 28, 28, 1), dtype=np.float32)
+    logits = model.forward(x)
+    assert logits.shape == (4, 10) and logits.dtype == np.float32
+    loss, dlogits = softmax_cross_entropy(logits, np.array([1, 2, 3, 4]))
+    dx = model.backward(dlogits)
+    assert dx.shape == x.shape and dx.dtype == np.float32
+    for layer, key in model.parameters():
+        assert layer.grads[key].shape == layer.params[key].shape
+        assert layer.grads[key].any()
+
+
+def test_integer_images_are_accepted(rng):
+    model = example()
+    x = rng.integers(0, 256, (2, 28, 28, 1))
+    np.testing.assert_allclose(model.forward(x), model.forward(x.astype(np.float32)))
+
+
+def test_predict_is_the_batched_argmax(rng):
+    model = example()
+    x = rng.random((7, 28, 28, 1), dtype=np.float32)
+    expected = model.forward(x, training=False).argmax(axis=1)
+    np.testing.assert_array_equal(model.predict(x, batch_size=3), expected)
+    assert model.predict(x).shape == (7,)
+
+
+def test_activations_are_every_layers_output(rng):
+    model = example()
+    x = rng.random((2, 28, 28, 1), dtype=np.float32)
+    acts = model.activations(x)
+    assert [name for name, _ in acts] == [name for name, _, _ in model.summary()]
+    assert [a.shape[1:] for _, a in acts] == [shape for _, shape, _ in model.summary()]
+    np.testing.assert_allclose(acts[-1][1], model.forward(x))
+    single = model.activations(x[0])
+    assert single[0][1].shape == (26, 26, 8)
+    np.testing.assert_allclose(single[0][1], acts[0][1][0])
+
+
+def test_whole_model_gradient_matches_finite_differences(rng):
+    model = Sequential([Conv2D(2, 3, stride=2, padding="same"), ReLU(), MaxPool2D(2),
+                        Conv2D(3, 2, padding=1), ReLU(), AvgPool2D(2), Flatten(), Dense(3)],
+                       input_shape=(7, 7, 2), seed=3, dtype=np.float64)
+    x = rng.standard_normal((2, 7, 7, 2))
+    labels = np.array([0, 2])
+
+    def loss():
+        return softmax_cross_entropy(model.forward(x), labels)[0]
+
+    _, dlogits = softmax_cross_entropy(model.forward(x), labels)
+    dx = model.backward(dlogits)
+    np.testing.assert_allclose(dx, numeric_gradient(loss, x), rtol=1e-5, atol=1e-9)
+    for layer, key in model.parameters():
+        np.testing.assert_allclose(layer.grads[key], numeric_gradient(loss, layer.params[key]),
+                                   rtol=1e-5, atol=1e-9, err_msg=f"{layer.name}.{key}")
+
+
+def to_torch(model, torch):
+    """The same network in torch (channels first), with our weights copied in."""
+    mods = []
+    for layer in model.layers:
+        if isinstance(layer, Conv2D):
+            w = layer.params["weight"]  # (kH, kW, C, F) -> (F, C, kH, kW)
+            pad = 0 if layer.padding == "valid" else layer.padding
+            mod = torch.nn.Conv2d(w.shape[2], w.shape[3], w.shape[:2], stride=layer.stride,
+                                  padding=pad, dtype=torch.float64)
+            mod.weight.data = torch.tensor(w.transpose(3, 2, 0, 1).copy())
+            mod.bias.data = torch.tensor(layer.params["bias"])
+        elif isinstance(layer, MaxPool2D):
+            mod = torch.nn.MaxPool2d(layer.pool_size, layer.stride)
+        elif isinstance(layer, AvgPool2D):
+            mod = torch.nn.AvgPool2d(layer.pool_size, layer.stride)
+        elif isinstance(layer, ReLU):
+            mod = torch.nn.ReLU()
+        elif isinstance(layer, Flatten):  # ours flattens (H, W, C), torch (C, H, W)
+            mod = torch.nn.Sequential(_Permute(torch), torch.nn.Flatten())
+        else:
+            w = layer.params["weight"]
+            mod = torch.nn.Linear(*w.shape, dtype=torch.float64)
+            mod.weight.data = torch.tensor(w.T.copy())
+            mod.bias.data = torch.tensor(layer.params["bias"])
+        mods.append(mod)
+    return torch.nn.Sequential(*mods)
+
+
+def _Permute(torch):  # noqa: N802 - a module factory
+    class Permute(torch.nn.Module):
+        def forward(self, x):
+            return x.permute(0, 2, 3, 1)
+    return Permute()
+
+
+@pytest.mark.parametrize("layers", [
+    example_layers,
+    lambda: [Conv2D(4, 3, stride=2, padding=1), ReLU(), AvgPool2D(2), Conv2D(6, (2, 3)),
+             ReLU(), MaxPool2D(2, 1), Flatten(), Dense(7), ReLU(), Dense(5)],
+])
+def test_logits_loss_and_every_gradient_match_torch(rng, layers):
+    torch = pytest.importorskip("torch")
+    model = Sequential(layers(), input_shape=(28, 28, 1), seed=0, dtype=np.float64)
+    net = to_torch(model, torch)
+    x = rng.random((5, 28, 28, 1))
+    labels = rng.integers(0, model.output_shape[0], 5)
+    xt = torch.tensor(x.transpose(0, 3, 1, 2).copy(), requires_grad=True)
+    logits_t = net(xt)
+    loss_t = torch.nn.functional.cross_entropy(logits_t, torch.tensor(labels))
+    loss_t.backward()
+
+    logits = model.forward(x)
+    loss, dlogits = softmax_cross_entropy(logits, labels)
+    dx = model.backward(dlogits)
+    np.testing.assert_allclose(logits, logits_t.detach().numpy(), rtol=1e-10, atol=1e-12)
+    assert loss == pytest.approx(loss_t.item(), rel=1e-12)
+    np.testing.assert_allclose(dx, xt.grad.numpy().transpose(0, 2, 3, 1), rtol=1e-8,
+                               atol=1e-14)
+    torch_layers = [m for m in net if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear))]
+    ours = [layer for layer in model.layers if layer.params]
+    for layer, mod in zip(ours, torch_layers, strict=True):
+        gw = mod.weight.grad.numpy()
+        gw = gw.transpose(2, 3, 1, 0) if gw.ndim == 4 else gw.T
+        np.testing.assert_allclose(layer.grads["weight"], gw, rtol=1e-8, atol=1e-14,
+                                   err_msg=layer.name)
+        np.testing.assert_allclose(layer.grads["bias"], mod.bias.grad.numpy(), rtol=1e-8,
+                                   atol=1e-14, err_msg=layer.name)
+
+
+def test_astype_returns_a_float64_twin(rng):
+    model = example()
+    x = rng.random((2, 28, 28, 1), dtype=np.float32)
+    model.forward(x)
+    twin = model.astype(np.float64)
+    assert twin is not model and twin.dtype == np.float64
+    assert model.layers[0].params["weight"].dtype == np.float32
+    assert all(layer.params[key].dtype == np.float64 for layer, key in twin.parameters())
+    np.testing.assert_allclose(twin.forward(x), model.forward(x), rtol=1e-4, atol=1e-5)
+    assert model.layers[0]._cache is not None  # the original keeps its training cache
+    assert twin.summary() == model.summary()
+
+
+def _halves(rng, n):
+    """Bright left half (class 0) versus bright right half (class 1), with noise."""
+    labels = np.arange(n) % 2
+    x = rng.random((n, 8, 8, 1)) * 0.5
+    x[labels == 0, :, :4] += 0.5
+    x[labels == 1, :, 4:] += 0.5
+    return x.astype(np.float32), labels
+
+
+def test_training_reaches_full_accuracy_on_a_separable_problem():
+    x, labels = _halves(np.random.default_rng(0), 32)
+    model = Sequential([Conv2D(4, 3), ReLU(), MaxPool2D(2), Flatten(), Dense(2)],
+                       input_shape=(8, 8, 1), seed=0)
+    opt = SGD(lr=0.1, momentum=0.9)
+    first = None
+    for _ in range(40):
+        loss, dlogits = softmax_cross_entropy(model.forward(x), labels)
+        first = loss if first is None else first
+        model.backward(dlogits)
+        opt.step(model)
+    assert loss < first / 4
+    assert (model.predict(x) == labels).all()
+
+
+@pytest.mark.parametrize(("layers", "error", "match"), [
+    ([], ValueError, "`layers` must hold at least one layer"),
+    (Dense(2), TypeError, "`layers` must be a list of layers"),
+    ([Flatten(), "dense"], TypeError, r"`layers\[1\]` must be a Layer"),
+])
+def test_layers_are_checked(layers, error, match):
+    with pytest.raises(error, match=match):
+        Sequential(layers, input_shape=(2, 2, 1))
+
+
+def test_a_layer_cannot_serve_two_models():
+    dense = Dense(2)
+    Sequential([Flatten(), dense], input_shape=(2, 2, 1))
+    with pytest.raises(ValueError, match=r"`layers\[1\]` \(Dense\) is already part of a model"):
+        Sequential([Flatten(), dense], input_shape=(2, 2, 1))
+    relu = ReLU()
+    with pytest.raises(ValueError, match="already part of a model"):
+        Sequential([relu, relu], input_shape=(3,))
+
+
+def test_a_layer_that_does_not_fit_is_named():
+    with pytest.raises(ValueError, match=r"`layers\[2\]` \(conv2d_2\) cannot take input of "
+                                         r"shape \(2, 2, 4\).*wider than"):
+        Sequential([Conv2D(4, 3), MaxPool2D(2), Conv2D(4, 3)], input_shape=(6, 6, 1))
+
+
+def test_dense_without_flatten_is_explained():
+    with pytest.raises(ValueError, match=r"put a Flatten\(\) layer before it"):
+        Sequential([Conv2D(4, 3), Dense(2)], input_shape=(6, 6, 1))
+
+
+@pytest.mark.parametrize(("kwargs", "error", "match"), [
+    ({"seed": -1}, ValueError, "`seed`"),
+    ({"seed": "a"}, TypeError, "`seed`"),
+    ({"dtype": np.int32}, ValueError, "`dtype` must be float32 or float64"),
+    ({"input_shape": (28, 28, -1)}, ValueError, r"`input_shape\[2\]`"),
+])
+def test_arguments_are_checked(kwargs, error, match):
+    args = {"input_shape": (28, 28, 1)} | kwargs
+    with pytest.raises(error, match=match):
+        Sequential([Flatten(), Dense(2)], **args)
+
+
+def test_inputs_and_gradients_are_checked():
+    model = example()
+    with pytest.raises(ValueError, match=r"`x` must have shape \(N, 28, 28, 1\)"):
+        model.forward(np.zeros((2, 28, 28)))
+    with pytest.raises(TypeError, match="`x` must be an array of numbers"):
+        model.forward(np.array([["a"]]))
+    model.forward(np.zeros((2, 28, 28, 1)))
+    with pytest.raises(ValueError, match=r"`dout` must have shape \(N, 10\)"):
+        model.backward(np.zeros((2, 9)))
+    with pytest.raises(ValueError, match="`batch_size`"):
+        model.predict(np.zeros((2, 28, 28, 1)), batch_size=0)
+
+
+def test_repr_lists_the_layers():
+    model = Sequential([Flatten(), Dense(2)], input_shape=(2, 2, 1))
+    assert repr(model) == "Sequential([Flatten(), Dense(units=2)], input_shape=(2, 2, 1))"

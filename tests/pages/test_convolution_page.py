@@ -1,0 +1,174 @@
+"""AppTest runs of pages/convolution.py: widgets, shown numbers, errors and URL settings."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import convviz as cv
+from convviz.conv_view import step_equation
+from convviz.examples import make_input, rgb_filters
+from convviz.render import format_value
+from convviz.ui.params import grid_to_text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(**params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.query_params.update(params)
+    at.switch_page("pages/convolution.py")
+    return at.run()
+
+
+def _ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def _shown_value(at: AppTest) -> str:
+    (metric,) = at.metric
+    return metric.value
+
+
+def _equation(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("#### "))
+
+
+def test_default_page_shows_the_first_window():
+    at = _run()
+    _ok(at)
+    plan = cv.conv_plan(make_input("digit", 7, 7), cv.KERNELS["sobel_x"].array)
+    step = plan.step(0)
+    assert _shown_value(at) == format_value(step.value) == "18"
+    first, second = step_equation(step, plan.kernel)
+    assert first in _equation(at) and second in _equation(at)
+    assert any("floor((7 + 0 + 0 - 3) / 1) + 1 = 5" in c.value for c in at.code)
+    assert at.get("page_link"), "every page ends with a next link"
+    assert any("address" in c.value for c in at.caption)  # the share hint
+
+
+def test_next_twice_shows_step_two():
+    at = _run(**{"conv.preset": "random", "conv.seed": "3",
+                 "conv.x": grid_to_text(make_input("random", 6, 6, seed=3))})
+    for _ in range(2):
+        at.button(key="conv.fwd").click().run()
+    _ok(at)
+    plan = cv.conv_plan(make_input("random", 6, 6, seed=3), cv.KERNELS["sobel_x"].array)
+    want = format_value(plan.step(2).value)
+    assert _shown_value(at) == want
+    assert f"= {want} → output[0, 2]" in _equation(at)
+    at.button(key="conv.back").click().run()
+    assert _shown_value(at) == format_value(plan.step(1).value)
+    at.button(key="conv.reset").click().run()
+    assert _shown_value(at) == format_value(plan.step(0).value)
+
+
+def test_main_widgets_change_the_numbers():
+    at = _run()
+    at.slider(key="conv.stride").set_value(2).run()
+    at.selectbox(key="conv.pad_kind").set_value("same").run()
+    at.selectbox(key="conv.pad_mode").set_value("reflect").run()
+    at.slider(key="conv.dil").set_value(2).run()
+    at.selectbox(key="conv.kname").set_value("laplacian_4").run()
+    at.toggle(key="conv.flip").set_value(True).run()
+    at.number_input(key="conv.bias").set_value(1.5).run()
+    at.button(key="conv.fwd").click().run()
+    _ok(at)
+    plan = cv.conv_plan(make_input("digit", 7, 7), cv.KERNELS["laplacian_4"].array, 1.5,
+                        stride=2, padding="same", padding_mode="reflect", dilation=2,
+                        flip=True)
+    step = plan.step(1)
+    assert _shown_value(at) == format_value(step.value)
+    assert " + 1.5 = " in _equation(at)
+    assert any("ceil(7 / 2) = 4" in c.value for c in at.code)
+    assert at.query_params["conv.kname"] == "laplacian_4"
+    assert at.query_params["conv.stride"] == "2"
+
+
+def test_number_padding_and_kernel_resize():
+    at = _run()
+    at.number_input(key="conv.pad").set_value(2).run()
+    assert any("(7 + 2 + 2 - 3)" in c.value for c in at.code)
+    at.number_input(key="conv.krows").set_value(4).run()
+    _ok(at)
+    assert at.selectbox(key="conv.kname").value == "custom"
+    kernel = at.session_state["conv.k"]
+    assert kernel.shape == (4, 3) and not kernel[3].any()  # padded with a row of zeros
+    assert any("even side" in i.value for i in at.info)  # the symmetry imbalance note
+
+
+def test_presets_and_input_size():
+    at = _run()
+    at.selectbox(key="conv.preset").set_value("random").run()
+    at.number_input(key="conv.seed").set_value(5).run()
+    assert np.array_equal(at.session_state["conv.x"], make_input("random", 7, 7, seed=5))
+    at.number_input(key="conv.rows").set_value(9).run()
+    _ok(at)
+    # An unedited preset is rebuilt at the new size (not padded with zeros).
+    assert np.array_equal(at.session_state["conv.x"], make_input("random", 9, 7, seed=5))
+    assert any("(9 + 0 + 0 - 3)" in c.value for c in at.code)
+
+
+def test_rgb_mode_and_several_filters():
+    at = _run(**{"conv.mode": "rgb"})
+    _ok(at)
+    x = make_input("digit", 7, 7, channels=3)
+    filters = rgb_filters(cv.KERNELS["sobel_x"].array, 2)
+    plan = cv.conv_plan(x, filters[..., 0])
+    assert _shown_value(at) == format_value(plan.step(0).value)
+    assert _equation(at).startswith("#### Channel sums: R (")
+    assert any("depth 2" in c.value for c in at.caption)
+    at.slider(key="conv.nf").set_value(4).run()
+    at.selectbox(key="conv.filt").set_value(2).run()
+    _ok(at)
+    plan2 = cv.conv_plan(x, rgb_filters(cv.KERNELS["sobel_x"].array, 4)[..., 1])
+    assert _shown_value(at) == format_value(plan2.step(0).value)
+    assert any("depth 4" in c.value for c in at.caption)
+    at.slider(key="conv.nf").set_value(1).run()  # the stepped filter follows
+    _ok(at)
+    assert at.selectbox(key="conv.filt").value == 1
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"conv.dil": "3", "conv.x": grid_to_text(np.ones((5, 5))), "conv.kname": "custom",
+      "conv.k": grid_to_text(np.ones((7, 7)))}, "wider than the padded input"),
+    ({"conv.pad_kind": "full", "conv.pad_mode": "reflect", "conv.kname": "custom",
+      "conv.x": grid_to_text(np.ones((5, 5))), "conv.k": grid_to_text(np.ones((7, 7)))},
+     "reflect"),
+])
+def test_invalid_combination_is_explained(params, message):
+    at = _run(**params)
+    assert not at.exception
+    assert len(at.error) == 1 and message in at.error[0].value
+    assert at.selectbox(key="conv.kname").value == "custom"  # the inputs stay
+    assert any("no output" in c.value for c in at.code) or message == "reflect"
+    assert not at.metric
+    at.radio(key="conv.mode").set_value("rgb").run()  # RGB mode explains it too
+    assert not at.exception and len(at.error) == 1
+    at.number_input(key="conv.krows").set_value(3).run()
+    at.number_input(key="conv.kcols").set_value(3).run()
+    at.slider(key="conv.dil").set_value(1).run()
+    _ok(at)  # fixed: the page recovers
+    assert at.metric
+
+
+def test_bad_url_values_are_reported_and_ignored():
+    at = _run(**{"conv.stride": "9", "conv.x": "1,2;3,4", "conv.pad_mode": "mirror"})
+    assert not at.exception
+    assert len(at.warning) == 3
+    assert at.slider(key="conv.stride").value == 1
+    assert at.session_state["conv.x"].shape == (7, 7)
+
+
+def test_url_opens_the_same_example():
+    x = make_input("random", 8, 6, seed=7)
+    k = np.array([[1.0, -1.0], [0.5, 2.0]])
+    at = _run(**{"conv.x": grid_to_text(x), "conv.kname": "custom", "conv.k": grid_to_text(k),
+                 "conv.stride": "2", "conv.pad": "1", "conv.bias": "-0.5", "conv.flip": "1"})
+    _ok(at)
+    plan = cv.conv_plan(x, k, -0.5, stride=2, padding=1, flip=True)
+    assert _shown_value(at) == format_value(plan.step(0).value)
+    assert at.number_input(key="conv.rows").value == 8
+    assert at.number_input(key="conv.kcols").value == 2

@@ -1,0 +1,201 @@
+"""AppTest runs of pages/layer_shapes.py: presets, the summary's shapes and totals, problem
+rows, table edits (seeded through the editor's session state), the URL and the softmax demo."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from convviz.stacks import PRESETS, layers_to_text
+from convviz.summary import softmax
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = "pages/layer_shapes.py"
+MNIST_TEXT = layers_to_text(PRESETS["Classic Keras MNIST"][1])
+MNIST_SHAPES = ["(26, 26, 32)", "(13, 13, 32)", "(11, 11, 64)", "(5, 5, 64)", "(3, 3, 64)",
+                "| 576 |", "| 64 |", "| 10 |"]
+
+
+def _run(**params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.query_params.update(params)
+    at.switch_page(PAGE)
+    return at.run()
+
+
+def _no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _summary(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("| # | Layer (type)"))
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _edit(at: AppTest, edited=None, added=(), deleted=()) -> AppTest:
+    """Apply table edits the way the browser reports them, then run."""
+    key = f"shapes.editor{at.session_state['shapes.ver']}"  # the table's key
+    at.session_state[key] = {"edited_rows": dict(edited or {}), "added_rows": list(added),
+                             "deleted_rows": list(deleted)}
+    return at.run()
+
+
+def test_default_is_the_mnist_model_with_93322_params():
+    at = _run()
+    _no_exception(at)
+    assert not at.error and not at.warning
+    assert at.selectbox(key="shapes.preset").value == "Classic Keras MNIST"
+    assert _metric(at, "Total params") == "93,322"
+    assert _metric(at, "Output shape") == "10"
+    table = _summary(at)
+    positions = [table.index(s) for s in MNIST_SHAPES]
+    assert positions == sorted(positions)  # in the order of the layers
+    for count in ("| 320 |", "| 18,496 |", "| 36,928 |", "| 650 |"):
+        assert count in table
+    assert "3×3×1×32 + 32 = 320" in table
+    assert at.query_params["shapes.layers"] == MNIST_TEXT
+    assert len(at.data_editor) == 1 and at.data_editor[0].editing_mode == "dynamic"
+    assert list(at.data_editor[0].value["layer"]) == [
+        "Conv2D", "MaxPool2D", "Conv2D", "MaxPool2D", "Conv2D", "Flatten", "Dense", "Dense"]
+    # the dense comparison
+    text = " ".join(m.value for m in at.markdown)
+    assert "59,828,170" in text and "641 times" in text and "2,824,266" in text
+    assert any("50,890" in c.value for c in at.caption)
+    # the flatten step in the classification text, and the "next" link at the end
+    assert "(3, 3, 64) → 576 values" in text
+    assert at.get("page_link")
+
+
+@pytest.mark.parametrize(("preset", "total", "h"), [
+    ("LeNet-5 style", "61,706", 32), ("Tiny (digits 16x16)", "3,818", 16),
+    ("Empty", "0", 28)])
+def test_switching_presets(preset, total, h):
+    at = _run()
+    at.selectbox(key="shapes.preset").select(preset).run()
+    _no_exception(at)
+    assert _metric(at, "Total params") == total
+    assert at.number_input(key="shapes.h").value == h
+    assert at.selectbox(key="shapes.preset").value == preset
+    assert at.query_params["shapes.layers"] == layers_to_text(PRESETS[preset][1])
+    if preset == "LeNet-5 style":
+        assert "(28, 28, 6)" in _summary(at) and "| 400 |" in _summary(at)
+    if preset == "Empty":
+        assert at.info and "empty" in at.info[0].value
+
+
+def test_too_deep_preset_flags_the_row_with_the_reason():
+    at = _run()
+    at.selectbox(key="shapes.preset").select("Too deep for 28x28").run()
+    _no_exception(at)
+    table = _summary(at)
+    assert "⚠ **problem:** does not fit: the kernel, 3 wide, is wider than the padded input, 1" \
+        in table
+    assert "not computed" in table
+    assert len(at.error) == 1 and at.error[0].value.startswith("Layer 7, conv2d_3 (Conv2D)")
+    assert _metric(at, "Total params") == "55,744"
+
+
+def test_small_input_makes_the_mnist_stack_impossible():
+    at = _run()
+    at.number_input(key="shapes.h").set_value(8).run()
+    _no_exception(at)
+    assert at.selectbox(key="shapes.preset").value == "Custom"
+    assert "(6, 26, 32)" in _summary(at)
+    assert "does not fit: the pool window, 2 wide" in at.error[0].value
+    assert at.query_params["shapes.h"] == "8"
+
+
+def test_editing_a_cell_changes_the_counts_and_the_link():
+    at = _run()
+    _edit(at, {0: {"units": 16}})
+    _no_exception(at)
+    assert "3×3×1×16 + 16 = 160" in _summary(at)
+    assert at.query_params["shapes.layers"] == MNIST_TEXT.replace("C32k3", "C16k3", 1)
+    assert at.selectbox(key="shapes.preset").value == "Custom"
+    at.run()  # a rerun does not apply the edit twice
+    assert "3×3×1×16 + 16 = 160" in _summary(at)
+
+
+def test_added_and_deleted_rows():
+    at = _run()
+    _edit(at, deleted=[7], added=[{"layer": "Dense", "units": 5, "activation": "softmax"}])
+    _no_exception(at)
+    assert "64×5 + 5 = 325" in _summary(at)
+    assert at.query_params["shapes.layers"] == MNIST_TEXT.replace("D10", "D5")
+
+
+def test_bad_cells_are_reported_per_row_and_the_link_keeps_the_last_good_stack():
+    at = _run()
+    _edit(at, {0: {"size": 0}, 6: {"units": None}}, added=[{"layer": None}])
+    _no_exception(at)
+    table = _summary(at)
+    assert "Conv2D needs a kernel size: a whole number >= 1, got 0" in table
+    assert "Dense needs a number of units" in table
+    assert "choose a layer type" in table
+    assert at.query_params["shapes.layers"] == MNIST_TEXT
+    assert any("last stack without a bad cell" in c.value for c in at.caption)
+
+
+def test_a_preset_replaces_the_edited_table():
+    at = _run()
+    _edit(at, {0: {"units": 16}})
+    at.selectbox(key="shapes.preset").select("Classic Keras MNIST").run()
+    _no_exception(at)
+    assert _metric(at, "Total params") == "93,322"
+    at.run()
+    assert _metric(at, "Total params") == "93,322"
+
+
+def test_the_link_opens_the_same_example():
+    at = _run(**{"shapes.h": "16", "shapes.w": "16", "shapes.c": "1",
+                 "shapes.layers": "C8k3same:relu;M2;C16k3same:relu;M2;F;D10:softmax"})
+    _no_exception(at)
+    assert at.selectbox(key="shapes.preset").value == "Tiny (digits 16x16)"
+    assert _metric(at, "Total params") == "3,818"
+
+
+def test_a_bad_link_is_explained_and_ignored():
+    at = _run(**{"shapes.layers": "C32;X", "shapes.logits": "1,2"})
+    _no_exception(at)
+    warnings = [w.value for w in at.warning]
+    assert any("Conv2D needs a kernel size" in w for w in warnings)
+    assert any("needs 10 numbers" in w for w in warnings)
+    assert _metric(at, "Total params") == "93,322"
+
+
+def test_softmax_demo():
+    at = _run()
+    (answer,) = [m for m in at.metric if m.label == "The network answers"]
+    assert answer.value == "digit 7"
+    at.number_input(key="shapes.z3").set_value(9.0).run()
+    _no_exception(at)
+    answer = next(m for m in at.metric if m.label == "The network answers")
+    logits = [float(v) for v in at.query_params["shapes.logits"].split(",")]
+    assert answer.value == "digit 3" and logits[3] == 9.0
+    assert f"probability {softmax(logits)[3]:.3f}" in answer.delta
+    table = at.dataframe[-1].value
+    assert table["probability"].sum() == pytest.approx(1.0, abs=1e-3)
+
+
+def test_adding_100_to_every_logit_changes_nothing():
+    at = _run()
+    before = at.dataframe[-1].value["probability"].tolist()
+    at.button(key="shapes.shift").click().run()
+    _no_exception(at)
+    assert at.number_input(key="shapes.z7").value == 104.0
+    assert at.dataframe[-1].value["probability"].tolist() == pytest.approx(before)
+    at.button(key="shapes.reset_logits").click().run()
+    assert at.number_input(key="shapes.z7").value == 4.0
+
+
+def test_edits_survive_a_visit_to_another_page():
+    at = _run()
+    _edit(at, {0: {"units": 16}})
+    at.switch_page("pages/pooling.py").run()
+    at.switch_page(PAGE).run()
+    _no_exception(at)
+    assert "3×3×1×16 + 16 = 160" in _summary(at)
+    assert list(at.data_editor[0].value["units"])[0] == 16

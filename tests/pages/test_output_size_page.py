@@ -1,0 +1,166 @@
+"""AppTest runs of pages/output_size.py: widgets, shown sizes, errors, code and the exercise."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import convviz as cv
+from convviz import arithmetic as ar
+from convviz.ui.nav import PAGES
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _next_title() -> str:
+    paths = [p.path for p in PAGES]
+    return PAGES[paths.index("pages/output_size.py") + 1].title
+
+
+def _run(**params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.query_params.update(params)
+    at.switch_page("pages/output_size.py")
+    return at.run()
+
+
+def _ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def _size(at: AppTest) -> str:
+    (metric,) = at.metric
+    return metric.value
+
+
+def _codes(at: AppTest) -> str:
+    return "\n".join(c.value for c in at.code)
+
+
+def test_default_is_7x7_with_3x3():
+    at = _run()
+    _ok(at)
+    assert _size(at) == "5 x 5"
+    assert "floor((7 + 0 + 0 - 3) / 1) + 1 = 5" in _codes(at)
+    assert ('nn.Conv2d(1, 8, kernel_size=3, stride=1, padding=0, dilation=1, '
+            'padding_mode="zeros")') in _codes(at)
+    assert "layers.Conv2D(8, kernel_size=3" in _codes(at)
+    assert any("28x28 gives 26x26" in m.value for m in at.markdown)
+    assert any(f"Next: {_next_title()}" in link.label for link in at.get("page_link"))
+
+
+def test_widgets_change_the_size():
+    at = _run()
+    at.slider(key="size.k").set_value(5).run()
+    at.selectbox(key="size.p").select("same").run()
+    _ok(at)
+    assert _size(at) == "7 x 7"
+    at.slider(key="size.s").set_value(2).run()
+    at.selectbox(key="size.p").select(1).run()
+    at.slider(key="size.w").set_value(12).run()
+    _ok(at)
+    expect = (cv.output_size(7, 5, stride=2, padding=1), cv.output_size(12, 5, stride=2, padding=1))
+    assert _size(at) == f"{expect[0]} x {expect[1]}" == "3 x 5"
+    assert "rows:" in _codes(at) and "columns:" in _codes(at)
+
+
+def test_dilation_and_the_step_slider():
+    at = _run()
+    at.slider(key="size.d").set_value(2).run()
+    _ok(at)
+    assert _size(at) == "3 x 3"
+    assert "k_eff = d * (k - 1) + 1 = 2 * (3 - 1) + 1 = 5" in _codes(at)
+    at.slider(key="size.slider").set_value(9).run()
+    _ok(at)
+    assert any("Window 9 of 9: taps on padded rows [2, 4, 6]" in c.value for c in at.caption)
+
+
+def test_invalid_combination_is_explained_not_raised():
+    at = _run()
+    at.button(key="size.ex5").click().run()  # the "Too wide" example
+    assert not at.exception
+    assert not at.metric
+    text = " ".join(e.value for e in at.error)
+    assert "the kernel, 9 wide with dilation, is wider than the padded input, 7" in text
+    assert any("a kernel of at most 4 at dilation 2" in m.value for m in at.markdown)
+
+
+def test_framework_rules():
+    at = _run(**{"size.s": "2", "size.d": "2", "size.h": "9", "size.w": "9"})
+    at.radio(key="size.rule").set_value("keras").run()
+    assert not at.exception
+    assert any("Keras refuses strides > 1" in w.value for w in at.warning)
+    assert "Keras raises ValueError here" in _codes(at)
+    at = _run(**{"size.k": "2", "size.s": "2", "size.h": "5", "size.w": "5",
+                 "size.rule": "pool_ceil"})
+    _ok(at)
+    assert _size(at) == "3 x 3"
+    assert "ceil_mode=True" in _codes(at)
+    assert "ceil((5 + 0 + 0 - 2) / 2) + 1 = 3" in _codes(at)
+    at = _run(**{"size.p": "same", "size.s": "2"})
+    assert not at.exception
+    assert any('PyTorch refuses padding="same"' in w.value for w in at.warning)
+    assert _size(at) == "4 x 4"
+
+
+def test_url_settings_and_bad_url_values():
+    at = _run(**{"size.h": "28", "size.k": "4"})
+    assert not at.exception
+    assert any("size.h=28" in w.value for w in at.warning)  # out of range: default used
+    assert _size(at) == "4 x 4"
+    assert at.query_params["size.k"] in ("4", ["4"])  # written back to the URL
+
+
+def _right_answer(ex: dict) -> int:
+    return cv.output_size(ex["size"], ex["kernel_size"], stride=ex["stride"],
+                          padding=ex["padding"], dilation=ex["dilation"])
+
+
+def test_exercise_accepts_the_right_answer_and_rejects_a_wrong_one():
+    at = _run()
+    ex = at.session_state["size.ex"]
+    right = _right_answer(ex)
+    at.text_input(key="size.answer").input(f"{right}x{right}")
+    at.button(key="size.check").click().run()
+    assert not at.exception
+    assert at.success[0].value == f"Correct! The output is {right} x {right}."
+    assert ar.worked_formula(ex) in _codes(at)
+    at.text_input(key="size.answer").input(str(right + 3))
+    at.button(key="size.check").click().run()
+    assert not at.exception and not at.success
+    assert any(e.value.startswith(f"Not quite: you said {right + 3}") for e in at.error)
+
+
+def test_exercise_asks_for_a_whole_number():
+    at = _run()
+    at.text_input(key="size.answer").input("about five")
+    at.button(key="size.check").click().run()
+    assert not at.exception
+    assert any("whole number" in e.value for e in at.error)
+
+
+def test_new_exercise_and_draw_it():
+    at = _run()
+    first = at.session_state["size.ex"]
+    at.text_input(key="size.answer").input("3")
+    at.button(key="size.new").click().run()
+    assert not at.exception
+    assert at.session_state["size.ex_n"] == 1
+    assert at.text_input(key="size.answer").value == ""
+    assert at.session_state["size.ex"] == ar.random_exercise(np.random.default_rng(1))
+    assert first == ar.random_exercise(np.random.default_rng(0))
+    for _ in range(20):  # find an exercise that fits the grid (inputs up to 16)
+        ex = at.session_state["size.ex"]
+        if ex["size"] <= 16:
+            break
+        at.button(key="size.new").click().run()
+    else:
+        pytest.skip("no small exercise in 20 draws")
+    at.button(key="size.draw").click().run()
+    assert not at.exception
+    assert at.slider(key="size.h").value == ex["size"]
+    assert at.slider(key="size.k").value == ex["kernel_size"]
+    right = _right_answer(ex)
+    assert _size(at) == f"{right} x {right}"

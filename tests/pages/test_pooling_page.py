@@ -1,0 +1,142 @@
+"""AppTest runs of pages/pooling.py: modes, windows, shown values, errors and URL settings."""
+
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+import convviz as cv
+from convviz.examples import random_grid
+from convviz.render import format_value
+from convviz.ui.nav import PAGES
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _next_title() -> str:
+    paths = [p.path for p in PAGES]
+    return PAGES[paths.index("pages/pooling.py") + 1].title
+
+
+X4 = "1,3,2,1;4,2,0,1;5,1,7,2;0,2,3,8"  # the teaching grid
+
+
+def _run(**params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.query_params.update(params)
+    at.switch_page("pages/pooling.py")
+    return at.run()
+
+
+def _ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def _step_text(at: AppTest) -> str:
+    return at.code[0].value
+
+
+def _markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_default_seeded_grid_shows_engine_values():
+    at = _run()
+    _ok(at)
+    x = random_grid(6, 6, seed=0)
+    out = cv.pool2d(x, 2)
+    assert _step_text(at) == (f"max({', '.join(format_value(v) for v in x[:2, :2].ravel())}) "
+                              f"= {format_value(out[0, 0])}")
+    assert _step_text(at) == "max(8, 6, 0, 0) = 8"
+    assert "2x2 with stride 2 keeps 25% of the activations (9 of 36)" in _markdown(at)
+    at.slider(key="pool.slider").set_value(9).run()
+    _ok(at)
+    assert _step_text(at).endswith(f"= {format_value(out[2, 2])}")
+    assert any(f"Next: {_next_title()}" in link.label for link in at.get("page_link"))
+    assert any("stay inside their 2x2 windows" in c.value for c in at.caption)  # shift demo
+
+
+def test_teaching_grid_from_the_link():
+    at = _run(**{"pool.x": X4})
+    _ok(at)
+    assert at.slider(key="pool.n").value == 4
+    assert _step_text(at) == "max(1, 3, 4, 2) = 4"
+    at.button(key="pool.fwd").click().run()
+    assert _step_text(at) == "max(2, 1, 0, 1) = 2"
+    at.slider(key="pool.slider").set_value(4).run()
+    assert _step_text(at) == "max(7, 2, 3, 8) = 8"
+    at.radio(key="pool.mode").set_value("avg").run()
+    _ok(at)
+    assert _step_text(at) == "(7 + 2 + 3 + 8) / 4 = 20 / 4 = 5"
+
+
+def test_stride_padding_ceil_and_count_include_pad():
+    at = _run(**{"pool.x": X4, "pool.mode": "avg"})
+    at.checkbox(key="pool.tied").uncheck().run()
+    at.slider(key="pool.k").set_value(3).run()
+    at.slider(key="pool.p").set_value(1).run()
+    _ok(at)
+    assert at.slider(key="pool.s").value == 2
+    assert _step_text(at) == "(0 + 0 + 0 + 0 + 1 + 3 + 0 + 4 + 2) / 9 = 10 / 9 = 1.11"
+    at.checkbox(key="pool.cip").uncheck().run()
+    _ok(at)
+    assert _step_text(at) == "(1 + 3 + 4 + 2) / 4 = 10 / 4 = 2.5"
+    at.checkbox(key="pool.ceil").check().run()
+    _ok(at)
+    out = cv.pool2d(np.array([[1, 3, 2, 1], [4, 2, 0, 1], [5, 1, 7, 2], [0, 2, 3, 8]]), 3,
+                    stride=2, padding=1, mode="avg", ceil_mode=True, count_include_pad=False)
+    assert f"({out.size} of 16)" in _markdown(at)
+
+
+def test_tied_stride_follows_the_pool_size_and_overlap_keeps_more():
+    at = _run()
+    at.slider(key="pool.k").set_value(3).run()
+    _ok(at)
+    assert at.slider(key="pool.s").value == 3
+    assert "3x3 with stride 3 keeps" in _markdown(at)
+    at.slider(key="pool.k").set_value(2).run()
+    at.checkbox(key="pool.tied").uncheck().run()
+    at.slider(key="pool.s").set_value(1).run()
+    _ok(at)
+    assert "2x2 with stride 1 keeps 69.4% of the activations (25 of 36)" in _markdown(at)
+
+
+def test_padding_above_half_the_pool_is_explained():
+    at = _run()
+    at.slider(key="pool.p").set_value(2).run()
+    assert not at.exception
+    text = " ".join(e.value for e in at.error)
+    assert "at most half the pool size" in text
+
+
+def test_global_modes():
+    at = _run(**{"pool.x": X4})
+    at.radio(key="pool.mode").set_value("gmax").run()
+    _ok(at)
+    assert _step_text(at) == "max of the 16 values = 8"
+    assert "Global pooling keeps 1 of the 16 activations (6.25%)" in _markdown(at)
+    at.radio(key="pool.mode").set_value("gavg").run()
+    _ok(at)
+    assert _step_text(at) == "(sum of the 16 values) / 16 = 42 / 16 = 2.62"
+    assert any("AdaptiveAvgPool2d(1)" in c.value for c in at.code)
+
+
+def test_size_and_seed_make_a_new_grid():
+    at = _run()
+    at.number_input(key="pool.seed").set_value(7).run()
+    _ok(at)
+    np.testing.assert_array_equal(at.session_state["pool.x"], random_grid(6, 6, seed=7))
+    at.slider(key="pool.n").set_value(5).run()
+    _ok(at)
+    np.testing.assert_array_equal(at.session_state["pool.x"], random_grid(5, 5, seed=7))
+    assert "(4 of 25)" in _markdown(at)
+    at.checkbox(key="pool.ceil").check().run()
+    _ok(at)
+    assert "(9 of 25)" in _markdown(at)
+
+
+def test_link_without_a_grid_uses_its_size_and_seed():
+    at = _run(**{"pool.n": "8", "pool.seed": "3"})
+    _ok(at)
+    np.testing.assert_array_equal(at.session_state["pool.x"], random_grid(8, 8, seed=3))
