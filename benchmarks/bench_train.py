@@ -7,12 +7,17 @@ first, its own layouts) with the same starting weights, when it is importable. T
 alternate between the two in rounds, since this machine is shared and noisy: compare
 the ratio (target: within 2x of torch), not the seconds.
 
-    python benchmarks/bench_train.py [--steps 200] [--rounds 5] [--profile]
+``--blas-threads 1`` limits numpy's BLAS (not torch's own thread pool) to one thread:
+our GEMMs are small, so this costs nothing on a quiet machine and keeps the step steady
+when other processes (or other sessions' training) compete for the two cores.
+
+    python benchmarks/bench_train.py [--steps 200] [--rounds 5] [--blas-threads N] [--profile]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import time
 
@@ -74,7 +79,7 @@ def torch_step(model: Sequential, x: np.ndarray, y: np.ndarray):
         loss = torch.nn.functional.cross_entropy(net(xt), yt)
         loss.backward()
         opt.step()
-        return float(loss)
+        return loss.item()
     return step
 
 
@@ -91,8 +96,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=200, help="steps per round")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--blas-threads", type=int, default=None,
+                        help="limit numpy's BLAS threads (threadpoolctl)")
     parser.add_argument("--profile", action="store_true", help="cProfile our step instead")
     args = parser.parse_args()
+    limit = contextlib.nullcontext()
+    if args.blas_threads is not None:
+        from threadpoolctl import threadpool_limits
+
+        limit = threadpool_limits(limits=args.blas_threads, user_api="blas")
+    with limit:
+        run(args)
+
+
+def run(args: argparse.Namespace) -> None:
     rng = np.random.default_rng(0)
     x = rng.random((BATCH, 28, 28, 1), dtype=np.float32)
     y = rng.integers(0, 10, BATCH)
@@ -120,8 +137,9 @@ def main() -> None:
     for _ in range(args.rounds):
         for name, step in peers.items():
             samples[name] += times(step, args.steps)
+    blas = "" if args.blas_threads is None else f", numpy BLAS threads {args.blas_threads}"
     print(f"one training step, batch {BATCH}, 28x28x1, conv8-pool-conv16-pool-dense10, "
-          f"float32, median of {args.rounds} x {args.steps}{threads}")
+          f"float32, median of {args.rounds} x {args.steps}{threads}{blas}")
     med = {name: statistics.median(s) for name, s in samples.items()}
     for name, value in med.items():
         print(f"{name:>8}: {value * 1e3:7.2f} ms  (best {min(samples[name]) * 1e3:.2f} ms)")

@@ -149,6 +149,7 @@ class Layer:
 
     def _check_input(self, x: np.ndarray) -> np.ndarray:
         """Check a batch's shape and return it in this layer's dtype (no copy if it is)."""
+        x = np.asarray(x)
         if self.input_shape is None:
             raise RuntimeError(f"layer `{self.name}` is not built: call "
                                "build(input_shape) or put it in a Sequential model")

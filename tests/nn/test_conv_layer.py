@@ -50,6 +50,25 @@ def test_float32_forward_matches_the_engine(rng):
                                rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_weight_gradient_of_a_large_batch(rng, dtype):
+    # 64 x 26 x 26 output pixels: the weight gradient is summed in column blocks
+    layer = conv((28, 28, 1), 8, 3, 1, "valid", dtype=dtype)
+    x = rng.random((64, 28, 28, 1)).astype(dtype)
+    dout = rng.standard_normal((64, 26, 26, 8)).astype(dtype)
+    layer.forward(x)
+    layer.backward(dout)
+    expected = np.empty((3, 3, 1, 8))
+    for i in range(3):
+        for j in range(3):
+            expected[i, j] = np.tensordot(x[:, i:i + 26, j:j + 26].astype(np.float64), dout,
+                                          axes=([0, 1, 2], [0, 1, 2]))
+    tol = 1e-12 if dtype == np.float64 else 1e-4
+    np.testing.assert_allclose(layer.grads["weight"], expected, rtol=tol, atol=tol)
+    np.testing.assert_allclose(layer.grads["bias"], dout.sum(axis=(0, 1, 2), dtype=np.float64),
+                               rtol=tol, atol=tol)
+
+
 def test_output_shape_and_parameters_of_the_example_layer():
     layer = Conv2D(8, 3)
     assert layer.build((28, 28, 1)) == (26, 26, 8)

@@ -1,0 +1,61 @@
+"""Play a :class:`~convviz.sweep.SweepPlan`: controls, the frame, the window's numbers, a GIF.
+
+The frames are drawn from the plan's own cache (so keep the plan in session state, not in
+``st.cache_data``, which would hand out copies without it) and shown as plain arrays with
+``st.image`` (encoding PNG per frame is too slow for 10 frames a second).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from convviz.image_filters import frame_rows
+from convviz.sweep import SweepPlan, default_scale
+from convviz.sweep_detail import render_window_detail, window_detail
+from convviz.sweep_export import sweep_gif
+from convviz.sweep_frames import render_sweep_frame
+from convviz.ui.player import Player
+
+SWEEP_SPEEDS = (1, 2, 5, 10, 15, 20)  # frames per second
+
+
+def memo(key: str, token: Any, make: Any) -> Any:
+    """``make()``, kept in session state under ``key`` until ``token`` changes."""
+    ss = st.session_state
+    held = ss.get(key)
+    if held is None or held[0] != token:
+        held = ss[key] = (token, make())
+    return held[1]
+
+
+def show_sweep(key: str, plan: SweepPlan, plan_key: Any, *, display: str,
+               vmax: float | None, file_name: str, zoom: bool = False) -> None:
+    """The Play/Pause/Step/speed controls, the frame and the current window's numbers
+    (in a fragment that ticks while playing), then a GIF download of the same sweep."""
+    scale = max(default_scale(plan, 640), 24) if zoom else default_scale(plan)
+    player = Player(key, plan.n_frames, default_speed=10, speeds=SWEEP_SPEEDS)
+    player.controls()
+
+    def draw(i: int) -> None:
+        if plan.by_rows:
+            first, last = frame_rows(plan, i)
+            where = f"output row {last}" if first == last else f"output rows {first}-{last}"
+            where += " (numbers below: the last window of the row)"
+        else:
+            where = f"output cell {plan.position(i)}"
+        st.image(render_sweep_frame(plan, i, scale=scale, display=display, vmax=vmax),
+                 caption=f"Frame {i + 1} of {plan.n_frames}: the windows of {where}.")
+        st.image(memo(f"{key}.detail", (plan_key, i),
+                      lambda: render_window_detail(window_detail(plan, i))))
+
+    player.show(draw)
+    fps = float(st.session_state[player.speed_key])
+    st.download_button(
+        "Download the sweep (GIF)", key=f"{key}.gif", on_click="ignore", mime="image/gif",
+        file_name=file_name, icon=":material/movie:",
+        help="An animated GIF of this sweep at the chosen speed, for slides (at most 100 "
+        "frames; 400 when zoomed).",
+        data=lambda: sweep_gif(plan, fps=fps, display=display, vmax=vmax,
+                               max_frames=min(plan.n_frames, 400) if zoom else 100))

@@ -1,0 +1,185 @@
+"""AppTest runs of pages/image_filters.py: sample, kernels, uploads, errors, sweep, exports."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+import convviz as cv
+from convviz.filter_bank import channel_responses, feature_maps
+from convviz.render import format_value
+from convviz.samples import load_sample
+
+ROOT = Path(__file__).resolve().parents[2]
+POINT = (165, 150)  # the page's default point
+
+
+def _run(**params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(params)
+    at.switch_page("pages/image_filters.py")
+    return at.run()
+
+
+def _ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def _md(at: AppTest, start: str) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith(start))
+
+
+def _png(h: int, w: int) -> bytes:
+    rng = np.random.default_rng(5)
+    buf = io.BytesIO()
+    Image.fromarray(rng.integers(0, 256, (h, w, 3), dtype=np.uint8)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _frame_caption(at: AppTest) -> str:
+    return next(c for im in at.get("image") for c in im.captions if c.startswith("Frame "))
+
+
+@pytest.fixture()
+def downloads(monkeypatch) -> dict:
+    """The deferred download callables a run registers, by file name."""
+    seen: dict = {}
+    original = MediaFileManager.add_deferred
+
+    def add(self, data_callable, mimetype, coordinates, file_name=None, **kw):
+        seen[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name, **kw)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add)
+    return seen
+
+
+def test_default_sample_shows_the_engines_numbers(downloads):
+    at = _run()
+    _ok(at)
+    img = load_sample("grace_hopper", max_side=512)
+    assert "(512, 437, 3)" in _md(at, "Layer output shape")
+    maps = feature_maps(img, [cv.KERNELS[n].array for n in ("sobel_x", "sobel_y",
+                                                           "laplacian_4")], padding="same")
+    shown = _md(at, "**At output cell (165, 150)**")
+    for m in maps:
+        assert f"**{format_value(float(m[POINT]), 4)}**" in shown
+    code = at.code[0].value
+    assert "= floor((512 + 1 + 1 - 3) / 1) + 1" in code and "= 437" in code
+    assert any("downscaled" in i.value for i in at.info)  # 600x512 -> 512x437
+    assert any("cannot travel in a link" in c.value for c in at.caption)
+    assert _frame_caption(at).startswith("Frame 1 of 256")
+    assert {"sweep_sobel_x.gif", "feature_maps.png"} <= set(downloads)
+
+
+def test_gif_and_png_downloads_are_valid(downloads):
+    at = _run(**{"img.size": "64"})
+    _ok(at)
+    with Image.open(io.BytesIO(downloads["sweep_sobel_x.gif"]())) as gif:
+        assert gif.format == "GIF" and gif.is_animated and gif.n_frames > 1
+    with Image.open(io.BytesIO(downloads["feature_maps.png"]())) as png:
+        assert png.format == "PNG" and png.width > 3 * 56  # three 64-px-ish maps
+
+
+def test_change_kernels_stride_and_display():
+    at = _run()
+    at.multiselect(key="img.kernels").set_value(["box_blur_3"]).run()
+    _ok(at)
+    assert "(512, 437, 1)" in _md(at, "Layer output shape")
+    assert at.selectbox(key="img.inspect").value == "box_blur_3"
+    at.slider(key="img.stride").set_value(2).run()
+    _ok(at)
+    assert "(256, 219, 1)" in _md(at, "Layer output shape")
+    for mode in ("relu", "abs", "signed"):
+        at.radio(key="img.display").set_value(mode).run()
+        _ok(at)
+
+
+def test_no_kernel_is_a_warning_not_an_error():
+    at = _run()
+    at.multiselect(key="img.kernels").set_value([]).run()
+    assert not at.exception
+    assert any("at least one kernel" in w.value for w in at.warning)
+
+
+def test_upload_then_a_bad_file_keeps_the_previous_image():
+    at = _run()
+    at.radio(key="img.source").set_value("upload").run()
+    _ok(at)
+    at.file_uploader(key="img.upload").set_value(("tiny.png", _png(40, 60), "image/png")).run()
+    _ok(at)
+    assert "(40, 60, 3)" in _md(at, "Layer output shape")
+    assert any(c.startswith("tiny.png: 40x60") for im in at.get("image") for c in im.captions)
+    bad = np.random.default_rng(1).bytes(300)
+    at.file_uploader(key="img.upload").set_value(("photo.png", bad, "image/png")).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "photo.png" in at.error[0].value
+    assert "previous image" in at.error[0].value
+    assert "(40, 60, 3)" in _md(at, "Layer output shape")  # still the good upload
+    at.slider(key="img.stride").set_value(2).run()  # and the page keeps working
+    assert not at.exception and "(20, 30, 3)" in _md(at, "Layer output shape")
+
+
+def test_a_bad_first_upload_keeps_the_sample():
+    at = _run()
+    at.radio(key="img.source").set_value("upload").run()
+    at.file_uploader(key="img.upload").set_value(("x.jpg", b"not an image", "image/jpeg")).run()
+    assert not at.exception and "x.jpg" in at.error[0].value
+    assert "(512, 437, 3)" in _md(at, "Layer output shape")
+
+
+def test_next_moves_the_sweep_one_frame():
+    at = _run()
+    assert _frame_caption(at).startswith("Frame 1 of")
+    at.button(key="img.sweep.fwd").click().run()
+    at.button(key="img.sweep.fwd").click().run()
+    _ok(at)
+    assert _frame_caption(at).startswith("Frame 3 of 256: the windows of output rows 4-5")
+    at.button(key="img.sweep.back").click().run()
+    assert _frame_caption(at).startswith("Frame 2 of")
+
+
+def test_zoom_sweeps_the_region_cell_by_cell():
+    at = _run(**{"img.zoom": "1", "img.zsize": "8"})
+    _ok(at)
+    assert _frame_caption(at).startswith("Frame 1 of 64: the windows of output cell (161, 146)")
+    at.button(key="img.sweep.fwd").click().run()
+    assert "output cell (161, 147)" in _frame_caption(at)
+
+
+def test_rgb_view_shows_channel_responses_that_add_up():
+    at = _run(**{"img.view": "rgb", "img.kernels": "sobel_x"})
+    _ok(at)
+    img = load_sample("grace_hopper", max_side=512)
+    resp = channel_responses(img, cv.KERNELS["sobel_x"].array, padding="same")[POINT]
+    captions = [c for im in at.get("image") for c in im.captions]
+    for what, v in zip(("R response", "G response", "B response", "R + G + B"), resp,
+                       strict=True):
+        assert any(c.startswith(f"{what}: {format_value(v, 3)} ") for c in captions)
+    assert "(512, 437, 1)" in _md(at, "Layer output shape")
+    assert any("(512, 437, 3) through 1 filter" in c.value for c in at.caption)
+
+
+def test_custom_kernel_of_another_size():
+    at = _run(**{"img.kernels": "custom,sobel_x", "img.custom": "1,0,-1"})
+    _ok(at)
+    assert len(at.data_editor) == 1
+    at.number_input(key="img.krows").set_value(5).run()
+    _ok(at)
+    assert at.session_state["img.custom"].shape == (5, 3)
+    assert "(512, 437, 2)" in _md(at, "Layer output shape")  # 'same' padding keeps the size
+
+
+def test_link_settings_are_read_and_bad_ones_explained():
+    at = _run(**{"img.kernels": "sobel_y,nonsense", "img.stride": "2", "img.sample": "china"})
+    assert not at.exception
+    assert any("img.kernels" in w.value and "nonsense" in w.value for w in at.warning)
+    assert "(171, 256, 3)" in _md(at, "Layer output shape")  # china 427x640 -> 342x512, /2
+    assert at.query_params["img.kernels"] == "sobel_x,sobel_y,laplacian_4"  # the default

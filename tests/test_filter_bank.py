@@ -1,0 +1,145 @@
+"""A bank of filters on an image: feature maps, channel responses, colour scales, pictures."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from convviz import KERNELS, conv2d
+from convviz.filter_bank import (
+    channel_filters,
+    channel_responses,
+    display_vmax,
+    feature_maps,
+    map_tile,
+    maps_png,
+    mark_point,
+)
+from convviz.images import to_grayscale
+from convviz.render import WINDOW_COLOR
+from convviz.sweep_colors import feature_map_rgb
+from convviz.sweep_export import feature_maps_png
+
+SOBEL_X, BLUR5 = KERNELS["sobel_x"].array, KERNELS["box_blur_5"].array
+ROBERTS = KERNELS["roberts_x"].array
+
+
+def _image(h: int = 17, w: int = 13, c: int | None = 3) -> np.ndarray:
+    rng = np.random.default_rng(2)
+    return rng.random((h, w) if c is None else (h, w, c)).astype(np.float32)
+
+
+# --- feature maps --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("geo", [{"padding": "same"}, {"padding": "valid", "stride": 2},
+                                 {"padding": 1, "dilation": 2, "padding_mode": "reflect"}])
+def test_gray_maps_are_conv2d_of_the_luma_one_per_kernel(geo):
+    img = _image()
+    luma = to_grayscale(img)[..., 0]
+    maps = feature_maps(img, [SOBEL_X, BLUR5, ROBERTS, -SOBEL_X], **geo)
+    for k, m in zip([SOBEL_X, BLUR5, ROBERTS, -SOBEL_X], maps, strict=True):
+        np.testing.assert_allclose(m, conv2d(luma, k, **geo), rtol=1e-5, atol=1e-6)
+        assert m.flags.c_contiguous
+
+
+def test_rgb_maps_sum_the_kernel_over_the_channels():
+    img = _image()
+    (m,) = feature_maps(img, [SOBEL_X], channels="rgb", padding="same")
+    per_channel = sum(conv2d(img[..., c], SOBEL_X, padding="same") for c in range(3))
+    np.testing.assert_allclose(m, per_channel, rtol=1e-5, atol=1e-5)
+
+
+def test_single_channel_images_and_no_kernels():
+    img = _image(c=1)
+    (m,) = feature_maps(img, [SOBEL_X], channels="rgb", padding="valid")
+    np.testing.assert_allclose(m, conv2d(img[..., 0], SOBEL_X), rtol=1e-6)
+    (m2,) = feature_maps(img[..., 0], [SOBEL_X], padding="valid")
+    np.testing.assert_array_equal(m, m2)
+    assert feature_maps(img, []) == []
+
+
+def test_feature_maps_bad_arguments():
+    with pytest.raises(ValueError, match="`channels`"):
+        feature_maps(_image(), [SOBEL_X], channels="bgr")
+    with pytest.raises(ValueError, match="`kernel`"):
+        feature_maps(_image(), [np.ones((3, 3, 3))])
+    with pytest.raises(ValueError, match="`stride`"):
+        feature_maps(_image(), [SOBEL_X], stride=0)
+
+
+def test_channel_responses_and_their_sum():
+    img = _image()
+    resp = channel_responses(img, SOBEL_X, padding="same")
+    assert resp.shape == (17, 13, 4)
+    for c in range(3):
+        np.testing.assert_allclose(resp[..., c], conv2d(img[..., c], SOBEL_X, padding="same"),
+                                   rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(resp[..., 3], resp[..., :3].sum(axis=-1), rtol=1e-5, atol=1e-5)
+    (m,) = feature_maps(img, [SOBEL_X], channels="rgb", padding="same")
+    np.testing.assert_allclose(resp[..., 3], m, rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="3 channels"):
+        channel_responses(_image(c=1), SOBEL_X)
+
+
+def test_channel_filters_put_the_kernel_on_one_channel_each():
+    f = channel_filters(SOBEL_X)
+    assert f.shape == (3, 3, 3, 4)
+    for c in range(3):
+        np.testing.assert_array_equal(f[:, :, c, c], SOBEL_X)
+        np.testing.assert_array_equal(f[:, :, c, 3], SOBEL_X)
+        assert not np.any(f[:, :, [o for o in range(3) if o != c], c])
+
+
+# --- colour scales and pictures ------------------------------------------------------
+
+
+def test_display_vmax_by_mode_and_percentile():
+    f = np.array([-8.0, -1.0, 0.5, 2.0])
+    assert display_vmax(f) == 8.0
+    assert display_vmax(f, "relu") == 2.0
+    assert display_vmax(f, "abs", 50) == pytest.approx(1.5)
+    assert display_vmax(np.zeros(4)) == 1.0
+    assert display_vmax(np.array([0.0] * 99 + [5.0]), percentile=50) == 5.0  # never 0
+    with pytest.raises(ValueError, match="`percentile`"):
+        display_vmax(f, percentile=0)
+    with pytest.raises(ValueError, match="`display`"):
+        display_vmax(f, "log")
+
+
+@pytest.mark.parametrize("display", ["signed", "relu", "abs"])
+def test_map_tile_is_the_coloured_map_and_a_bar(display):
+    fmap = np.random.default_rng(4).standard_normal((30, 20))
+    tile = map_tile(fmap, display, vmax=1.5, scale=3)
+    assert tile.shape[0] == 120 and tile.shape[1] == 60 + 8 + 90  # bar at least 120 high
+    expected = np.repeat(np.repeat(feature_map_rgb(fmap, mode=display, vmax=1.5), 3, 0), 3, 1)
+    np.testing.assert_array_equal(tile[:90, :60], expected)
+
+
+def test_mark_point_leaves_the_pixel_and_clips_at_borders():
+    img = np.full((50, 50, 3), 255, np.uint8)
+    out = mark_point(img, (20, 30), arm=6)
+    assert out[20, 30].tolist() == [255, 255, 255] and img.sum() == 255 * 3 * 2500
+    assert np.all(out[20, 30 + 2:30 + 7] == WINDOW_COLOR)
+    assert np.all(out[20 - 7:20 - 2, 30] == WINDOW_COLOR)
+    for pos in [(0, 0), (49, 49), (0, 49)]:
+        assert mark_point(img, pos).shape == img.shape
+
+
+def test_maps_png_same_shapes_is_feature_maps_png():
+    a, b = np.linspace(-1, 1, 12).reshape(3, 4), np.linspace(2, 0, 12).reshape(3, 4)
+    assert maps_png([a, b], "abs") == feature_maps_png(np.stack([a, b], axis=-1), "abs")
+
+
+def test_maps_png_of_different_sizes_shares_one_scale():
+    a, b = np.full((3, 4), 2.0), np.full((2, 2), 1.0)
+    with Image.open(io.BytesIO(maps_png([a, b], "signed"))) as im:
+        arr = np.asarray(im.convert("RGB"))
+    assert arr.shape == (3, 4 + 8 + 2, 3)
+    np.testing.assert_array_equal(arr[0, 0], feature_map_rgb(np.array([[2.0]]), vmax=2.0)[0, 0])
+    np.testing.assert_array_equal(arr[0, 12], feature_map_rgb(np.array([[1.0]]), vmax=2.0)[0, 0])
+    with pytest.raises(ValueError, match="`maps`"):
+        maps_png([])
