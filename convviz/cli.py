@@ -4,6 +4,7 @@
 
     convviz animate IMAGE --kernel sobel_x -o sweep.gif   # the sweep as an animated GIF
     convviz kernels                                       # the kernel presets and meanings
+    convviz train --dataset digits --max-seconds 10       # train a CNN, print its accuracy
 
 ``IMAGE`` is a path, or ``sample:NAME`` for a bundled photo (``sample:grace_hopper``,
 ``sample:china``, ``sample:flower``). Errors print one line to stderr and exit with 2.
@@ -152,8 +153,92 @@ def _run_kernels(args: argparse.Namespace) -> int:
     return 0
 
 
+_TRAIN_DATASETS = ("digits", "shapes")  # the keys of convviz.nn.data.DATASETS
+_TRAIN_ARCHS = ("small", "tiny", "lenet", "keras_mnist_small")  # convviz.nn.presets
+_TRAIN_OPTIMIZERS = ("adam", "sgd", "momentum")  # convviz.nn.train.OPTIMIZERS
+
+
+def _add_train(sub: Any) -> None:
+    p = sub.add_parser(
+        "train", help="train a small CNN on a built-in data set and report its test accuracy",
+        description="Train a small CNN (pure numpy) on a built-in data set, printing progress "
+        "about once a second, and end with the line test_accuracy=0.XXXX (the whole held-out "
+        "set). --seed fixes the initial weights and the order of the training images; the "
+        "train/test split of each data set is fixed. Stops when --epochs are done or "
+        "--max-seconds have passed, whichever comes first.")
+    p.add_argument("--dataset", default="digits", choices=_TRAIN_DATASETS,
+                   help="digits: 1,797 real handwritten digits, 16x16; shapes: generated "
+                   "28x28 drawings, 7 classes (digits)")
+    p.add_argument("--arch", default="small", choices=_TRAIN_ARCHS,
+                   help="architecture preset (small)")
+    p.add_argument("--max-seconds", type=float, default=None, metavar="S",
+                   help="stop after this much training time (default: no limit)")
+    p.add_argument("--seed", type=int, default=0, help="initial weights and shuffling (0)")
+    p.add_argument("--optimizer", default="adam", choices=_TRAIN_OPTIMIZERS,
+                   help="adam, sgd, or sgd with momentum 0.9 (adam)")
+    p.add_argument("--lr", type=float, default=None,
+                   help="peak learning rate (adam 0.002, sgd 0.05, momentum 0.02)")
+    p.add_argument("--schedule", default="cosine", choices=("cosine", "constant"),
+                   help="learning rate over the run: cosine decay to 0, or constant (cosine)")
+    p.add_argument("--batch-size", type=int, default=32, metavar="N", help="images per step (32)")
+    p.add_argument("--epochs", type=int, default=20, metavar="N",
+                   help="passes over the training images (20)")
+    p.add_argument("--threads", type=int, default=1, metavar="N",
+                   help="BLAS threads (1: the matrices are small, and one thread stays fast "
+                   "on a busy machine)")
+    p.add_argument("--save", default=None, metavar="MODEL.npz",
+                   help="write the trained model here (load it with convviz.nn.load_model)")
+    p.set_defaults(func=_run_train)
+
+
+def _run_train(args: argparse.Namespace) -> int:
+    if args.max_seconds is not None and not 0 < args.max_seconds < float("inf"):
+        raise ValueError(f"--max-seconds must be a number > 0, got {args.max_seconds}")
+    if args.threads < 1:
+        raise ValueError(f"--threads must be a positive integer, got {args.threads}")
+    from threadpoolctl import threadpool_limits
+
+    from .nn import save_model
+    from .nn.data import load_builtin
+    from .nn.presets import model_from_preset
+    from .nn.train import TrainConfig, Trainer
+
+    config = TrainConfig(optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size,
+                         epochs=args.epochs, seed=args.seed, schedule=args.schedule)
+    ds = load_builtin(args.dataset)
+    model = model_from_preset(args.arch, ds.input_shape, ds.n_classes, seed=args.seed)
+    trainer = Trainer(model, ds, config)
+    shape = "x".join(map(str, ds.input_shape))
+    print(f"{ds.name}: {ds.n_train:,} training and {ds.n_test:,} test images of {shape}; "
+          f"{args.arch} ({model.n_params:,} parameters); {config.optimizer} lr {config.lr:g} "
+          f"({config.schedule}), batch {config.batch_size}, {config.epochs} epochs = "
+          f"{trainer.total_steps:,} steps", flush=True)
+    with threadpool_limits(limits=args.threads, user_api="blas"):
+        elapsed = 0.0
+        while not trainer.done:
+            left = None if args.max_seconds is None else args.max_seconds - elapsed
+            if left is not None and left <= 0:
+                break
+            metrics = trainer.run(max_seconds=1.0 if left is None else min(1.0, left))
+            elapsed = metrics.elapsed
+            print(metrics.describe(), flush=True)
+        accuracy, _ = trainer.evaluate()
+    print(f"trained {trainer.step:,} steps ({trainer.epoch:.1f} epochs) in {elapsed:.1f} s",
+          flush=True)
+    if trainer.diverged:
+        print("convviz: error: training diverged (the loss became nan or infinite): try a "
+              "lower --lr; the model was not saved", file=sys.stderr)
+    elif args.save:
+        path = Path(args.save)
+        save_model(model, path)
+        shown = path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
+        print(f"saved the model to {shown}")
+    print(f"test_accuracy={accuracy:.4f}")
+    return 1 if trainer.diverged else 0
+
+
 #: Registration functions, one per subcommand, in the order ``--help`` lists them.
-SUBCOMMANDS: list[Callable[[Any], None]] = [_add_animate, _add_kernels]
+SUBCOMMANDS: list[Callable[[Any], None]] = [_add_animate, _add_kernels, _add_train]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -22,11 +22,15 @@ from .conv_layer import Conv2D
 from .io import ModelFileError, load_model, save_model
 from .layers import Dense, Flatten, Layer, ReLU
 from .losses import softmax, softmax_cross_entropy
+from .metrics import Metrics, Mistakes, confusion_matrix, most_confident_mistakes, predict_proba
 from .model import Sequential
 from .optim import SGD, Adam, Momentum, Optimizer
 from .pool_layers import AvgPool2D, MaxPool2D
+from .presets import ARCHITECTURES, model_from_preset, model_from_specs
+from .train import TrainConfig, Trainer
 
 __all__ = [
+    "ARCHITECTURES",
     "SGD",
     "Adam",
     "AvgPool2D",
@@ -35,12 +39,21 @@ __all__ = [
     "Flatten",
     "Layer",
     "MaxPool2D",
+    "Metrics",
+    "Mistakes",
     "ModelFileError",
     "Momentum",
     "Optimizer",
     "ReLU",
     "Sequential",
+    "TrainConfig",
+    "Trainer",
+    "confusion_matrix",
     "load_model",
+    "model_from_preset",
+    "model_from_specs",
+    "most_confident_mistakes",
+    "predict_proba",
     "save_model",
     "softmax",
     "softmax_cross_entropy",

@@ -1,0 +1,305 @@
+"""Architectures for the training page: layer specs (the Layer-shapes page's) to models.
+
+The training page edits an architecture as a list of :class:`convviz.summary.LayerSpec`
+rows, the same rows, text form (``"C8k3:relu;M2;F;D10"``) and shape arithmetic as the
+Layer-shapes page. :func:`model_from_specs` checks such a stack with
+:func:`convviz.summary.summarize` (so the shapes and parameter counts shown are the ones the
+model gets) and builds the :class:`convviz.nn.Sequential`:
+
+- ``Conv2D`` and ``Dense`` with activation ``"relu"`` become the layer followed by
+  ``ReLU()``; a ``ReLU`` row is a ``ReLU()`` layer.
+- The last row must be a ``Dense`` layer: it gives the class scores (logits). Its units are
+  set to the number of classes (or checked, with ``fit_classes=False``); it takes no
+  activation, or ``"softmax"``, which the loss applies anyway.
+- Anything the numpy layers cannot train (global pooling, tanh, sigmoid, integer padding on
+  a pool, Dense on an image) raises ``ValueError`` naming the row (1-based, as in the text
+  form).
+
+:data:`ARCHITECTURES` holds the presets; each fits both 16x16 digits and 28x28 shapes.
+
+Examples
+--------
+>>> model = model_from_preset("tiny", (16, 16, 1), n_classes=10, seed=0)
+>>> [name for name, _, _ in model.summary()]
+['conv2d_1', 'relu_1', 'max_pool2d_1', 'flatten_1', 'dense_1']
+>>> model.n_params == summarize((16, 16, 1), preset_specs("tiny", 10)).total_params
+True
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from .._validate import check_int
+from ..stacks import layers_from_text
+from ..summary import POOLS, LayerSpec, Summary, format_shape, summarize
+from .conv_layer import Conv2D
+from .layers import Dense, Flatten, Layer, ReLU
+from .model import Sequential
+from .pool_layers import AvgPool2D, MaxPool2D
+
+__all__ = ["ARCHITECTURES", "DEFAULT_ARCHITECTURE", "TRAINABLE_KINDS", "Architecture",
+           "check_specs", "model_from_preset", "model_from_specs", "preset_specs"]
+
+#: The LayerSpec kinds the numpy layers can train.
+TRAINABLE_KINDS = ("Conv2D", "MaxPool2D", "AvgPool2D", "ReLU", "Flatten", "Dense")
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """One architecture preset.
+
+    Attributes
+    ----------
+    key : str
+        The name used by the command line and the page, e.g. ``"tiny"``.
+    title : str
+        What a menu shows.
+    description : str
+        One or two sentences for the learner.
+    text : str
+        The stack in the Layer-shapes page's text form, written for 10 classes; the last
+        Dense layer takes the data set's number of classes (:func:`preset_specs`).
+    """
+
+    key: str
+    title: str
+    description: str
+    text: str
+
+
+ARCHITECTURES: MappingProxyType[str, Architecture] = MappingProxyType({
+    a.key: a for a in (
+        Architecture(
+            "small", "Small CNN (default)",
+            "Two 3x3 convolutions with 'same' padding (16 then 32 filters), each followed by "
+            "2x2 max pooling, then one Dense layer: about 98% on the digits in a few seconds.",
+            "C16k3same:relu;M2;C32k3same:relu;M2;F;D10:softmax"),
+        Architecture(
+            "tiny", "Tiny",
+            "One convolution with 8 filters, one max pool and the classifier: the smallest "
+            "network that still learns edge filters.",
+            "C8k3:relu;M2;F;D10:softmax"),
+        Architecture(
+            "lenet", "LeNet-like",
+            "After LeCun's LeNet-5 (1998): 5x5 kernels, average pooling and three Dense "
+            "layers, with ReLU instead of tanh; the first convolution uses 'same' padding, "
+            "so 28x28 images get LeNet's 32x32 shapes.",
+            "C6k5same:relu;A2;C16k5:relu;A2;F;D120:relu;D84:relu;D10:softmax"),
+        Architecture(
+            "keras_mnist_small", "Keras MNIST, scaled down",
+            "The classic Keras MNIST example with a quarter of its filters (8 and 16) and the "
+            "last convolution left out, so that it also fits 16x16 digits.",
+            "C8k3:relu;M2;C16k3:relu;M2;F;D32:relu;D10:softmax"),
+    )
+})
+DEFAULT_ARCHITECTURE = "small"
+
+
+def _check_name(name: Any) -> Architecture:
+    if not isinstance(name, str) or name not in ARCHITECTURES:
+        raise ValueError(f"`name` must be one of {', '.join(map(repr, ARCHITECTURES))}, "
+                         f"got {name!r}")
+    return ARCHITECTURES[name]
+
+
+def preset_specs(name: str, n_classes: int = 10) -> tuple[LayerSpec, ...]:
+    """The layer specs of preset ``name``, its last Dense layer giving ``n_classes`` scores.
+
+    Examples
+    --------
+    >>> from convviz.stacks import layers_to_text
+    >>> layers_to_text(preset_specs("tiny", n_classes=7))
+    'C8k3:relu;M2;F;D7:softmax'
+    """
+    specs = layers_from_text(_check_name(name).text)
+    n_classes = check_int(n_classes, "n_classes", minimum=2)
+    return specs[:-1] + (dataclasses.replace(specs[-1], filters_or_units=n_classes),)
+
+
+def _row(i: int, spec: LayerSpec) -> str:
+    return f"layer {i + 1} ({spec.kind})"
+
+
+def _check_trainable(i: int, spec: LayerSpec, last: bool) -> None:
+    """Raise for what the numpy layers cannot do (shapes are checked by summarize)."""
+    if spec.kind not in TRAINABLE_KINDS:
+        raise ValueError(f"{_row(i, spec)}: cannot be trained here; use "
+                         f"{', '.join(TRAINABLE_KINDS)}")
+    if spec.kind in POOLS and not isinstance(spec.padding, str):
+        raise ValueError(f"{_row(i, spec)}: padding must be 'valid' or 'same' for training, "
+                         f"got {spec.padding!r}")
+    act = spec.activation
+    if last:
+        if spec.kind != "Dense":
+            raise ValueError(f"{_row(i, spec)}: the last layer must be Dense, giving one score "
+                             "per class; add a Flatten and a Dense layer at the end")
+        if act not in (None, "softmax"):
+            raise ValueError(f"{_row(i, spec)}: the last Dense layer gives the class scores and "
+                             f"takes no activation (the loss applies softmax), got {act!r}")
+    elif act not in (None, "relu"):
+        hint = " (only on the last Dense layer)" if act == "softmax" else ""
+        raise ValueError(f"{_row(i, spec)}: activation {act!r} cannot be trained here"
+                         f"{hint}; use relu or none")
+
+
+def check_specs(specs: Sequence[LayerSpec], input_shape: Sequence[int], n_classes: int, *,
+                fit_classes: bool = True) -> tuple[tuple[LayerSpec, ...], Summary]:
+    """Check a stack for training and return it (last Dense fitted) with its summary.
+
+    Parameters
+    ----------
+    specs : sequence of LayerSpec
+    input_shape : (H, W, C)
+        One image's shape, e.g. ``dataset.input_shape``.
+    n_classes : int, >= 2
+    fit_classes : bool, default True
+        Set the last Dense layer's units to ``n_classes``; when False, a different number
+        raises instead.
+
+    Returns
+    -------
+    specs : tuple of LayerSpec
+        ``specs`` with the last layer's units set to ``n_classes``.
+    summary : convviz.summary.Summary
+        Every row's output shape and parameter count (those of the model that
+        :func:`model_from_specs` builds).
+
+    Raises
+    ------
+    TypeError
+        If ``specs`` is not a sequence of LayerSpec.
+    ValueError
+        Naming the first bad row: a setting, a layer that does not fit the input, a kind
+        or activation that cannot be trained, or a last layer that is not a Dense.
+
+    Examples
+    --------
+    >>> from convviz.stacks import layers_from_text, layers_to_text
+    >>> specs, summary = check_specs(layers_from_text("C8k3:relu;M2;F;D10"), (16, 16, 1), 3)
+    >>> layers_to_text(specs), summary.output_shape, summary.total_params
+    ('C8k3:relu;M2;F;D3', (3,), 1259)
+    >>> check_specs(layers_from_text("C8k3;M2;C8k5;F;D10"), (8, 8, 1), 10)
+    Traceback (most recent call last):
+    ...
+    ValueError: the layers do not fit 8x8x1 images: layer 3 (Conv2D) does not fit: the \
+kernel, 5 wide, is wider than the padded input, 3 (3 + 0 + 0 padding). Use a smaller window, \
+'same' padding or fewer layers before it
+    """
+    if isinstance(specs, (str, LayerSpec)) or not isinstance(specs, Sequence):
+        raise TypeError(f"`specs` must be a list of LayerSpec, got {type(specs).__name__}")
+    if not specs:
+        raise ValueError("`specs` must hold at least one layer, got none; the last one must "
+                         "be a Dense layer giving one score per class")
+    for i, spec in enumerate(specs):
+        if not isinstance(spec, LayerSpec):
+            raise TypeError(f"`specs[{i}]` must be a LayerSpec, got {spec!r}")
+    n_classes = check_int(n_classes, "n_classes", minimum=2)
+    last = len(specs) - 1
+    for i, spec in enumerate(specs):
+        _check_trainable(i, spec, i == last)
+    out = tuple(specs)
+    units = specs[last].filters_or_units
+    if fit_classes:
+        out = out[:-1] + (dataclasses.replace(specs[last], filters_or_units=n_classes),)
+    elif units != n_classes:
+        raise ValueError(f"{_row(last, specs[last])}: gives {units} class scores, but the data "
+                         f"has {n_classes} classes; set its units to {n_classes}")
+    summary = summarize(input_shape, out)
+    shape_text = "x".join(map(str, summary.input_shape))
+    for row in summary.rows:
+        if row.error is not None:
+            sep = " " if row.error.startswith("does not fit") else ": "
+            raise ValueError(f"the layers do not fit {shape_text} images: "
+                             f"{_row(row.index, out[row.index])}{sep}{row.error}")
+        if row.kind == "Dense" and len(row.input_shape) != 1:
+            raise ValueError(f"{_row(row.index, out[row.index])}: its input "
+                             f"{format_shape(row.input_shape)} is not flat; put a Flatten "
+                             "layer before it")
+    return out, summary
+
+
+def _layers(spec: LayerSpec) -> list[Layer]:
+    """The numpy layers for one checked spec (a relu activation adds a ReLU)."""
+    kind = spec.kind
+    if kind == "Conv2D":
+        stride = 1 if spec.stride is None else int(spec.stride)
+        layers: list[Layer] = [Conv2D(int(spec.filters_or_units), int(spec.kernel_size),
+                                      stride=stride, padding=spec.padding)]
+    elif kind in POOLS:
+        cls = MaxPool2D if kind == "MaxPool2D" else AvgPool2D
+        stride = None if spec.stride is None else int(spec.stride)
+        layers = [cls(int(spec.kernel_size), stride, padding=spec.padding)]
+    elif kind == "Dense":
+        layers = [Dense(int(spec.filters_or_units))]
+    elif kind == "Flatten":
+        layers = [Flatten()]
+    else:  # "ReLU"
+        layers = [ReLU()]
+    if spec.activation == "relu":
+        layers.append(ReLU())
+    return layers
+
+
+def model_from_specs(specs: Sequence[LayerSpec], input_shape: Sequence[int], n_classes: int,
+                     seed: int = 0, *, fit_classes: bool = True,
+                     dtype: Any = np.float32) -> Sequential:
+    """Build a trainable model from layer specs (see :func:`check_specs` for the rules).
+
+    Parameters
+    ----------
+    specs : sequence of LayerSpec
+        E.g. ``convviz.stacks.layers_from_text("C8k3:relu;M2;F;D10")``.
+    input_shape : (H, W, C)
+    n_classes : int, >= 2
+    seed : int, default 0
+        Initial weights (He normal; see :class:`convviz.nn.Sequential`).
+    fit_classes : bool, default True
+        Give the last Dense layer ``n_classes`` units (else check that it has them).
+    dtype : float32 or float64
+
+    Returns
+    -------
+    Sequential
+        Its ``n_params`` equals ``check_specs(...)[1].total_params``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`check_specs`, naming the row.
+
+    Examples
+    --------
+    >>> from convviz.stacks import layers_from_text
+    >>> model = model_from_specs(layers_from_text("C4k3:relu;M2;F;D10"), (8, 8, 1), 3)
+    >>> model.output_shape, model.n_params
+    ((3,), 151)
+    """
+    checked, _ = check_specs(specs, input_shape, n_classes, fit_classes=fit_classes)
+    layers = [layer for spec in checked for layer in _layers(spec)]
+    return Sequential(layers, tuple(int(v) for v in input_shape), seed=seed, dtype=dtype)
+
+
+def model_from_preset(name: str, input_shape: Sequence[int], n_classes: int,
+                      seed: int = 0) -> Sequential:
+    """Build preset ``name`` of :data:`ARCHITECTURES` for ``input_shape`` and ``n_classes``.
+
+    Raises ``ValueError`` for an unknown name, or (naming the layer) when the preset does
+    not fit ``input_shape``.
+
+    Examples
+    --------
+    >>> model_from_preset("lenet", (28, 28, 1), 10).summary()[-1]
+    ('dense_3', (10,), 850)
+    """
+    specs = preset_specs(name, n_classes)
+    try:
+        return model_from_specs(specs, input_shape, n_classes, seed)
+    except ValueError as exc:
+        raise ValueError(f"architecture {name!r}: {exc}") from None

@@ -1,0 +1,291 @@
+"""The training loop (convviz.nn.train) and the metrics it reports (convviz.nn.metrics).
+
+Accuracy targets are step counts with a fixed seed, never times.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+from threadpoolctl import threadpool_limits
+
+from convviz.nn import Dense, Flatten, Sequential
+from convviz.nn.data import Dataset, load_builtin
+from convviz.nn.metrics import (
+    Metrics,
+    confusion_matrix,
+    most_confident_mistakes,
+    predict_proba,
+)
+from convviz.nn.presets import model_from_preset
+from convviz.nn.train import DEFAULT_LR, TrainConfig, Trainer
+
+TIMING = ("examples_per_sec", "seconds", "elapsed")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_blas_thread():
+    """As `convviz train` does: two BLAS threads crawl when the cores are busy."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
+@pytest.fixture(scope="module")
+def digits() -> Dataset:
+    return load_builtin("digits")
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Dataset:
+    return load_builtin("shapes")
+
+
+def make(ds: Dataset, arch: str = "tiny", seed: int = 0, **config) -> Trainer:
+    model = model_from_preset(arch, ds.input_shape, ds.n_classes, seed=seed)
+    return Trainer(model, ds, TrainConfig(seed=seed, **config))
+
+
+def params(trainer: Trainer) -> list[np.ndarray]:
+    return [layer.params[key].copy() for layer, key in trainer.model.parameters()]
+
+
+def same_params(a: list[np.ndarray], b: list[np.ndarray]) -> bool:
+    return len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+
+
+def without_timing(m: Metrics) -> dict:
+    return {k: v for k, v in dataclasses.asdict(m).items() if k not in TIMING}
+
+
+# -- reaching an accuracy in a fixed number of steps ------------------------------------------
+def test_digits_reach_94_percent_in_215_steps(digits):
+    trainer = make(digits, "small", epochs=5)  # the default architecture and optimizer
+    assert trainer.total_steps == 215
+    trainer.run()
+    accuracy, predictions = trainer.evaluate()
+    assert trainer.done and trainer.step == 215
+    assert accuracy >= 0.94  # measured 0.962 with seed 0
+    assert predictions.shape == (digits.n_test,)
+
+
+def test_shapes_reach_93_percent_in_300_steps(shapes):
+    trainer = make(shapes, "lenet", epochs=6)
+    assert trainer.total_steps == 300
+    trainer.run()
+    accuracy, _ = trainer.evaluate()
+    assert accuracy >= 0.93  # measured 0.964 with seed 0
+
+
+# -- determinism --------------------------------------------------------------------------------
+def test_the_trajectory_does_not_depend_on_the_slicing(digits):
+    whole = make(digits, epochs=2)
+    whole.run(max_steps=86)
+    sliced = make(digits, epochs=2)
+    for n in (1, 5, 40, 3, 37):  # crosses the epoch boundary at step 43 mid-slice
+        sliced.run(max_steps=n)
+    timed = make(digits, epochs=2)
+    while not timed.done:
+        timed.run(max_seconds=0.005, evaluate=False)
+    assert whole.step == sliced.step == timed.step == 86
+    assert same_params(params(whole), params(sliced))
+    assert same_params(params(whole), params(timed))
+    assert whole.evaluate()[0] == sliced.evaluate()[0] == timed.evaluate()[0]
+
+
+def test_reset_reproduces_the_same_metrics(digits):
+    trainer = make(digits, epochs=2)
+    start = params(trainer)
+    first = [without_timing(trainer.run(max_steps=n)) for n in (10, 30, 50)]
+    assert not same_params(start, params(trainer))
+    trainer.reset()
+    assert trainer.step == 0 and trainer.history == [] and not trainer.done
+    assert same_params(start, params(trainer))
+    again = [without_timing(trainer.run(max_steps=n)) for n in (10, 30, 50)]
+    assert first == again
+
+
+def test_a_new_trainer_with_the_same_seed_gives_the_same_history(digits):
+    a, b = make(digits, seed=5), make(digits, seed=5)
+    ha = [without_timing(a.run(max_steps=20)) for _ in range(3)]
+    hb = [without_timing(b.run(max_steps=20)) for _ in range(3)]
+    assert ha == hb
+    c = make(digits, seed=6)
+    assert [without_timing(c.run(max_steps=20)) for _ in range(3)] != ha
+
+
+# -- run() bounds, counters and records -----------------------------------------------------------
+def test_run_never_goes_past_the_total_and_then_is_done(digits):
+    trainer = make(digits, batch_size=256, epochs=2)
+    assert trainer.steps_per_epoch == 6 and trainer.total_steps == 12  # ceil(1347 / 256)
+    m = trainer.run(max_steps=4)
+    assert (m.step, trainer.step, trainer.epoch, trainer.progress) == (4, 4, 4 / 6, 4 / 12)
+    m = trainer.run(max_steps=100)
+    assert m.step == 12 and m.epoch == 2.0 and trainer.done and trainer.progress == 1.0
+    again = trainer.run(max_steps=5)
+    assert again is m and trainer.step == 12 and len(trainer.history) == 2
+
+
+def test_a_time_budget_still_takes_one_step(digits):
+    trainer = make(digits)
+    m = trainer.run(max_seconds=1e-9)
+    assert m.step == 1 and len(trainer.history) == 1
+
+
+def test_metrics_are_sane(digits):
+    trainer = make(digits, "small", epochs=1)
+    m = trainer.run(max_steps=43)
+    assert m.step == 43 and m.epoch == 1.0
+    assert 0 < m.loss < math.log(10) + 1
+    assert 0 <= m.train_acc <= 1 and 0 <= m.test_acc <= 1
+    assert m.examples_per_sec > 0 and 0 < m.seconds <= m.elapsed
+    assert m.lr == pytest.approx(trainer.config.lr_at(42, 43))
+    assert trainer.run(max_steps=1) is m  # done: nothing more
+    assert trainer.run(max_steps=1).describe().startswith("step 43  epoch 1.0  loss ")
+
+
+def test_the_per_slice_test_score_uses_a_fixed_subset(digits):
+    model = model_from_preset("tiny", digits.input_shape, 10, seed=0)
+    trainer = Trainer(model, digits, TrainConfig(), eval_size=7)
+    m = trainer.run(max_steps=3)
+    assert m.test_acc in {i / 7 for i in range(8)}
+    assert trainer.run(max_steps=1, evaluate=False).test_acc is None
+
+
+def test_cosine_schedule_and_constant():
+    config = TrainConfig(lr=0.01)
+    assert config.schedule == "cosine"
+    assert config.lr_at(0, 100) == 0.01 and config.lr_at(100, 100) == pytest.approx(0.0)
+    lrs = [config.lr_at(s, 100) for s in range(100)]
+    assert lrs == sorted(lrs, reverse=True)
+    assert TrainConfig(lr=0.01, schedule="constant").lr_at(99, 100) == 0.01
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "sgd", "momentum"])
+def test_each_optimizer_learns(digits, optimizer):
+    trainer = make(digits, optimizer=optimizer, epochs=1)
+    assert trainer.config.lr == DEFAULT_LR[optimizer]
+    first = trainer.run(max_steps=5).loss
+    last = trainer.run().loss
+    assert last < first
+
+
+def test_divergence_stops_training(digits):
+    trainer = make(digits)
+    dense = trainer.model.layers[-1]
+    dense.params["weight"][...] = 1e38  # logits overflow to infinity
+    m = trainer.run(max_steps=10)
+    assert trainer.diverged and trainer.done and m.step == 1 and not math.isfinite(m.loss)
+    trainer.reset()
+    assert not trainer.diverged and not trainer.done
+
+
+# -- judging the model ----------------------------------------------------------------------------
+def test_confusion_matrix_and_mistakes(digits):
+    trainer = make(digits, epochs=1)
+    trainer.run()
+    accuracy, pred = trainer.evaluate()
+    cm = trainer.confusion_matrix()
+    assert cm.shape == (10, 10) and cm.dtype == np.int64
+    assert cm.sum() == digits.n_test
+    assert cm.trace() / digits.n_test == pytest.approx(accuracy)
+    assert np.array_equal(cm.sum(axis=1), digits.class_counts("test"))  # rows: true class
+    mistakes = trainer.most_confident_mistakes(5)
+    assert len(mistakes.indices) == 5
+    conf = mistakes.confidence
+    assert np.all(conf[:-1] >= conf[1:]) and np.all((conf > 0) & (conf <= 1))
+    assert np.array_equal(mistakes.true, digits.y_test[mistakes.indices])
+    assert np.array_equal(mistakes.predicted, pred[mistakes.indices])
+    assert np.all(mistakes.predicted != mistakes.true)
+    proba = predict_proba(trainer.model, digits.x_test[mistakes.indices])
+    assert np.allclose(proba.max(axis=1), conf)
+    everything = trainer.most_confident_mistakes(10_000)
+    assert len(everything.indices) == digits.n_test - cm.trace()
+
+
+def test_metric_functions_by_hand():
+    assert confusion_matrix([0, 1, 1], [1, 1, 0], 2).tolist() == [[0, 1], [1, 1]]
+    with pytest.raises(ValueError, match=r"`y_pred` must hold class indices in \[0, 2\)"):
+        confusion_matrix([0, 1], [0, 2], 2)
+    with pytest.raises(ValueError, match="same length"):
+        confusion_matrix([0, 1], [0], 2)
+    with pytest.raises(TypeError, match="`y_true` must hold integer class indices"):
+        confusion_matrix([0.5], [0], 2)
+    m = most_confident_mistakes(np.array([[0.6, 0.4], [0.1, 0.9], [0.7, 0.3]]), [1, 1, 1], 1)
+    assert (m.indices.tolist(), m.confidence.tolist()) == ([2], [0.7])
+    none = most_confident_mistakes(np.array([[0.2, 0.8]]), [1], 3)
+    assert none.indices.size == 0
+    with pytest.raises(ValueError, match="`k` must be a positive integer"):
+        most_confident_mistakes(np.array([[0.2, 0.8]]), [1], 0)
+
+
+def test_predict_proba_rows_sum_to_one():
+    model = Sequential([Flatten(), Dense(4)], input_shape=(3, 3, 1), seed=0)
+    x = np.random.default_rng(0).random((300, 3, 3, 1))
+    p = predict_proba(model, x, batch_size=64)
+    assert p.shape == (300, 4) and np.allclose(p.sum(axis=1), 1, atol=1e-6)
+    assert predict_proba(model, np.zeros((0, 3, 3, 1))).shape == (0, 4)
+    with pytest.raises(ValueError, match=r"`x` must have shape \(N, 3, 3, 1\)"):
+        predict_proba(model, np.zeros((2, 4, 4, 1)))
+
+
+def test_no_test_images(digits):
+    tiny = Dataset(digits.x_train[:40], digits.y_train[:40], digits.x_train[:0],
+                   digits.y_train[:0], digits.class_names, "no test")
+    trainer = make(tiny, epochs=1)
+    assert trainer.run().test_acc is None
+    with pytest.raises(ValueError, match="no test images"):
+        trainer.evaluate()
+
+
+# -- bad arguments ----------------------------------------------------------------------------
+@pytest.mark.parametrize(("kwargs", "error", "message"), [
+    ({"optimizer": "rmsprop"}, ValueError, "`optimizer` must be one of 'adam', 'sgd'"),
+    ({"optimizer": None}, TypeError, "`optimizer`"),
+    ({"lr": 0}, ValueError, r"`lr` must be a number > 0 and <= 10, got 0"),
+    ({"lr": -0.1}, ValueError, "`lr`"),
+    ({"lr": float("nan")}, ValueError, "`lr`"),
+    ({"lr": "fast"}, TypeError, "`lr` must be a number"),
+    ({"batch_size": 0}, ValueError, "`batch_size` must be a positive integer, got 0"),
+    ({"batch_size": 5000}, ValueError, "`batch_size` must be between 1 and 1024, got 5000"),
+    ({"batch_size": 32.0}, TypeError, "`batch_size`"),
+    ({"epochs": 0}, ValueError, "`epochs` must be a positive integer"),
+    ({"epochs": 10_000}, ValueError, "`epochs` must be between 1 and 1000"),
+    ({"seed": -1}, ValueError, "`seed` must be an integer >= 0, got -1"),
+    ({"schedule": "step"}, ValueError, "`schedule` must be one of 'cosine', 'constant'"),
+])
+def test_bad_config_values_name_the_argument(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        TrainConfig(**kwargs)
+
+
+def test_bad_trainer_arguments(digits, shapes):
+    model = model_from_preset("tiny", (16, 16, 1), 10)
+    with pytest.raises(ValueError, match=r"`model` takes images of shape \(16, 16, 1\), but "
+                       r"the data set's are \(28, 28, 1\)"):
+        Trainer(model, shapes)
+    with pytest.raises(ValueError, match=r"`model` outputs shape \(7,\), but the data set has "
+                       r"10 classes"):
+        Trainer(model_from_preset("tiny", (16, 16, 1), 7), digits)
+    with pytest.raises(TypeError, match="`dataset` must be a convviz.nn.data.Dataset"):
+        Trainer(model, (digits.x_train, digits.y_train))
+    with pytest.raises(TypeError, match="`model` must be a Sequential"):
+        Trainer("tiny", digits)
+    with pytest.raises(TypeError, match="`config` must be a TrainConfig"):
+        Trainer(model, digits, {"lr": 0.1})
+    with pytest.raises(ValueError, match="`eval_size` must be a positive integer"):
+        Trainer(model, digits, eval_size=0)
+    trainer = Trainer(model, digits)
+    with pytest.raises(ValueError, match="`max_steps` must be a positive integer, got 0"):
+        trainer.run(max_steps=0)
+    with pytest.raises(ValueError, match="`max_seconds` must be a finite number > 0"):
+        trainer.run(max_seconds=0)
+    with pytest.raises(ValueError, match="`max_seconds`"):
+        trainer.run(max_seconds=float("inf"))
+    with pytest.raises(TypeError, match="`max_seconds` must be a number"):
+        trainer.run(max_seconds="1")
+    with pytest.raises(ValueError, match="`k` must be a positive integer"):
+        trainer.most_confident_mistakes(0)
+    assert trainer.step == 0 and trainer.history == []
