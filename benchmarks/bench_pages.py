@@ -23,8 +23,9 @@ TARGET_MS = 150
 CHANGES = {
     "pages/home.py": None,
     "pages/convolution.py": ("slider", "conv.stride", (1, 2)),
-    "pages/output_size.py": ("slider", "size.stride", (1, 2)),
-    "pages/pooling.py": ("slider", "pool.size", (2, 3)),
+    "pages/image_filters.py": ("slider", "img.stride", (1, 2)),
+    "pages/output_size.py": ("slider", "size.s", (1, 2)),
+    "pages/pooling.py": ("slider", "pool.k", (2, 3)),
     "pages/layer_shapes.py": ("selectbox", "shapes.preset", None),
 }
 

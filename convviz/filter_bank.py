@@ -26,8 +26,8 @@ from .images import to_grayscale
 from .sweep_colors import DISPLAY_MODES, apply_display, display_colorbar, feature_map_rgb
 from .sweep_export import feature_maps_png
 
-__all__ = ["channel_filters", "channel_responses", "display_vmax", "feature_maps",
-           "map_tile", "maps_png", "mark_point"]
+__all__ = ["channel_filters", "channel_responses", "display_grid", "display_vmax",
+           "feature_maps", "map_tile", "maps_png", "mark_point"]
 
 _MARK = np.array(R.WINDOW_COLOR, np.uint8)
 
@@ -167,6 +167,24 @@ def display_vmax(fmap: Any, display: str = "signed", percentile: float = 100.0) 
         return 1.0
     top = float(shown.max() if percentile == 100 else np.percentile(shown, percentile))
     return top if top > 0 else (float(shown.max()) or 1.0)
+
+
+def display_grid(shape: tuple[int, ...], *, smallest: int = 256,
+                 largest: int = 1024) -> tuple[int, int]:
+    """(step, scale) to show a map of ``shape`` on screen: every ``step``-th cell, each
+    drawn ``scale`` pixels wide, so the longest side lands between ``smallest`` and
+    ``largest`` pixels where it can (pictures only: the numbers stay the full map's).
+
+    Map cell (r, c) is drawn at ``(r // step * scale, c // step * scale)``.
+
+    Examples
+    --------
+    >>> display_grid((64, 48)), display_grid((512, 437)), display_grid((2048, 1500))
+    ((1, 4), (1, 1), (2, 1))
+    """
+    longest = max(int(shape[0]), int(shape[1]), 1)
+    step = -(-longest // largest)  # ceil
+    return step, max(1, smallest // -(-longest // step))
 
 
 def map_tile(fmap: Any, display: str = "signed", *, vmax: float | None = None,

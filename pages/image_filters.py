@@ -118,31 +118,34 @@ kernels = {n: (np.asarray(ss["img.custom"], np.float32) if n == "custom"
                else cv.KERNELS[n].array) for n in names}
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_data(max_entries=8, show_spinner=False)
 def _maps(token: tuple, _image: np.ndarray, kern: tuple, rgb: bool, geo: tuple, display: str,
-          pct: float) -> tuple[list, list, list, int]:
+          pct: float) -> tuple[list, list, list, tuple[int, int]]:
     """Feature maps, their colour scales and pictures (``token`` identifies the image)."""
     maps = fb.feature_maps(_image, [np.array(k, np.float32) for _, k in kern],
                            channels="rgb" if rgb else "gray", **dict(geo))
-    scale = max(1, 256 // max(maps[0].shape))
+    step, scale = fb.display_grid(maps[0].shape)
     tops = [fb.display_vmax(m, display, pct) for m in maps]
-    return maps, tops, [fb.map_tile(m, display, vmax=t, scale=scale)
-                        for m, t in zip(maps, tops, strict=True)], scale
+    return maps, tops, [fb.map_tile(m[::step, ::step], display, vmax=t, scale=scale)
+                        for m, t in zip(maps, tops, strict=True)], (step, scale)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_data(max_entries=4, show_spinner=False)
 def _channels(token: tuple, _image: np.ndarray, kern: tuple, geo: tuple, display: str,
               pct: float) -> tuple[np.ndarray, list]:
     resp = fb.channel_responses(_image, np.array(kern, np.float32), **dict(geo))  # (H', W', 4)
     tops = [fb.display_vmax(resp[..., :3], display, pct)] * 3 + [
         fb.display_vmax(resp[..., 3], display, pct)]  # one scale for R, G and B
-    return resp, [fb.map_tile(resp[..., c], display, vmax=tops[c]) for c in range(4)]
+    step, scale = fb.display_grid(resp.shape)
+    return resp, [fb.map_tile(resp[::step, ::step, c], display, vmax=tops[c], scale=scale)
+                  for c in range(4)]
 
 
 kern_key = tuple((n, tuple(map(tuple, k.tolist()))) for n, k in kernels.items())
 geo_key = tuple(geo.items())
 try:
-    maps, tops, tiles, mscale = _maps(work.token, img, kern_key, rgb, geo_key, display, pct)
+    maps, tops, tiles, (step, mscale) = _maps(work.token, img, kern_key, rgb, geo_key, display,
+                                              pct)
 except (ValueError, TypeError) as exc:
     st.error(f"These settings give no feature map: {exc}. Try less dilation, a smaller "
              "kernel, or zeros padding (reflect and circular need padding smaller than the "
@@ -159,7 +162,7 @@ point = (ss["img.row"], ss["img.col"])
 st.markdown("**Feature maps**: one per kernel, like the output channels of a conv layer. The "
             "orange cross marks the point inspected below.")
 per_row = min(3, len(names))
-at = (point[0] * mscale + mscale // 2, point[1] * mscale + mscale // 2)
+at = tuple(p // step * mscale + mscale // 2 for p in point)  # the point in the pictures
 for start in range(0, len(names), per_row):
     for col, i in zip(st.columns(per_row), range(start, min(start + per_row, len(names))),
                       strict=False):

@@ -12,6 +12,7 @@ from convviz import KERNELS, conv2d
 from convviz.filter_bank import (
     channel_filters,
     channel_responses,
+    display_grid,
     display_vmax,
     feature_maps,
     map_tile,
@@ -143,3 +144,13 @@ def test_maps_png_of_different_sizes_shares_one_scale():
     np.testing.assert_array_equal(arr[0, 12], feature_map_rgb(np.array([[1.0]]), vmax=2.0)[0, 0])
     with pytest.raises(ValueError, match="`maps`"):
         maps_png([])
+
+
+@pytest.mark.parametrize(("shape", "step", "scale"), [
+    ((8, 5), 1, 32), ((64, 48), 1, 4), ((300, 200), 1, 1), ((1024, 10), 1, 1),
+    ((1025, 10), 2, 1), ((4096, 4096), 4, 1), ((1, 1), 1, 256),
+])
+def test_display_grid_keeps_pictures_between_256_and_1024_px(shape, step, scale):
+    assert display_grid(shape) == (step, scale)
+    shown = -(-max(shape) // step) * scale
+    assert 128 < shown <= 1024

@@ -32,6 +32,9 @@ PAGES = [
     PageInfo("pages/layer_shapes.py", "Layer shapes", ":material/stacks:",
              "Stack layers and watch shapes and parameter counts through a whole network, "
              "up to the softmax; why a CNN needs far fewer weights than a dense network."),
+    PageInfo("pages/train.py", "Train a CNN", ":material/model_training:",
+             "Train a small CNN live on handwritten digits, shapes or your own images, then "
+             "open it up: learned filters, every layer's feature maps and the gradients."),
 ]
 
 

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 SPEEDS = (0.5, 1, 2, 4, 8, 15)
 
@@ -35,6 +36,12 @@ def advance(pos: int, n_steps: int, *, now: float, last: float,
     if now - last < 0.8 * interval:
         return pos, True, last
     return pos + 1, pos + 1 < n_steps - 1, now
+
+
+def _fragment_run() -> bool:
+    """Whether this run reruns fragments only (a timer tick), not the whole page."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and getattr(ctx, "fragment_ids_this_run", None))
 
 
 class Player:
@@ -68,12 +75,34 @@ class Player:
     def _set(self, pos: int) -> None:
         st.session_state[self.pos_key] = max(0, min(self.n_steps - 1, pos))
 
-    def _toggle(self) -> None:
+    def _toggle(self, play: bool | None = None) -> None:
+        """Play (``play=True``), pause (``False``) or flip (``None``).
+
+        The button passes what its label offered, so a click that Streamlit processes
+        twice (a run interrupted by a timer tick and redone) pauses twice instead of
+        pausing and playing again.
+        """
         ss = st.session_state
-        if not ss[self.play_key] and ss[self.pos_key] >= self.n_steps - 1:
+        play = not ss[self.play_key] if play is None else play
+        if play == ss[self.play_key]:
+            return
+        if play and ss[self.pos_key] >= self.n_steps - 1:
             ss[self.pos_key] = 0  # Play at the end starts over
-        ss[self.play_key] = not ss[self.play_key]
+        ss[self.play_key] = play
         ss[self.last_key] = time.monotonic()
+
+    def _scrub(self) -> None:
+        """The step slider moved: go there and pause.
+
+        The slider is outside the fragment, so a drag starts a full run. A "change" seen in
+        a fragment run is a tick sent before the last full run moved the slider, carrying
+        its old value (e.g. step 1 right after Pause): keep the position then.
+        """
+        ss = st.session_state
+        if _fragment_run():
+            ss[self.slider_key] = ss[self.pos_key] + 1
+            return
+        self._stop_and(ss[self.slider_key] - 1)
 
     def _stop_and(self, pos: int) -> None:
         st.session_state[self.play_key] = False
@@ -89,7 +118,8 @@ class Player:
         cols[1].button("Pause" if ss[self.play_key] else "Play",
                        icon=":material/pause:" if ss[self.play_key] else ":material/play_arrow:",
                        key=f"{self.key}.toggle",
-                       type="primary", width="stretch", on_click=self._toggle)
+                       type="primary", width="stretch", on_click=self._toggle,
+                       args=(not ss[self.play_key],))
         cols[2].button("Next", icon=":material/skip_next:", key=f"{self.key}.fwd", width="stretch",
                        on_click=lambda: self._stop_and(self.pos + 1))
         cols[3].button("Reset", icon=":material/replay:", key=f"{self.key}.reset", width="stretch",
@@ -98,7 +128,7 @@ class Player:
                             key=self.speed_key)
         if self.n_steps > 1:
             st.slider("Step", 1, self.n_steps, key=self.slider_key,
-                      on_change=lambda: self._stop_and(ss[self.slider_key] - 1),
+                      on_change=self._scrub,
                       help="Drag to scrub through the windows (pauses playback).")
 
     def show(self, draw: Callable[[int], None]) -> None:
@@ -115,6 +145,11 @@ class Player:
                 if not playing:
                     ss[self.play_key] = False
                     st.rerun()  # a full run redraws the controls and stops the timer
+            elif _fragment_run():
+                # A tick sent just before Pause/Next reached the server. Drawn alone it
+                # raced with the full run in browser tests (a broken frame image, a dead
+                # download button): redraw the whole page instead.
+                st.rerun()
             draw(self.pos)
 
         _frame()

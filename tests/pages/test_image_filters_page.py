@@ -183,3 +183,22 @@ def test_link_settings_are_read_and_bad_ones_explained():
     assert any("img.kernels" in w.value and "nonsense" in w.value for w in at.warning)
     assert "(171, 256, 3)" in _md(at, "Layer output shape")  # china 427x640 -> 342x512, /2
     assert at.query_params["img.kernels"] == "sobel_x,sobel_y,laplacian_4"  # the default
+
+
+def test_camera_only_after_the_toggle_and_a_photo_is_used():
+    at = _run()
+    at.radio(key="img.source").set_value("camera").run()
+    _ok(at)
+    assert len(at.camera_input) == 0  # the browser is not asked for the camera yet
+    assert any("take a photo" in i.value for i in at.info)
+    at.toggle(key="img.cam_on").set_value(True).run()
+    buf = io.BytesIO()
+    Image.new("RGB", (80, 60), (90, 120, 200)).save(buf, format="JPEG")
+    at.camera_input(key="img.camera").set_value(("photo.jpg", buf.getvalue(), "image/jpeg"))
+    at.run()
+    _ok(at)
+    assert "(60, 80, 3)" in _md(at, "Layer output shape")
+    at.radio(key="img.source").set_value("sample").run()  # back to the sample ...
+    assert "(512, 437, 3)" in _md(at, "Layer output shape")
+    at.radio(key="img.source").set_value("camera").run()  # ... and the photo is still there
+    assert "(60, 80, 3)" in _md(at, "Layer output shape")

@@ -1,0 +1,443 @@
+"""A classroom at once: N browser sessions against one `streamlit run` process.
+
+Starts the app on a loopback port, then drives N concurrent sessions with Playwright and
+Debian's Chromium (one browser, one context per session). Most sessions open *Filters on
+your image* and add kernels one at a time (a fixed number of actions each), timing each
+action from the click to the new feature map loaded in the page; a few (the trainers) open
+*Train a CNN*, press Start on the handwritten digits and keep training while the others
+work. Prints p50 / p95 of those times, the sessions that saw an error (an exception box, a
+timeout, a lost connection) and the server's peak memory, against the targets.
+
+    python benchmarks/load.py [--sessions 30] [--trainers 5] [--actions 3] [--think 2]
+                              [--ramp 5] [--port 0] [--timeout 30] [--chromium PATH]
+
+The sessions open their page a few at a time (--ramp), then all stay connected; the
+kernel changes start once every session is open and every trainer shows an accuracy, each
+after a random think time (0 to 2x --think seconds).
+
+Everything stays on 127.0.0.1. Exits with status 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.async_api import async_playwright, expect
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from convviz.image_filters import KERNEL_CHOICES, kernel_label  # noqa: E402
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+IDLE = ('[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
+        '[data-test-script-state="notRunning"]')
+EXCEPTION = '[data-testid="stException"]'
+DEFAULT_KERNELS = ("sobel_x", "sobel_y", "laplacian_4")  # what the image page starts with
+POOL = [k for k in KERNEL_CHOICES if k not in (*DEFAULT_KERNELS, "custom")]
+TARGET_P95_S, TARGET_MEMORY_MB = 3.0, 2048
+
+
+@dataclass
+class Session:
+    """What one browser session measured and what went wrong in it."""
+
+    index: int
+    role: str  # "kernels" or "train"
+    open_s: float | None = None
+    actions_s: list[float] = field(default_factory=list)  # click -> new feature map loaded
+    runs_s: list[float] = field(default_factory=list)  # click -> the script run finished
+    first_accuracy_s: float | None = None
+    final: str = ""
+    signalled: bool = False  # a trainer has told the others it trains (or failed)
+    errors: list[str] = field(default_factory=list)
+
+
+# -- the server and its memory ---------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _status_kb(pid: int, key: str) -> int:
+    """A ``kB`` field of /proc/<pid>/status (0 if the process is gone)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants, from /proc/<pid>/stat."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(children.get(p, []))
+    return out
+
+
+class MemorySampler(threading.Thread):
+    """Samples the RSS of the server and its children every 0.2 s; keeps the peak."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak_kb, self.hwm_kb = pid, 0, 0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.wait(0.2):
+            self.sample()
+
+    def cpu_s(self) -> float:
+        """CPU time (user + system) the server has used so far, in seconds."""
+        try:
+            with open(f"/proc/{self.pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def sample(self) -> None:
+        tree = _tree(self.pid)
+        self.peak_kb = max(self.peak_kb, sum(_status_kb(p, "VmRSS") for p in tree))
+        # VmHWM is the kernel's own peak RSS per process: it catches spikes between samples.
+        self.hwm_kb = max(self.hwm_kb, sum(_status_kb(p, "VmHWM") for p in tree))
+
+    def stop(self) -> None:
+        self.sample()
+        self._stop_event.set()
+
+
+def _machine_busy_s() -> float:
+    """CPU seconds all cores have spent busy since boot (/proc/stat)."""
+    with open("/proc/stat") as f:
+        user, nice, system, _idle, _iowait, irq, softirq, steal = map(
+            int, f.readline().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_cpu_s() -> float:
+    """CPU seconds of this process and its finished children (the browser, the driver)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def start_server(port: int, log: Path) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+           "--server.port", str(port), "--server.address", "127.0.0.1",
+           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    with open(log, "w") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while True:  # readiness poll of the health endpoint
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
+                                        timeout=2) as resp:
+                if resp.status == 200:
+                    return proc
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            sys.exit(f"streamlit did not start:\n{log.read_text()[-3000:]}")
+        time.sleep(0.2)
+
+
+# -- the sessions ----------------------------------------------------------------------------
+
+async def _check(page, s: Session, where: str) -> None:
+    if await page.locator(EXCEPTION).count():
+        text = (await page.locator(EXCEPTION).first.inner_text())[:200]
+        s.errors.append(f"exception box {where}: {text!r}")
+
+
+async def _feature_map_loaded(page, kernel: str, timeout_ms: float) -> None:
+    """Wait until the feature map of ``kernel`` is in the page and its picture loaded."""
+    caption = page.get_by_test_id("stImageCaption").filter(has_text=kernel_label(kernel)[1])
+    img = page.get_by_test_id("stImageContainer").filter(has=caption).locator("img").first
+    handle = await img.element_handle(timeout=timeout_ms)
+    await page.wait_for_function("el => el.complete && el.naturalWidth > 0", arg=handle,
+                                 timeout=timeout_ms)
+
+
+async def kernel_session(page, url: str, s: Session, args, gate: Gate) -> None:
+    t_ms = args.timeout * 1000
+    rng = random.Random(s.index)
+    async with gate.opening:  # a few at a time, as a class arrives
+        t0 = time.perf_counter()
+        await page.goto(f"{url}/image_filters", timeout=2 * t_ms, wait_until="commit")
+        await _feature_map_loaded(page, DEFAULT_KERNELS[-1], 2 * t_ms)
+        await page.wait_for_selector(IDLE, timeout=2 * t_ms)
+        s.open_s = time.perf_counter() - t0
+    gate.opened()
+    await _check(page, s, "on opening")
+    await gate.wait(gate.all_open, gate.training)  # everyone here, the trainers training
+    box = page.get_by_test_id("stMultiSelect").filter(
+        has_text="Kernels").get_by_role("combobox")
+    for j in range(args.actions):
+        kernel = POOL[(s.index + j * 5) % len(POOL)]  # different per session: few cache hits
+        await asyncio.sleep(rng.uniform(0, 2 * args.think))  # a student's think time
+        title = kernel_label(kernel)[0]
+        await box.click(timeout=t_ms)
+        await box.fill(title, timeout=t_ms)
+        option = page.get_by_role("option", name=title, exact=True)
+        await option.wait_for(timeout=t_ms)
+        t0 = time.perf_counter()
+        await option.click(timeout=t_ms)
+        await _feature_map_loaded(page, kernel, t_ms)
+        s.actions_s.append(time.perf_counter() - t0)
+        await page.keyboard.press("Escape")
+        await page.wait_for_selector(IDLE, timeout=t_ms)
+        s.runs_s.append(time.perf_counter() - t0)
+        await _check(page, s, f"after adding {kernel}")
+
+
+async def train_session(page, url: str, s: Session, args, gate: Gate) -> None:
+    t_ms = args.timeout * 1000
+    async with gate.opening:
+        t0 = time.perf_counter()
+        await page.goto(f"{url}/train", timeout=2 * t_ms, wait_until="commit")
+        await page.get_by_role("button", name="Start").wait_for(timeout=2 * t_ms)
+        await page.wait_for_selector(IDLE, timeout=2 * t_ms)
+        s.open_s = time.perf_counter() - t0
+    gate.opened()
+    await _check(page, s, "on opening")
+    metric = page.get_by_test_id("stMetric").filter(has_text="Held-out accuracy")
+    value = metric.get_by_test_id("stMetricValue")
+    t0 = time.perf_counter()
+    await page.get_by_role("button", name="Start").click(timeout=t_ms)
+    try:
+        await expect(value).to_contain_text("%", timeout=t_ms)
+        s.first_accuracy_s = time.perf_counter() - t0
+    finally:
+        s.signalled = True
+        gate.trained()
+    await gate.wait(gate.done)  # keep training while the others change kernels
+    pause = page.get_by_role("button", name="Pause")
+    if await pause.count():
+        await pause.click(timeout=t_ms)
+    await page.get_by_role("button", name="Resume").wait_for(timeout=t_ms)
+    await page.wait_for_selector(IDLE, timeout=t_ms)
+    progress = page.get_by_test_id("stProgress")
+    step = (await progress.inner_text()).split("·")[0].strip() if await progress.count() else ""
+    s.final = f"{await value.inner_text()} held-out, {step}"
+    await _check(page, s, "after training")
+
+
+class Gate:
+    """Where the sessions wait for each other; every wait is bounded."""
+
+    def __init__(self, args) -> None:
+        self.args = args
+        self.opening = asyncio.Semaphore(args.ramp)
+        self.all_open, self.training, self.done = (asyncio.Event() for _ in range(3))
+        self.n_open = self.n_trained = 0
+        if args.trainers == 0:
+            self.training.set()
+
+    def opened(self) -> None:
+        self.n_open += 1
+        if self.n_open == self.args.sessions:
+            self.all_open.set()
+
+    def trained(self) -> None:
+        self.n_trained += 1
+        if self.n_trained == self.args.trainers:
+            self.training.set()
+
+    async def wait(self, *events: asyncio.Event) -> None:
+        """Wait for ``events``; go on after a generous bound (a stuck session is counted
+        as an error where it got stuck, and must not hold up the others)."""
+        a = self.args
+        bound = a.timeout * (2 * a.sessions / a.ramp + a.actions + 4)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.gather(*(e.wait() for e in events)), bound)
+
+
+async def run_sessions(url: str, args) -> list[Session]:
+    sessions = [Session(i, "train" if i < args.trainers else "kernels")
+                for i in range(args.sessions)]
+    gate = Gate(args)
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+        # The first visit of a fresh server goes through app.py (registers the navigation).
+        warm = await browser.new_context()
+        page = await warm.new_page()
+        await page.goto(url, timeout=args.timeout * 1000)
+        await page.wait_for_selector(IDLE, timeout=args.timeout * 1000)
+        await warm.close()
+
+        async def one(s: Session) -> None:
+            context = await browser.new_context(viewport={"width": 1280, "height": 900})
+            page = await context.new_page()
+            page.set_default_timeout(args.timeout * 1000)
+            try:
+                if s.role == "train":
+                    await train_session(page, url, s, args, gate)
+                else:
+                    await kernel_session(page, url, s, args, gate)
+            except Exception as exc:  # a timeout or a page error: counted, not raised
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+                s.errors.append(f"{type(exc).__name__}: {first[:200]}")
+                if s.open_s is None:
+                    gate.opened()  # do not keep the others waiting for this one
+                if s.role == "train" and not s.signalled:
+                    gate.trained()
+            finally:
+                await context.close()
+
+        async def kernels_then_done() -> None:
+            await asyncio.gather(*(one(s) for s in sessions if s.role == "kernels"))
+            gate.done.set()
+
+        await asyncio.gather(*(one(s) for s in sessions if s.role == "train"),
+                             kernels_then_done())
+        await browser.close()
+    return sessions
+
+
+# -- the report ------------------------------------------------------------------------------
+
+def _pct(values: list[float], q: float) -> float:
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def report(sessions: list[Session], sampler: MemorySampler, args, wall: float,
+           cpu: tuple[float, float, float], load: float) -> bool:
+    actions = [t for s in sessions for t in s.actions_s]
+    runs = [t for s in sessions for t in s.runs_s]
+    opens = [s.open_s for s in sessions if s.open_s is not None]
+    firsts = [s.first_accuracy_s for s in sessions if s.first_accuracy_s is not None]
+    bad = [s for s in sessions if s.errors]
+    peak_mb = max(sampler.peak_kb, sampler.hwm_kb) / 1024
+    n_kern = sum(s.role == "kernels" for s in sessions)
+    print(f"\nconvviz load: {args.sessions} sessions ({n_kern} add {args.actions} kernels "
+          f"each, think time 0-{2 * args.think:g} s; {args.trainers} train on digits), one "
+          f"streamlit process, {os.cpu_count()} cores, {wall:.0f} s in all; browsers at "
+          f"nice {args.client_nice}")
+    server, client, busy = cpu
+    print(f"  CPU time during the run: server {server:.0f} s, browsers and driver {client:.0f} s,"
+          f" other work on the machine {max(0.0, busy - server - client):.0f} s, of "
+          f"{wall * (os.cpu_count() or 1):.0f} core-seconds (load average before: {load:.1f})")
+    if opens:
+        print(f"  open a page              p50 {_pct(opens, 50):6.2f} s   "
+              f"p95 {_pct(opens, 95):6.2f} s   (n={len(opens)})")
+    ok_p95 = True
+    if actions:
+        p95 = _pct(actions, 95)
+        ok_p95 = p95 < TARGET_P95_S
+        print(f"  kernel -> feature map    p50 {_pct(actions, 50):6.2f} s   p95 {p95:6.2f} s   "
+              f"(n={len(actions)})   target p95 < {TARGET_P95_S:g} s: "
+              f"{'met' if ok_p95 else 'MISSED'}")
+        print(f"  kernel -> run finished   p50 {_pct(runs, 50):6.2f} s   "
+              f"p95 {_pct(runs, 95):6.2f} s")
+    if firsts:
+        print(f"  Start -> first accuracy  p50 {_pct(firsts, 50):6.2f} s   "
+              f"max {max(firsts):6.2f} s   (n={len(firsts)})")
+    for s in sessions:
+        if s.role == "train" and s.final:
+            print(f"    trainer {s.index}: {s.final}")
+    ok_err = not bad
+    print(f"  sessions with errors     {len(bad)} of {len(sessions)}   target 0: "
+          f"{'met' if ok_err else 'MISSED'}")
+    for s in bad[:10]:
+        print(f"    session {s.index} ({s.role}): {'; '.join(s.errors)}")
+    ok_mem = peak_mb < TARGET_MEMORY_MB
+    print(f"  server peak memory       {peak_mb:6.0f} MB (sampled RSS {sampler.peak_kb / 1024:.0f}"
+          f" MB, VmHWM {sampler.hwm_kb / 1024:.0f} MB)   target < {TARGET_MEMORY_MB} MB: "
+          f"{'met' if ok_mem else 'MISSED'}")
+    return ok_p95 and ok_err and ok_mem
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=30, help="browser sessions (30)")
+    parser.add_argument("--trainers", type=int, default=5,
+                        help="how many of them train on digits (5)")
+    parser.add_argument("--actions", type=int, default=3, help="kernel changes per session (3)")
+    parser.add_argument("--think", type=float, default=2.0,
+                        help="mean pause before each change, seconds (2; 0: all at once)")
+    parser.add_argument("--ramp", type=int, default=5,
+                        help="sessions that open their page at the same time (5)")
+    parser.add_argument("--client-nice", type=int, default=19,
+                        help="niceness of the browsers (19: lowest priority; 0: same as the "
+                        "server)")
+    parser.add_argument("--port", type=int, default=0, help="loopback port (0: a free one)")
+    parser.add_argument("--timeout", type=float, default=30.0,
+                        help="seconds one step may take before it counts as an error (30)")
+    parser.add_argument("--chromium", default=os.environ.get("CONVVIZ_CHROMIUM",
+                                                             "/usr/bin/chromium"))
+    args = parser.parse_args()
+    if not 0 <= args.trainers <= args.sessions or min(args.sessions, args.actions,
+                                                      args.ramp) < 1:
+        parser.error("need 1 <= sessions, 0 <= trainers <= sessions, 1 <= actions, 1 <= ramp")
+    if args.actions > 5:  # the page applies at most 8 kernels; it starts with 3
+        parser.error("--actions must be at most 5")
+    if not (os.path.exists(args.chromium) or shutil.which("chromium")):
+        sys.exit("Debian's Chromium is missing: apt-get install -y chromium "
+                 "(never `playwright install`)")
+    port = args.port or _free_port()
+    with tempfile.TemporaryDirectory(prefix="convviz-load-") as tmp:
+        log = Path(tmp) / "streamlit.log"
+        proc = start_server(port, log)
+        # The browsers stand in for the students' own devices: from here on this process
+        # and its children (Playwright's driver, Chromium) run at a low priority, so they
+        # use the CPU the server leaves instead of taking it from the server.
+        os.nice(args.client_nice)
+        sampler = MemorySampler(proc.pid)
+        sampler.start()
+        load = os.getloadavg()[0]
+        t0, busy0, own0 = time.perf_counter(), _machine_busy_s(), _own_cpu_s()
+        try:
+            sessions = asyncio.run(run_sessions(f"http://127.0.0.1:{port}", args))
+        finally:
+            sampler.stop()
+            cpu = (sampler.cpu_s(), _own_cpu_s() - own0, _machine_busy_s() - busy0)
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        ok = report(sessions, sampler, args, time.perf_counter() - t0, cpu, load)
+        if any("Traceback" in line for line in log.read_text().splitlines()):
+            print("  the server log has a traceback:\n" + log.read_text()[-2000:])
+            ok = False
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,218 @@
+"""The training page's session logic, without streamlit: settings to a trainer, one bounded
+training tick under a shared limit on concurrent trainings, the curves' columns, and the
+convolution page's state for "Open in the step-by-step view". (A model's structure and files:
+:mod:`convviz.nn.model_files`; the user's picture as an input: :mod:`convviz.nn.user_images`.)
+
+The page keeps one :class:`~convviz.nn.train.Trainer` per user in its session state and calls
+:func:`training_tick` from a fragment a few times a second. Every session of one server
+shares one semaphore (``threading.BoundedSemaphore(max_trainings())``): a tick holds a slot
+only while it computes, so a slot can never leak when a user closes the tab, and a tick that
+gets no slot trains nothing and reports ``"waiting"``.
+
+Examples
+--------
+>>> import threading
+>>> from convviz.nn.data import load_builtin
+>>> ds = load_builtin("digits")
+>>> trainer = build_trainer(TrainSettings(arch_text="C8k3:relu;M2;F;D10", epochs=5), ds)
+>>> slots = threading.BoundedSemaphore(1)
+>>> tick = training_tick(trainer, slots, max_seconds=0.05)
+>>> tick.status, trainer.step > 0, len(trainer.history)
+('trained', True, 1)
+>>> with slots:  # another session holds the only slot
+...     training_tick(trainer, slots).status
+'waiting'
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..conv import _blas_single_threaded  # one reference count for every BLAS limit
+from ..stacks import layers_from_text
+from ..ui.params import text_to_grid
+from .data import Dataset
+from .metrics import Metrics
+from .presets import ARCHITECTURES, DEFAULT_ARCHITECTURE, model_from_specs
+from .step_view import StepViewPatch, step_view_query
+from .train import DEFAULT_LR, TrainConfig, Trainer
+
+__all__ = ["MAX_TRAININGS_ENV", "TICK_SECONDS", "Tick", "TrainSettings", "build_trainer",
+           "default_lr", "history_columns", "max_trainings", "step_view_state",
+           "training_tick"]
+
+#: Environment variable that sets how many trainings may compute at once in one server.
+MAX_TRAININGS_ENV = "CONVVIZ_MAX_TRAININGS"
+#: Training time per tick: short enough for several redraws a second.
+TICK_SECONDS = 0.15
+
+
+def max_trainings(environ: Mapping[str, str] | None = None) -> int:
+    """How many trainings may compute at once: ``$CONVVIZ_MAX_TRAININGS`` or the core count.
+
+    Examples
+    --------
+    >>> max_trainings({"CONVVIZ_MAX_TRAININGS": "3"})
+    3
+    >>> max_trainings({"CONVVIZ_MAX_TRAININGS": "zero"}) == (os.cpu_count() or 1)
+    True
+    """
+    env = os.environ if environ is None else environ
+    try:
+        value = int(env.get(MAX_TRAININGS_ENV, ""))
+    except ValueError:
+        value = 0
+    return value if value >= 1 else max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    """What the page's settings ask for: an architecture (text form) and how to train it.
+
+    ``lr`` None takes the optimizer's default learning rate
+    (:data:`convviz.nn.train.DEFAULT_LR`).
+
+    Examples
+    --------
+    >>> TrainSettings(optimizer="sgd").config().lr
+    0.05
+    """
+
+    arch_text: str = field(default_factory=lambda: ARCHITECTURES[DEFAULT_ARCHITECTURE].text)
+    optimizer: str = "adam"
+    lr: float | None = None
+    batch_size: int = 32
+    epochs: int = 20
+    seed: int = 0
+
+    def config(self) -> TrainConfig:
+        """The :class:`TrainConfig` (raises ``ValueError``/``TypeError`` for a bad value)."""
+        return TrainConfig(optimizer=self.optimizer, lr=self.lr, batch_size=self.batch_size,
+                           epochs=self.epochs, seed=self.seed)
+
+
+def build_trainer(settings: TrainSettings, dataset: Dataset) -> Trainer:
+    """A fresh, seeded model for ``dataset`` and its trainer.
+
+    The last Dense layer of the architecture gets one unit per class of ``dataset``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        A bad architecture (naming the layer), or a bad training setting.
+    """
+    specs = layers_from_text(settings.arch_text)
+    config = settings.config()
+    model = model_from_specs(specs, dataset.input_shape, dataset.n_classes, seed=settings.seed)
+    return Trainer(model, dataset, config)
+
+
+@dataclass(frozen=True)
+class Tick:
+    """What one tick did: ``"trained"`` a slice, ``"waiting"`` (no free slot) or ``"done"``.
+
+    ``metrics`` is the slice's record, or the last one (None before any training).
+    """
+
+    status: str
+    metrics: Metrics | None
+
+
+def training_tick(trainer: Trainer, slots: threading.Semaphore, *,
+                  max_seconds: float = TICK_SECONDS, wait: float = 0.0) -> Tick:
+    """Train one slice of about ``max_seconds`` if a training slot is free.
+
+    Parameters
+    ----------
+    trainer : Trainer
+    slots : threading.Semaphore
+        Shared by every session: a slot is held only while this slice computes and is
+        released in a ``finally``, so no slot can leak.
+    max_seconds : float
+        Training time of the slice (one step at least; the held-out check comes on top).
+    wait : float
+        Seconds to wait for a slot; 0 tries once. Waiting ticks are woken in arrival order
+        when a slot is released, so a short wait shares the slots more fairly than trying
+        once when more people train than there are slots.
+
+    Returns
+    -------
+    Tick
+        BLAS runs single-threaded during the slice: the server's cores are shared by the
+        slots, and small matrix products run steadier that way.
+    """
+    if not isinstance(trainer, Trainer):
+        raise TypeError(f"`trainer` must be a Trainer, got {type(trainer).__name__}")
+    last = trainer.history[-1] if trainer.history else None
+    if trainer.done:
+        return Tick("done", last)
+    got = slots.acquire(timeout=wait) if wait > 0 else slots.acquire(blocking=False)
+    if not got:
+        return Tick("waiting", last)
+    try:
+        with _blas_single_threaded():
+            metrics = trainer.run(max_seconds=max_seconds)
+    finally:
+        slots.release()
+    return Tick("done" if trainer.done else "trained", metrics)
+
+
+def history_columns(history: list[Metrics]) -> dict[str, np.ndarray]:
+    """The history as columns for the curves: epoch, loss, train and held-out accuracy.
+
+    Examples
+    --------
+    >>> h = [Metrics(10, 0.5, 1.2, 0.6, 0.7, 900.0, 0.2, 0.2, 0.002)]
+    >>> {k: v.tolist() for k, v in history_columns(h).items()}
+    {'epoch': [0.5], 'loss': [1.2], 'train accuracy': [0.6], 'held-out accuracy': [0.7]}
+    """
+    return {
+        "epoch": np.array([m.epoch for m in history], dtype=np.float64),
+        "loss": np.array([m.loss for m in history], dtype=np.float64),
+        "train accuracy": np.array([m.train_acc for m in history], dtype=np.float64),
+        "held-out accuracy": np.array([np.nan if m.test_acc is None else m.test_acc
+                                       for m in history], dtype=np.float64),
+    }
+
+
+def step_view_state(patch: StepViewPatch, *, decimals: int = 2) -> dict[str, Any]:
+    """The convolution page's session values that open ``patch`` step by step.
+
+    The values are those of :func:`convviz.nn.step_view.step_view_query` (the link), parsed
+    into what the page's widgets hold: grids as float arrays, numbers as numbers. Also
+    ``"conv.pos"``, the player's step, at the filter's strongest response, and
+    ``"conv.playing"`` False.
+
+    Raises
+    ------
+    ValueError
+        When a rounded value is outside what the page takes.
+    """
+    query = step_view_query(patch, decimals=decimals)
+    state: dict[str, Any] = {
+        "conv.mode": query["conv.mode"],
+        "conv.x": text_to_grid(query["conv.x"], max_side=12),
+        "conv.kname": query["conv.kname"],
+        "conv.k": text_to_grid(query["conv.k"], max_side=7),
+        "conv.bias": float(query["conv.bias"]),
+        "conv.stride": int(query["conv.stride"]),
+        "conv.pad_kind": query["conv.pad_kind"],
+        "conv.pad": int(query["conv.pad"]),
+        "conv.pad_mode": query["conv.pad_mode"],
+        "conv.dil": int(query["conv.dil"]),
+        "conv.flip": query["conv.flip"] == "1",
+    }
+    state["conv.pos"] = patch.step_index
+    state["conv.playing"] = False
+    return state
+
+
+def default_lr(optimizer: str) -> float:
+    """The learning rate an optimizer starts with on the page (:data:`DEFAULT_LR`)."""
+    return float(DEFAULT_LR[optimizer])

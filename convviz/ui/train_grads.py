@@ -1,0 +1,105 @@
+"""The gradients view: a conv layer's kernel gradient step by step, max pooling's routing of
+the gradient, and one SGD update of the kernel, for one sample.
+
+Keys: ``train.g_layer``, ``train.g_filter``, ``train.g_channel``, ``train.g_step``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from convviz.nn.gradient_views import (
+    kernel_gradient_equation,
+    render_kernel_gradient_step,
+    render_routing,
+    render_update,
+)
+from convviz.nn.gradients import (
+    layer_gradients,
+    layer_kernel_gradient_plan,
+    maxpool_routing,
+    sgd_update_view,
+)
+from convviz.nn.model_files import conv_layers, pool_after
+from convviz.nn.train import Trainer
+
+
+def _clamp(key: str, hi: int) -> None:
+    ss = st.session_state
+    ss[key] = min(max(1, int(ss.get(key, 1))), hi)
+
+
+def _routing(g: dict, pool_index: int, f: int) -> None:
+    entry = g["layers"][pool_index]
+    cfg = entry["config"]
+    routed, winners = maxpool_routing(entry["input"], entry["dout"], tuple(cfg["pool_size"]),
+                                      tuple(cfg["stride"]), channel=f,
+                                      padding=cfg["padding"])
+    st.markdown(
+        f"**Through max pooling** ({entry['name']}, feature map {f + 1}). Going forward, each "
+        "window kept only its largest value; going back, each window's gradient goes **to "
+        "that winning cell only**, and the other cells get 0: nudging a value that was not "
+        "the maximum would not change the output. (Average pooling shares the gradient "
+        "equally; a ReLU passes it where its input was positive and blocks it elsewhere.)")
+    st.image(render_routing(entry["input"][..., f], entry["dout"][..., f], routed, winners))
+
+
+def gradients(trainer: Trainer, sample: int) -> None:
+    """Pick a conv layer, a filter and an input channel; show how its gradient is made."""
+    model, ds = trainer.model, trainer.dataset
+    convs = conv_layers(model)
+    if not convs or not ds.n_test:
+        st.info("This model has no convolution layer (or there is no held-out sample).")
+        return
+    ss = st.session_state
+    if ss.get("train.g_layer") not in convs:
+        ss["train.g_layer"] = convs[0]
+    a, b, c = st.columns(3)
+    a.selectbox("Conv layer", convs, key="train.g_layer",
+                format_func=lambda i: f"{model.layers[i].name} (layer {i + 1})")
+    li = ss["train.g_layer"]
+    _, _, c_in, n_f = model.layers[li].params["weight"].shape
+    _clamp("train.g_filter", n_f)
+    _clamp("train.g_channel", c_in)
+    b.number_input(f"Filter (1 to {n_f})", 1, n_f, key="train.g_filter")
+    c.number_input(f"Input channel (1 to {c_in})", 1, c_in, key="train.g_channel",
+                   disabled=c_in == 1)
+    f, ch = ss["train.g_filter"] - 1, ss["train.g_channel"] - 1
+    label = int(ds.y_test[sample])
+    try:
+        g = layer_gradients(model, ds.x_test[sample], label)
+        entry = g["layers"][li]
+        plan = layer_kernel_gradient_plan(entry, f, ch)
+    except (ValueError, TypeError) as exc:
+        st.error(f"The gradients cannot be shown: {exc}.")
+        return
+    st.markdown(
+        f"For held-out sample {sample + 1} (a “{ds.class_names[label]}”) the loss is "
+        f"**{g['loss']:.4f}**: the network gives the true class probability "
+        f"{g['probabilities'][label]:.3f}. Backpropagation carries d loss / d output back "
+        f"to {entry['name']}. Its **kernel gradient** is a convolution too: the layer's "
+        "input (one channel) correlated with the gradient of the layer's output (one "
+        "feature map), which slides like a kernel. Each step gives one weight's gradient.")
+    _clamp("train.g_step", plan.n_steps)
+    st.slider("Kernel entry (step)", 1, plan.n_steps, key="train.g_step")
+    i = ss["train.g_step"] - 1
+    st.image(render_kernel_gradient_step(plan, i))
+    u, v = plan.step(i).out_pos
+    st.markdown(f"`{kernel_gradient_equation(plan, i)}`")
+    st.caption(f"The layer's own backward pass gives the same number: dW[{u}, {v}] = "
+               f"{entry['grads']['weight'][u, v, ch, f]:.6g} (filter {f + 1}, channel "
+               f"{ch + 1}), for this one sample.")
+    pool = pool_after(model, li)
+    if pool is not None:
+        _routing(g, pool, f)
+    lr = trainer.config.lr
+    before, grad, after = sgd_update_view(entry["params"]["weight"][:, :, ch, f],
+                                          entry["grads"]["weight"][:, :, ch, f], lr)
+    st.markdown(
+        f"**One SGD update** of this kernel with learning rate {lr:g}: every weight moves a "
+        "small step *against* its gradient, `w ← w − lr × gradient`, which lowers the loss "
+        "for this sample. Training does this for every weight, with the gradient averaged "
+        f"over a batch of {trainer.config.batch_size} images"
+        + (" (Adam also scales each weight's step by its recent gradients)."
+           if trainer.config.optimizer == "adam" else "."))
+    st.image(render_update(before, grad, after, lr=lr))

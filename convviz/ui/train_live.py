@@ -1,0 +1,213 @@
+"""Live training on the training page: Start / Pause / Resume / Reset and a fragment that
+trains a short slice per tick and redraws progress, curves, filters and feature maps.
+
+The model and its history live in the session's :class:`~convviz.nn.train.Trainer`
+(``st.session_state["train.trainer"]``); ``train.running`` is the flag the buttons flip.
+The buttons sit outside the fragment, so a click starts a full run, which turns the
+fragment's timer on or off. Only the semaphore is shared by all sessions.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from convviz import render
+from convviz.nn.inspect import filters_grid, layer_views
+from convviz.nn.model_files import conv_layers
+from convviz.nn.predictions import probabilities
+from convviz.nn.session import history_columns, max_trainings, training_tick
+from convviz.nn.train import Trainer
+
+TICK_EVERY = 0.3  # seconds between fragment runs while training
+SLOT_WAIT = 0.05  # seconds a tick waits for a free slot (waiters are served in order)
+
+
+@st.cache_resource
+def training_slots() -> threading.BoundedSemaphore:
+    """The server's training slots, shared by every session."""
+    return threading.BoundedSemaphore(max_trainings())
+
+
+def _fragment_run() -> bool:
+    """Whether this run reruns fragments only (a timer tick), not the whole page."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and getattr(ctx, "fragment_ids_this_run", None))
+
+
+def _start() -> None:
+    st.session_state["train.running"] = True
+
+
+def _pause() -> None:
+    st.session_state["train.running"] = False
+
+
+def _reset() -> None:
+    ss = st.session_state
+    ss["train.running"] = False
+    trainer = ss.get("train.trainer")
+    if ss.get("train.stale") or trainer is None:
+        ss["train.trainer"] = None  # the page builds a new one from the settings
+    else:
+        trainer.reset()
+
+
+def controls(trainer: Trainer | None, stale: bool) -> None:
+    """Start (or Pause, or Resume) and Reset, with a line on the state of the run."""
+    ss = st.session_state
+    running = bool(ss.get("train.running")) and trainer is not None
+    a, b, c = st.columns([1, 1, 3], vertical_alignment="center")
+    if running:
+        a.button("Pause", icon=":material/pause:", key="train.pause", type="primary",
+                 width="stretch", on_click=_pause)
+    elif trainer is None or trainer.step == 0:
+        a.button("Start", icon=":material/play_arrow:", key="train.start", type="primary",
+                 width="stretch", on_click=_start, disabled=trainer is None)
+    else:
+        a.button("Resume", icon=":material/play_arrow:", key="train.resume", type="primary",
+                 width="stretch", on_click=_start, disabled=trainer.done)
+    b.button("Reset", icon=":material/replay:", key="train.reset", width="stretch",
+             on_click=_reset, help="Start over: fresh initial weights, an empty history.",
+             disabled=trainer is None and not stale)
+    if trainer is None:
+        c.caption("Fix the settings above to build a model.")
+    elif trainer.diverged:
+        c.error("Training diverged: the loss became infinite. Lower the learning rate and "
+                "press Reset.")
+    elif trainer.done:
+        n = trainer.config.epochs
+        c.success(f"Finished: {n} epoch{'s' if n != 1 else ''}, {trainer.step:,} steps. To "
+                  "train longer, raise Epochs and press Reset (it starts over).",
+                  icon=":material/check_circle:")
+    elif running:
+        c.caption("Training: each update trains for about 0.15 s, then redraws everything.")
+    elif trainer.step:
+        c.caption(f"Paused after {trainer.step:,} steps.")
+    if stale and trainer is not None and trainer.step:
+        st.warning("The settings changed since this model was built. **Reset** starts a new "
+                   "model with them; **Resume** goes on with this one as it was set up.",
+                   icon=":material/tune:")
+
+
+def _metric_row(trainer: Trainer) -> None:
+    last = trainer.history[-1] if trainer.history else None
+    cols = st.columns(4)
+    acc = None if last is None or last.test_acc is None else f"{last.test_acc:.1%}"
+    cols[0].metric("Held-out accuracy", acc or "–", help="On test images the network never "
+                   "trains on (up to 512 of them, the same ones every time).")
+    cols[1].metric("Train accuracy", "–" if last is None else f"{last.train_acc:.1%}",
+                   help="On the training batches of the last update, before each step.")
+    cols[2].metric("Loss", "–" if last is None else f"{last.loss:.3f}",
+                   help="Mean cross-entropy of the last update's training batches.")
+    cols[3].metric("Examples per second", "–" if last is None
+                   else f"{last.examples_per_sec:,.0f}")
+
+
+def _chart_spec(fields: list[str], title: str, unit_range: bool) -> dict:
+    """A Vega-Lite line chart of ``fields`` against the epoch (no Altair: cheap per tick)."""
+    y = {"field": "value", "type": "quantitative", "title": title}
+    if unit_range:
+        y["scale"] = {"domain": [0, 1]}
+    return {
+        "transform": [{"fold": fields, "as": ["curve", "value"]},
+                      {"filter": "isValid(datum.value)"}],
+        "mark": {"type": "line"},
+        "encoding": {
+            "x": {"field": "epoch", "type": "quantitative", "title": "epoch"},
+            "y": y,
+            # no legend (it squeezes the plot): the caption names the solid and dashed lines
+            "color": {"field": "curve", "type": "nominal", "sort": fields, "legend": None},
+            "strokeDash": {"field": "curve", "type": "nominal", "sort": fields,
+                           "legend": None},
+        },
+    }
+
+
+def _curves(trainer: Trainer) -> None:
+    if not trainer.history:
+        st.caption("The loss and accuracy curves appear here once training starts.")
+        return
+    df = pd.DataFrame(history_columns(trainer.history))
+    a, b = st.columns(2)
+    with a:
+        st.markdown("**Loss** (lower is better)")
+        st.vega_lite_chart(df, _chart_spec(["loss"], "loss", False), width="stretch",
+                           height=220)
+    with b:
+        st.markdown("**Accuracy** (higher is better)")
+        st.vega_lite_chart(df, _chart_spec(["train accuracy", "held-out accuracy"],
+                                           "accuracy", True), width="stretch", height=220)
+        st.caption("Solid, dark: train accuracy (on the batches it learns from). Dashed, "
+                   "light: held-out accuracy (on images it never trains on).")
+
+
+def _inside(trainer: Trainer, sample: int) -> None:
+    model, ds = trainer.model, trainer.dataset
+    if not ds.n_test:
+        st.caption("This data set has no held-out images to look inside the network with.")
+        return
+    x = ds.x_test[sample]
+    convs = conv_layers(model)
+    left, right = st.columns([2, 1], gap="large")
+    with left:
+        if convs:
+            layer = model.layers[convs[0]]
+            w = layer.params["weight"]
+            st.markdown(f"**The first layer's {w.shape[3]} learned filters** "
+                        f"({w.shape[0]}x{w.shape[1]}, {w.shape[2]} channel"
+                        f"{'s' if w.shape[2] > 1 else ''}; blue negative, red positive)")
+            st.image(filters_grid(w, cell=30, rgb=w.shape[2] == 3))
+        else:
+            st.caption("This architecture has no convolution: no filters to show.")
+    with right:
+        p = probabilities(model, x)
+        best = int(np.argmax(p))
+        img = render.upscale(render.to_rgb(x), max(1, 160 // max(x.shape[:2])))
+        st.image(img, caption=f"Held-out sample {sample + 1}: a "
+                 f"“{ds.class_names[int(ds.y_test[sample])]}”")
+        st.metric("The network says", ds.class_names[best], f"{p[best]:.0%} sure",
+                  delta_color="off", delta_arrow="off")
+    with st.expander("Every layer's feature maps for this sample", expanded=True,
+                     icon=":material/layers:"):
+        views = layer_views(model, x, max_maps=16, tile=56)
+        cols = st.columns(2)
+        for k, (name, _, shape, image) in enumerate(views):
+            cols[k % 2].image(image, caption=f"{k + 1}. {name}: output {shape}")
+
+
+def live_view(sample: int) -> None:
+    """The fragment: train one slice per tick while running, then redraw it all."""
+    ss = st.session_state
+    running = bool(ss.get("train.running"))
+
+    @st.fragment(run_every=TICK_EVERY if running else None)
+    def _live() -> None:
+        trainer: Trainer | None = ss.get("train.trainer")
+        if trainer is None:
+            return
+        if not ss.get("train.running") and _fragment_run():
+            # A tick sent just before Pause reached the server: drawing the fragment alone
+            # could leave the images and the download button outside it pointing at media
+            # files this run discards. Redraw the whole page instead (the timer is off).
+            st.rerun()
+        if ss.get("train.running"):
+            tick = training_tick(trainer, training_slots(), wait=SLOT_WAIT)
+            if tick.status == "waiting":
+                st.info("Waiting for a training slot: other people are training on this "
+                        "server right now. Training goes on as soon as a slot is free.",
+                        icon=":material/hourglass_top:")
+            if trainer.done:
+                ss["train.running"] = False
+                st.rerun()  # a full run redraws the buttons and stops the timer
+        st.progress(trainer.progress, text=f"Step {trainer.step:,} of {trainer.total_steps:,}"
+                    f" · epoch {trainer.epoch:.1f} of {trainer.config.epochs}")
+        _metric_row(trainer)
+        _curves(trainer)
+        _inside(trainer, max(0, min(sample, trainer.dataset.n_test - 1)))
+
+    _live()

@@ -1,0 +1,67 @@
+"""Train a CNN in a real browser: Start, watch the held-out accuracy rise, Pause; then open a
+learned kernel on the convolution page and find the same number there."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from .conftest import shot, wait_idle
+
+# The number shown by the "Held-out accuracy" metric (e.g. 91.3 for "91.3%"), or -1.
+ACCURACY = """() => {
+  const m = [...document.querySelectorAll('[data-testid="stMetric"]')]
+    .find(e => e.innerText.includes('Held-out accuracy'));
+  const v = m && parseFloat(m.querySelector('[data-testid="stMetricValue"]').innerText);
+  return Number.isFinite(v) ? v : -1;
+}"""
+
+
+def _accuracy(page) -> float:
+    return float(page.evaluate(ACCURACY))
+
+
+def _train_to(page, app_url: str, threshold: float) -> None:
+    page.goto(app_url)  # the first run of app.py registers the navigation
+    wait_idle(page)
+    page.goto(f"{app_url}/train")
+    wait_idle(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert _accuracy(page) == -1  # nothing trained yet: "–"
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_function(f"() => ({ACCURACY})() >= 0", timeout=30_000)
+    first = _accuracy(page)
+    page.wait_for_function(f"() => ({ACCURACY})() >= {threshold}", timeout=45_000)
+    assert _accuracy(page) >= threshold and (_accuracy(page) > first or first >= threshold)
+    page.get_by_role("button", name="Pause").click()
+    expect(page.get_by_role("button", name="Resume")).to_be_visible()
+    wait_idle(page)
+
+
+def test_start_shows_the_accuracy_rise_then_pause(page, app_url):
+    _train_to(page, app_url, 85)
+    paused = page.locator('[data-testid="stProgress"]').inner_text()
+    assert re.search(r"Step \d+ of 860", paused)
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() == 2  # loss, accuracy
+    assert page.locator('[data-testid="stException"]').count() == 0
+    expect(page.get_by_role("tab", name="Gradients")).to_be_visible()
+    shot(page, "train-paused")
+    assert page.locator('[data-testid="stProgress"]').inner_text() == paused  # stopped
+
+
+def test_a_learned_kernel_opens_step_by_step(page, app_url):
+    _train_to(page, app_url, 80)
+    page.get_by_role("tab", name="Step by step").click()
+    button = page.get_by_role("button", name="Open in the step-by-step view")
+    expect(button).to_be_visible()
+    note = page.get_by_text("The convolution page gets the numbers").inner_text()
+    value = re.search(r"value there is (-?\d+\.\d\d)", note).group(1)
+    button.click()
+    page.wait_for_url("**/convolution**")
+    wait_idle(page)
+    metric = page.get_by_test_id("stMetric").filter(has_text="output[")
+    expect(metric.get_by_test_id("stMetricValue")).to_have_text(value)
+    assert "conv.kname=custom" in page.url
+    assert page.locator('[data-testid="stException"]').count() == 0
+    shot(page, "train-kernel-step-by-step")

@@ -1,0 +1,314 @@
+"""AppTest runs of pages/train.py: the default model, training slices (each full run of a
+running page trains one slice: AppTest does not tick fragments), Pause, Reset, the data
+choice and uploads, saving and loading a model, the tabs and the step-by-step link."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from convviz.nn.model_files import model_bytes
+from convviz.nn.presets import ARCHITECTURES, model_from_preset
+from convviz.ui.train_live import training_slots
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = "pages/train.py"
+TINY = "C4k3:relu;M2;F;D10"
+
+
+def _run(**params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(params)
+    at.switch_page(PAGE)
+    return at.run()
+
+
+def _ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _trainer(at: AppTest):
+    return at.session_state["train.trainer"]
+
+
+def _train(at: AppTest, slices: int = 1) -> AppTest:
+    """Press Start and let ``slices`` full runs train (one slice each), then Pause."""
+    at.button(key="train.start").click().run()
+    for _ in range(slices - 1):
+        at.run()
+    _ok(at)
+    return at.button(key="train.pause").click().run()
+
+
+def _tab(at: AppTest, name: str) -> AppTest:
+    at.session_state["train.tab"] = name
+    return at.run()
+
+
+def _png(h: int, w: int, value: int = 255) -> bytes:
+    buf = io.BytesIO()
+    img = np.zeros((h, w), np.uint8)
+    img[h // 4: 3 * h // 4, w // 3: 2 * w // 3] = value
+    Image.fromarray(img).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def test_default_page_builds_the_default_model():
+    at = _run()
+    _ok(at)
+    assert not at.error and not at.warning
+    assert at.title[0].value == "Train a CNN"
+    trainer = _trainer(at)
+    assert trainer.dataset.name == "Handwritten digits" and trainer.step == 0
+    assert at.selectbox(key="train.preset").value == "small"
+    assert _metric(at, "Held-out accuracy") == "–"
+    assert {b.key for b in at.button} >= {"train.start", "train.reset"}
+    assert at.query_params["train.arch"] == ARCHITECTURES["small"].text
+    assert at.query_params["train.data"] == "digits"
+    assert any("9,930 parameters" in e.label for e in at.expander)
+
+
+def test_start_trains_slices_and_pause_shows_the_results():
+    at = _run(**{"train.arch": TINY})
+    at.button(key="train.start").click().run()
+    _ok(at)
+    assert at.session_state["train.running"] and len(_trainer(at).history) == 1
+    assert _metric(at, "Held-out accuracy").endswith("%")
+    assert {b.key for b in at.button} >= {"train.pause", "train.reset"}
+    at.run().run()
+    assert len(_trainer(at).history) == 3 and _trainer(at).step > 0
+    assert not at.tabs  # no after-training views while it runs
+    at.button(key="train.pause").click().run()
+    _ok(at)
+    assert not at.session_state["train.running"] and len(_trainer(at).history) == 3
+    assert "train.resume" in {b.key for b in at.button}
+    assert [t.label for t in at.tabs] == ["Results", "Predict", "Step by step", "Gradients",
+                                          "Save or load"]
+    assert _metric(at, "Accuracy on all held-out images").endswith("%")
+    assert len(at.get("image")) > 10  # confusion matrix, mistakes, filters, feature maps
+
+
+def test_reset_starts_over():
+    at = _train(_run(**{"train.arch": TINY}))
+    assert _trainer(at).step > 0
+    at.button(key="train.reset").click().run()
+    _ok(at)
+    assert _trainer(at).step == 0 and not _trainer(at).history
+    assert "train.start" in {b.key for b in at.button}
+
+
+def test_switching_to_shapes_builds_a_model_for_them():
+    at = _run(**{"train.arch": TINY})
+    at.radio(key="train.data").set_value("shapes").run()
+    _ok(at)
+    trainer = _trainer(at)
+    assert trainer.dataset.name == "Shapes" and trainer.model.input_shape == (28, 28, 1)
+    assert trainer.model.output_shape == (trainer.dataset.n_classes,)
+    assert any("Training on “Shapes”" in c.value for c in at.caption)
+
+
+def test_settings_changed_after_training_wait_for_reset():
+    at = _train(_run(**{"train.arch": TINY}))
+    trained = _trainer(at)
+    at.radio(key="train.data").set_value("shapes").run()
+    _ok(at)
+    assert _trainer(at) is trained  # kept until Reset
+    assert any("settings changed" in w.value for w in at.warning)
+    at.button(key="train.reset").click().run()
+    assert _trainer(at).dataset.name == "Shapes" and _trainer(at).step == 0
+
+
+def test_a_bad_zip_shows_an_error_and_keeps_the_data():
+    at = _run(**{"train.arch": TINY})
+    at.radio(key="train.data").set_value("images_zip").run()
+    assert any("Until a file is uploaded" in i.value for i in at.info)
+    at.file_uploader(key="train.zip").set_value(("mine.zip", b"not a zip", "application/zip"))
+    at.run()
+    _ok(at)
+    assert at.error and "keeps the data it had" in at.error[0].value
+    assert _trainer(at).dataset.name == "Handwritten digits"
+
+
+def test_a_good_zip_becomes_the_training_data():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for k in range(4):
+            zf.writestr(f"data/bright/{k}.png", _png(12, 12, 255))
+            zf.writestr(f"data/dim/{k}.png", _png(12, 12, 90))
+    at = _run(**{"train.arch": TINY, "train.data": "images_zip"})
+    at.file_uploader(key="train.zip").set_value(("mine.zip", buf.getvalue(), "application/zip"))
+    at.run()
+    _ok(at)
+    assert not at.error
+    trainer = _trainer(at)
+    assert trainer.dataset.class_names == ("bright", "dim")
+    assert trainer.model.input_shape == (28, 28, 1) and trainer.model.output_shape == (2,)
+
+
+def test_a_bad_architecture_is_explained_and_nothing_is_built():
+    at = _run(**{"train.arch": "C4k3;M2;M2;M2;M2;F;D10"})
+    _ok(at)
+    assert any("cannot be trained on this data" in e.value for e in at.error)
+    assert "train.trainer" not in at.session_state or _trainer(at) is None
+    assert at.button(key="train.start").disabled
+
+
+def test_url_settings_set_the_trainer():
+    at = _run(**{"train.arch": TINY, "train.opt": "sgd", "train.lr": "0.1",
+                 "train.batch": "64", "train.epochs": "3", "train.seed": "7"})
+    _ok(at)
+    config = _trainer(at).config
+    assert (config.optimizer, config.lr, config.batch_size, config.epochs, config.seed) == \
+        ("sgd", 0.1, 64, 3, 7)
+    bad = _run(**{"train.batch": "7"})
+    assert any("train.batch=7" in w.value for w in bad.warning)
+
+
+def test_choosing_an_optimizer_takes_its_learning_rate():
+    at = _run(**{"train.arch": TINY})
+    at.selectbox(key="train.opt").select("sgd").run()
+    assert at.number_input(key="train.lr").value == pytest.approx(0.05)
+    assert _trainer(at).config.lr == pytest.approx(0.05)  # not trained yet: rebuilt
+
+
+def test_waiting_for_a_training_slot():
+    slots = training_slots()
+    taken = 0
+    while slots.acquire(blocking=False):  # every slot busy elsewhere
+        taken += 1
+    try:
+        at = _run(**{"train.arch": TINY})
+        at.button(key="train.start").click().run()
+        _ok(at)
+        assert any("Waiting for a training slot" in i.value for i in at.info)
+        assert _trainer(at).step == 0
+    finally:
+        for _ in range(taken):
+            slots.release()
+    at.run()
+    assert _trainer(at).step > 0 and not at.info
+
+
+def test_model_download_and_load_round_trip():
+    at = _train(_run(**{"train.arch": TINY}))
+    saved = model_bytes(_trainer(at).model)
+    weights = _trainer(at).model.layers[0].params["weight"].copy()
+    at.button(key="train.reset").click().run()  # back to the initial weights
+    assert not np.array_equal(_trainer(at).model.layers[0].params["weight"], weights)
+    at = _tab(at, "Save or load")
+    assert at.get("download_button")
+    at.file_uploader(key="train.model_file").set_value(("m.npz", saved,
+                                                        "application/octet-stream"))
+    at.run()
+    _ok(at)
+    np.testing.assert_array_equal(_trainer(at).model.layers[0].params["weight"], weights)
+    assert any("loaded from “m.npz”" in c.value for c in at.caption)
+    assert not any("settings changed" in w.value for w in at.warning)
+    kept = _trainer(at)
+    at.file_uploader(key="train.model_file").set_value(("bad.npz", b"damaged",
+                                                        "application/octet-stream"))
+    at.run()
+    assert any("Could not load “bad.npz”" in e.value for e in at.error)
+    assert _trainer(at) is kept
+    other = model_from_preset("tiny", (28, 28, 1), 10)  # made for 28x28 images
+    at.file_uploader(key="train.model_file").set_value(("shapes.npz", model_bytes(other),
+                                                        "application/octet-stream"))
+    at.run()
+    assert any("(28, 28, 1)" in e.value and "kept" in e.value for e in at.error)
+    assert _trainer(at) is kept
+
+
+def test_gradient_view_renders():
+    at = _tab(_train(_run(**{"train.arch": TINY})), "Gradients")
+    _ok(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert "kernel gradient" in text and "Through max pooling" in text
+    assert "One SGD update" in text
+    assert any(m.value.startswith("`dW[0, 0] = ") for m in at.markdown)
+    at.slider(key="train.g_step").set_value(5).run()
+    _ok(at)
+    assert any(m.value.startswith("`dW[1, 1] = ") for m in at.markdown)
+
+
+def test_predict_a_sample_and_an_uploaded_image():
+    at = _tab(_train(_run(**{"train.arch": TINY})), "Predict")
+    _ok(at)
+    assert _metric(at, "The network answers") in [str(d) for d in range(10)]
+    at.radio(key="train.pred_src").set_value("upload").run()
+    at.file_uploader(key="train.pred_img").set_value(("seven.png", _png(40, 30), "image/png"))
+    at.run()
+    _ok(at)
+    assert not at.error
+    assert any("as the network sees it" in c for im in at.get("image") for c in im.captions)
+    at.file_uploader(key="train.pred_img").set_value(("x.png", b"nope", "image/png")).run()
+    assert any("Could not use “x.png”" in e.value for e in at.error)
+
+
+def test_open_a_learned_kernel_step_by_step():
+    at = _tab(_train(_run(**{"train.arch": TINY})), "Step by step")
+    _ok(at)
+    kernel = _trainer(at).model.layers[0].params["weight"][:, :, 0, 0]
+    at.button(key="train.sv_open").click().run()
+    _ok(at)
+    assert at.title[0].value == "Convolution, step by step"
+    np.testing.assert_array_equal(at.session_state["conv.k"], np.round(kernel.astype(float), 2))
+    assert at.session_state["conv.kname"] == "custom"
+
+
+def test_training_stops_by_itself_at_the_end():
+    at = _run(**{"train.arch": TINY, "train.epochs": "1", "train.batch": "256"})
+    at.button(key="train.start").click().run()
+    for _ in range(20):
+        if not at.session_state["train.running"]:
+            break
+        at.run()
+    _ok(at)
+    trainer = _trainer(at)
+    assert trainer.done and trainer.step == trainer.total_steps
+    assert not at.session_state["train.running"]
+    assert at.button(key="train.resume").disabled
+    assert any(s.value.startswith("Finished: 1 epoch,") for s in at.success)
+    assert at.tabs  # the results are there
+
+
+def test_mnist_files_upload():
+    rng = np.random.default_rng(0)
+    buf = io.BytesIO()
+    np.savez(buf, x_train=rng.integers(0, 256, (40, 12, 12), dtype=np.uint8),
+             y_train=np.arange(40) % 4, x_test=rng.integers(0, 256, (8, 12, 12), dtype=np.uint8),
+             y_test=np.arange(8) % 4)
+    at = _run(**{"train.arch": TINY, "train.data": "mnist"})
+    at.file_uploader(key="train.mnist").set_value([("mnist.npz", buf.getvalue(),
+                                                    "application/octet-stream")])
+    at.run()
+    _ok(at)
+    assert not at.error
+    trainer = _trainer(at)
+    assert trainer.model.input_shape == (12, 12, 1) and trainer.model.output_shape == (4,)
+    assert trainer.dataset.n_test == 8
+
+
+def test_a_deeper_conv_layer_with_several_input_channels():
+    at = _train(_run(**{"train.arch": "C4k3:relu;M2;C6k3:relu;M2;F;D10"}))
+    at = _tab(at, "Gradients")
+    at.selectbox(key="train.g_layer").select(3).run()  # conv2d_2: 4 input channels
+    at.number_input(key="train.g_channel").set_value(3).run()
+    _ok(at)
+    assert not at.error
+    assert any("(filter 1, channel 3)" in c.value for c in at.caption)
+    at = _tab(at, "Step by step")
+    at.selectbox(key="train.sv_layer").select(3).run()
+    at.number_input(key="train.sv_channel").set_value(4).run()
+    _ok(at)
+    assert not at.error
+    assert any("plus the other channels' sums" in m.value for m in at.markdown)

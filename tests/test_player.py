@@ -1,0 +1,62 @@
+"""The shared Play / Pause / Step player (convviz.ui.player) under AppTest."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from convviz.ui.player import advance
+
+
+def _app(n_steps: int = 5, speeds: tuple = (1, 2, 5, 10), default_speed: float = 10) -> AppTest:
+    def script(n_steps, speeds, default_speed):
+        import streamlit as st
+
+        from convviz.ui.player import Player
+
+        player = Player("t", n_steps, default_speed=default_speed, speeds=speeds)
+        player.controls()
+        player.show(lambda i: st.markdown(f"step {i}"))
+
+    at = AppTest.from_function(script, args=(n_steps, speeds, default_speed), default_timeout=30)
+    return at.run()
+
+
+def _step(at: AppTest) -> str:
+    return at.markdown[0].value
+
+
+def test_speeds_are_the_given_choices_and_a_default_outside_them_is_moved():
+    at = _app(speeds=(1, 2, 5, 10), default_speed=12)
+    assert not at.exception
+    assert at.select_slider(key="t.speed").options == ["1", "2", "5", "10"]
+    assert at.session_state["t.speed"] == 10
+
+
+def test_play_pause_buttons_say_what_they_do_and_pausing_twice_stays_paused():
+    at = _app()
+    assert at.button(key="t.toggle").label == "Play"
+    at.button(key="t.toggle").click().run()
+    assert at.session_state["t.playing"] and at.button(key="t.toggle").label == "Pause"
+    at.button(key="t.toggle").click().run()
+    assert not at.session_state["t.playing"]
+    at.session_state["t.playing"] = False  # as if a redone run handled the same click again
+    at.run()
+    assert at.button(key="t.toggle").label == "Play"
+
+
+def test_play_at_the_end_starts_over_and_the_slider_scrubs():
+    at = _app()
+    at.slider(key="t.slider").set_value(5).run()
+    assert _step(at) == "step 4"
+    at.button(key="t.toggle").click().run()
+    assert at.session_state["t.playing"] and _step(at) == "step 0"
+    at.slider(key="t.slider").set_value(3).run()  # a drag pauses and goes there
+    assert not at.session_state["t.playing"] and _step(at) == "step 2"
+    at.button(key="t.fwd").click().run()
+    assert _step(at) == "step 3" and at.slider(key="t.slider").value == 4
+
+
+def test_advance_moves_one_step_per_interval_and_stops_at_the_end():
+    assert advance(0, 5, now=1.0, last=0.0, interval=0.1) == (1, True, 1.0)
+    assert advance(3, 5, now=1.0, last=0.0, interval=0.1) == (4, False, 1.0)
+    assert advance(2, 5, now=1.0, last=0.99, interval=0.1) == (2, True, 0.99)
