@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from ._validate import as_float_array, check_choice, check_pair
 from .padding import PADDING_MODES, Pads, pad_spatial, resolve_padding
@@ -29,6 +29,17 @@ _BLAS_USERS = 0
 _BLAS_LIMIT: Any = None
 
 
+_CONTROLLER: ThreadpoolController | None = None
+
+
+def _controller() -> ThreadpoolController:
+    """The loaded BLAS libraries, scanned once (a scan costs ~5 ms, too much per call)."""
+    global _CONTROLLER
+    if _CONTROLLER is None:
+        _CONTROLLER = ThreadpoolController()
+    return _CONTROLLER
+
+
 @contextmanager
 def _blas_single_threaded():
     """Run BLAS single-threaded while our own threads split the rows.
@@ -40,7 +51,7 @@ def _blas_single_threaded():
     global _BLAS_USERS, _BLAS_LIMIT
     with _BLAS_LOCK:
         if _BLAS_USERS == 0:
-            _BLAS_LIMIT = threadpool_limits(limits=1, user_api="blas")
+            _BLAS_LIMIT = _controller().limit(limits=1, user_api="blas")
         _BLAS_USERS += 1
     try:
         yield

@@ -14,12 +14,15 @@ from convviz.samples import SAMPLE_IMAGES
 from convviz.sweep import sweep_plan
 from convviz.sweep_colors import DISPLAY_MODES
 from convviz.sweep_detail import render_window_detail, window_detail
+from convviz.ui.boot import ensure_app
 from convviz.ui.grid_editor import grid_editor, replace_grid
 from convviz.ui.image_input import SOURCES, choose_image
 from convviz.ui.nav import next_link
 from convviz.ui.params import Param, bool_param, choice_param, grid_param, int_param
 from convviz.ui.state import init_settings, save_settings, share_hint
 from convviz.ui.sweep_view import memo, show_sweep
+
+ensure_app()
 
 PAD_KINDS = ("same", "valid", "full", "number")
 DISPLAY = {"signed": "signed (blue − / red +)", "relu": "ReLU: max(0, x)", "abs": "absolute value"}
