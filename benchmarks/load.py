@@ -9,11 +9,17 @@ work. Prints p50 / p95 of those times, the sessions that saw an error (an except
 timeout, a lost connection) and the server's peak memory, against the targets.
 
     python benchmarks/load.py [--sessions 30] [--trainers 5] [--actions 3] [--think 2]
-                              [--ramp 5] [--port 0] [--timeout 30] [--chromium PATH]
+                              [--ramp 5] [--client-nice 19] [--port 0] [--timeout 30]
 
 The sessions open their page a few at a time (--ramp), then all stay connected; the
 kernel changes start once every session is open and every trainer shows an accuracy, each
 after a random think time (0 to 2x --think seconds).
+
+On one machine the browsers compete with the server for the same cores (a classroom's
+browsers run on the students' devices), so they run at low priority (--client-nice), and
+the report adds two figures that separate the two: the server's part of each change (from
+the rerun request to the websocket frame carrying the new feature map, on Chromium's
+network clock) and the CPU time the server, the browsers and other work used.
 
 Everything stays on 127.0.0.1. Exits with status 1 when a target is missed.
 """
@@ -22,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import contextlib
 import os
 import random
@@ -63,6 +70,7 @@ class Session:
     open_s: float | None = None
     actions_s: list[float] = field(default_factory=list)  # click -> new feature map loaded
     runs_s: list[float] = field(default_factory=list)  # click -> the script run finished
+    server_s: list[float] = field(default_factory=list)  # request frame -> answer frame
     first_accuracy_s: float | None = None
     final: str = ""
     signalled: bool = False  # a trainer has told the others it trains (or failed)
@@ -89,17 +97,27 @@ def _status_kb(pid: int, key: str) -> int:
     return 0
 
 
-def _tree(pid: int) -> list[int]:
-    """``pid`` and all its descendants, from /proc/<pid>/stat."""
-    children: dict[int, list[int]] = {}
+def _processes() -> dict[int, tuple[int, int, float]]:
+    """Every process: pid -> (parent pid, start time, CPU seconds used), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 with open(f"/proc/{entry}/stat") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
                 continue
-            children.setdefault(ppid, []).append(int(entry))
+            out[int(entry)] = (int(fields[1]), int(fields[19]),
+                               (int(fields[11]) + int(fields[12])) / tick)
+    return out
+
+
+def _tree(pid: int, procs: dict[int, tuple[int, int, float]]) -> list[int]:
+    """``pid`` and all its descendants."""
+    children: dict[int, list[int]] = {}
+    for p, (ppid, _, _) in procs.items():
+        children.setdefault(ppid, []).append(p)
     out, todo = [], [pid]
     while todo:
         p = todo.pop()
@@ -108,32 +126,38 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
-class MemorySampler(threading.Thread):
-    """Samples the RSS of the server and its children every 0.2 s; keeps the peak."""
+class Sampler(threading.Thread):
+    """Every 0.2 s: the memory of the server (and any children it has), and the CPU time
+    of the server and of the browsers (this process's other descendants)."""
 
-    def __init__(self, pid: int) -> None:
+    def __init__(self, server_pid: int) -> None:
         super().__init__(daemon=True)
-        self.pid, self.peak_kb, self.hwm_kb = pid, 0, 0
+        self.server_pid, self.peak_kb, self.hwm_kb = server_pid, 0, 0
+        self._cpu: dict[tuple[int, int], tuple[str, float]] = {}  # (pid, start) -> (who, s)
+        self._base = self._cpu_by_process()
         self._stop_event = threading.Event()
 
     def run(self) -> None:
         while not self._stop_event.wait(0.2):
             self.sample()
 
-    def cpu_s(self) -> float:
-        """CPU time (user + system) the server has used so far, in seconds."""
-        try:
-            with open(f"/proc/{self.pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            return 0.0
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    def _cpu_by_process(self) -> dict[tuple[int, int], tuple[str, float]]:
+        procs = _processes()
+        server = set(_tree(self.server_pid, procs))
+        return {(p, procs[p][1]): ("server" if p in server else "client", procs[p][2])
+                for p in _tree(os.getpid(), procs) if p in procs}
 
     def sample(self) -> None:
-        tree = _tree(self.pid)
+        self._cpu.update(self._cpu_by_process())  # the last value seen of each process
+        tree = _tree(self.server_pid, _processes())
         self.peak_kb = max(self.peak_kb, sum(_status_kb(p, "VmRSS") for p in tree))
         # VmHWM is the kernel's own peak RSS per process: it catches spikes between samples.
         self.hwm_kb = max(self.hwm_kb, sum(_status_kb(p, "VmHWM") for p in tree))
+
+    def cpu_s(self, who: str) -> float:
+        """CPU seconds used since the start by the server's or the browsers' processes."""
+        return sum(t - self._base.get(k, (who, 0.0))[1]
+                   for k, (w, t) in self._cpu.items() if w == who)
 
     def stop(self) -> None:
         self.sample()
@@ -146,12 +170,6 @@ def _machine_busy_s() -> float:
         user, nice, system, _idle, _iowait, irq, softirq, steal = map(
             int, f.readline().split()[1:9])
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
-
-
-def _own_cpu_s() -> float:
-    """CPU seconds of this process and its finished children (the browser, the driver)."""
-    t = os.times()
-    return t.user + t.system + t.children_user + t.children_system
 
 
 def start_server(port: int, log: Path) -> subprocess.Popen:
@@ -192,6 +210,43 @@ async def _feature_map_loaded(page, kernel: str, timeout_ms: float) -> None:
                                  timeout=timeout_ms)
 
 
+async def _watch_frames(page) -> list[tuple[str, float, str]]:
+    """Record the page's websocket frames with Chromium's own network timestamps.
+
+    (direction, time in s, base64 payload) for each frame, appended as they come. The
+    timestamps are taken in the browser's network service as frames cross the socket, so
+    their differences measure the server (and loopback), not the page's rendering.
+    """
+    frames: list[tuple[str, float, str]] = []
+    cdp = await page.context.new_cdp_session(page)
+    for event, kind in (("Network.webSocketFrameSent", "sent"),
+                        ("Network.webSocketFrameReceived", "recv")):
+        cdp.on(event, lambda e, kind=kind: frames.append(
+            (kind, e["timestamp"], e["response"]["payloadData"])))
+    await cdp.send("Network.enable")
+    return frames
+
+
+def _server_answer(frames: list[tuple[str, float, str]], kernel: str) -> float | None:
+    """Seconds from the rerun request (the first frame sent after the click) to the first
+    frame received that carries the new feature map (its caption), or None."""
+    caption = kernel_label(kernel)[1][:40].encode()
+    sent = next((t for kind, t, _ in frames if kind == "sent"), None)
+    if sent is None:
+        return None
+    for kind, t, payload in frames:
+        if kind == "recv" and t >= sent and caption in _decode(payload):
+            return t - sent
+    return None
+
+
+def _decode(payload: str) -> bytes:
+    try:
+        return base64.b64decode(payload, validate=True)
+    except ValueError:
+        return payload.encode()  # a text frame
+
+
 async def kernel_session(page, url: str, s: Session, args, gate: Gate) -> None:
     t_ms = args.timeout * 1000
     rng = random.Random(s.index)
@@ -203,6 +258,7 @@ async def kernel_session(page, url: str, s: Session, args, gate: Gate) -> None:
         s.open_s = time.perf_counter() - t0
     gate.opened()
     await _check(page, s, "on opening")
+    frames = await _watch_frames(page)
     await gate.wait(gate.all_open, gate.training)  # everyone here, the trainers training
     box = page.get_by_test_id("stMultiSelect").filter(
         has_text="Kernels").get_by_role("combobox")
@@ -214,10 +270,13 @@ async def kernel_session(page, url: str, s: Session, args, gate: Gate) -> None:
         await box.fill(title, timeout=t_ms)
         option = page.get_by_role("option", name=title, exact=True)
         await option.wait_for(timeout=t_ms)
+        mark = len(frames)
         t0 = time.perf_counter()
         await option.click(timeout=t_ms)
         await _feature_map_loaded(page, kernel, t_ms)
         s.actions_s.append(time.perf_counter() - t0)
+        if (answer := _server_answer(frames[mark:], kernel)) is not None:
+            s.server_s.append(answer)
         await page.keyboard.press("Escape")
         await page.wait_for_selector(IDLE, timeout=t_ms)
         s.runs_s.append(time.perf_counter() - t0)
@@ -336,10 +395,11 @@ def _pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
-def report(sessions: list[Session], sampler: MemorySampler, args, wall: float,
+def report(sessions: list[Session], sampler: Sampler, args, wall: float,
            cpu: tuple[float, float, float], load: float) -> bool:
     actions = [t for s in sessions for t in s.actions_s]
     runs = [t for s in sessions for t in s.runs_s]
+    answers = [t for s in sessions for t in s.server_s]
     opens = [s.open_s for s in sessions if s.open_s is not None]
     firsts = [s.first_accuracy_s for s in sessions if s.first_accuracy_s is not None]
     bad = [s for s in sessions if s.errors]
@@ -365,6 +425,10 @@ def report(sessions: list[Session], sampler: MemorySampler, args, wall: float,
               f"{'met' if ok_p95 else 'MISSED'}")
         print(f"  kernel -> run finished   p50 {_pct(runs, 50):6.2f} s   "
               f"p95 {_pct(runs, 95):6.2f} s")
+    if answers:
+        print(f"  server's part            p50 {_pct(answers, 50):6.2f} s   "
+              f"p95 {_pct(answers, 95):6.2f} s   (n={len(answers)}; rerun request -> the "
+              "frame with the new map, Chromium's network clock)")
     if firsts:
         print(f"  Start -> first accuracy  p50 {_pct(firsts, 50):6.2f} s   "
               f"max {max(firsts):6.2f} s   (n={len(firsts)})")
@@ -386,8 +450,8 @@ def report(sessions: list[Session], sampler: MemorySampler, args, wall: float,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=30, help="browser sessions (30)")
-    parser.add_argument("--trainers", type=int, default=5,
-                        help="how many of them train on digits (5)")
+    parser.add_argument("--trainers", type=int, default=None,
+                        help="how many of them train on digits (default: one in six, 5 of 30)")
     parser.add_argument("--actions", type=int, default=3, help="kernel changes per session (3)")
     parser.add_argument("--think", type=float, default=2.0,
                         help="mean pause before each change, seconds (2; 0: all at once)")
@@ -402,6 +466,8 @@ def main() -> None:
     parser.add_argument("--chromium", default=os.environ.get("CONVVIZ_CHROMIUM",
                                                              "/usr/bin/chromium"))
     args = parser.parse_args()
+    if args.trainers is None:
+        args.trainers = round(args.sessions / 6)
     if not 0 <= args.trainers <= args.sessions or min(args.sessions, args.actions,
                                                       args.ramp) < 1:
         parser.error("need 1 <= sessions, 0 <= trainers <= sessions, 1 <= actions, 1 <= ramp")
@@ -418,15 +484,16 @@ def main() -> None:
         # and its children (Playwright's driver, Chromium) run at a low priority, so they
         # use the CPU the server leaves instead of taking it from the server.
         os.nice(args.client_nice)
-        sampler = MemorySampler(proc.pid)
+        sampler = Sampler(proc.pid)
         sampler.start()
         load = os.getloadavg()[0]
-        t0, busy0, own0 = time.perf_counter(), _machine_busy_s(), _own_cpu_s()
+        t0, busy0 = time.perf_counter(), _machine_busy_s()
         try:
             sessions = asyncio.run(run_sessions(f"http://127.0.0.1:{port}", args))
         finally:
             sampler.stop()
-            cpu = (sampler.cpu_s(), _own_cpu_s() - own0, _machine_busy_s() - busy0)
+            cpu = (sampler.cpu_s("server"), sampler.cpu_s("client"),
+                   _machine_busy_s() - busy0)
             proc.terminate()
             try:
                 proc.wait(timeout=10)

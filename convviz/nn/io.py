@@ -19,7 +19,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from .conv_layer import Conv2D
+from .conv_layer import Conv2D, window_geometry
 from .layers import Dense, Flatten, Layer, ReLU
 from .model import Sequential
 from .pool_layers import AvgPool2D, MaxPool2D
@@ -29,6 +29,7 @@ VERSION = 1
 MAX_FILE_BYTES = 50 * 2**20  # refuse larger files outright
 MAX_UNPACKED_BYTES = 200 * 2**20  # and archives that would inflate beyond this
 MAX_MEMBERS = 1000
+_SMALL_MODEL_PARAMS = 1_000_000  # cheap to build even when the file lacks them
 LAYER_CLASSES: dict[str, type[Layer]] = {
     cls.__name__: cls for cls in (Conv2D, MaxPool2D, AvgPool2D, ReLU, Flatten, Dense)
 }
@@ -182,7 +183,35 @@ def _parse_architecture(arrays: dict[str, np.ndarray]) -> dict[str, Any]:
     return arch
 
 
-def _build(arch: dict[str, Any]) -> Sequential:
+def _count_params(layers: list[Layer], input_shape: Any) -> int:
+    """The number of weights ``layers`` would get on ``input_shape``, without allocating them.
+
+    Stops counting where the shapes do not fit: building the model then says why.
+    """
+    total = 0
+    try:
+        shape = tuple(int(s) for s in input_shape)
+        for layer in layers:
+            if isinstance(layer, Conv2D):
+                _, out_hw = window_geometry(shape, layer.kernel_size, layer.stride,
+                                            layer.padding, "Conv2D")
+                (kh, kw), c = layer.kernel_size, shape[2]
+                total += kh * kw * c * layer.filters + layer.filters
+                shape = (*out_hw, layer.filters)
+            elif isinstance(layer, Dense):
+                if len(shape) != 1:
+                    break
+                total += shape[0] * layer.units + layer.units
+                shape = (layer.units,)
+            else:  # no parameters: its own shape rule allocates nothing
+                shape = layer._build(shape, np.random.default_rng(0))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        pass
+    return total
+
+
+def _build(arch: dict[str, Any], held: int) -> Sequential:
+    """The model the architecture describes; ``held`` is the number of weights in the file."""
     layers = []
     for i, spec in enumerate(arch["layers"]):
         if not isinstance(spec, dict) or not isinstance(spec.get("config", {}), dict):
@@ -199,6 +228,12 @@ def _build(arch: dict[str, Any]) -> Sequential:
             layers.append(cls(**config))
         except (TypeError, ValueError) as exc:
             raise ModelFileError(f"layer {i} ({cls.__name__}) has bad arguments: {exc}") from None
+    needed = _count_params(layers, arch["input_shape"])
+    # A few bytes of JSON can ask for terabytes: refuse before allocating (small mismatches
+    # are left to the per-array checks, which name the array).
+    if needed > max(held, _SMALL_MODEL_PARAMS):
+        raise ModelFileError(f"the architecture needs {needed:,} weights, but the file holds "
+                             f"only {held:,}: it is damaged or not a convviz model file")
     try:
         return Sequential(layers, tuple(arch["input_shape"]), dtype=arch.get("dtype", "float32"))
     except (TypeError, ValueError) as exc:
@@ -232,7 +267,8 @@ def load_model(source: str | os.PathLike | bytes | IO[bytes], *,
         arrays, NaN or infinite weights, or the wrong input shape.
     """
     arrays = _read_arrays(_read_bounded(source, max_bytes))
-    model = _build(_parse_architecture(arrays))
+    held = sum(int(a.size) for name, a in arrays.items() if name != "architecture")
+    model = _build(_parse_architecture(arrays), held)
     if input_shape is not None and model.input_shape != tuple(input_shape):
         raise ModelFileError(f"the model takes input of shape {model.input_shape}, but "
                              f"{tuple(input_shape)} is needed here")

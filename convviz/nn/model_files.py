@@ -21,6 +21,7 @@ from .io import ModelFileError, load_model, save_model
 from .layers import Dense, Flatten, ReLU
 from .model import Sequential
 from .pool_layers import AvgPool2D, MaxPool2D
+from .presets import MAX_PARAMS
 
 __all__ = ["conv_layers", "load_model_for", "model_bytes", "model_to_text", "pool_after"]
 
@@ -110,6 +111,9 @@ def load_model_for(data: Any, dataset: Dataset) -> Sequential:
         Saying what is wrong with the file, or what it does not fit.
     """
     model = load_model(data, input_shape=dataset.input_shape)
+    if model.n_params > MAX_PARAMS:  # as the architecture editor: training would need 4x this
+        raise ModelFileError(f"the model has {model.n_params:,} parameters; the limit for "
+                             f"training here is {MAX_PARAMS:,}")
     if model.output_shape != (dataset.n_classes,):
         raise ModelFileError(f"the model gives {model.output_shape} scores, but "
                              f"“{dataset.name}” has {dataset.n_classes} classes: it was "

@@ -44,8 +44,12 @@ from .layers import Dense, Flatten, Layer, ReLU
 from .model import Sequential
 from .pool_layers import AvgPool2D, MaxPool2D
 
-__all__ = ["ARCHITECTURES", "DEFAULT_ARCHITECTURE", "TRAINABLE_KINDS", "Architecture",
-           "check_specs", "model_from_preset", "model_from_specs", "preset_specs"]
+__all__ = ["ARCHITECTURES", "DEFAULT_ARCHITECTURE", "MAX_PARAMS", "TRAINABLE_KINDS",
+           "Architecture", "check_specs", "model_from_preset", "model_from_specs", "preset_specs"]
+
+#: Stacks with more parameters are refused before building (a URL could otherwise ask the
+#: server for gigabytes): 10 million float32 weights are 40 MB, 160 MB with Adam's state.
+MAX_PARAMS = 10_000_000
 
 #: The LayerSpec kinds the numpy layers can train.
 TRAINABLE_KINDS = ("Conv2D", "MaxPool2D", "AvgPool2D", "ReLU", "Flatten", "Dense")
@@ -222,6 +226,10 @@ kernel, 5 wide, is wider than the padded input, 3 (3 + 0 + 0 padding). Use a sma
             raise ValueError(f"{_row(row.index, out[row.index])}: its input "
                              f"{format_shape(row.input_shape)} is not flat; put a Flatten "
                              "layer before it")
+    if summary.total_params > MAX_PARAMS:  # checked before any weight is allocated
+        raise ValueError(f"the model would have {summary.total_params:,} parameters; the limit "
+                         f"here is {MAX_PARAMS:,}. Use fewer filters or units, or pool more "
+                         "before Flatten")
     return out, summary
 
 

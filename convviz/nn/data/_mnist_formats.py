@@ -26,6 +26,7 @@ _IDX_TYPES = {
     0x0D: "float", 0x0E: "double",
 }  # fmt: skip
 _MAX_SIDE = 512
+_GUNZIP_PIECE = 1 << 20
 _NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
 
 
@@ -33,22 +34,32 @@ def gunzip(what: str, raw: bytes, *, limit: int, too_large: str | None = None) -
     """Decompress a gzip file in memory, refusing output larger than `limit` bytes.
 
     `what` names the file in messages, e.g. ``"file 'train-images-idx3-ubyte.gz'"``;
-    `too_large` replaces the message given when the output would exceed `limit`.
+    `too_large` replaces the message given when the output would exceed `limit`. It is
+    inflated in 1 MiB pieces and given up as soon as it passes `limit`: a gzip bomb costs at
+    most `limit` bytes (plus a piece), not twice that.
     """
+    too_big = DatasetError(
+        too_large
+        or f"The {what} would decompress to more than {format_bytes(limit)}, the limit. "
+        "Please use smaller files."
+    )
     d = zlib.decompressobj(16 + zlib.MAX_WBITS)  # 16+: expect a gzip header and trailer
+    parts, size, data = [], 0, raw
     try:
-        out = d.decompress(raw, limit + 1)  # bounded: stops after limit + 1 bytes
+        while not d.eof:
+            part = d.decompress(data, _GUNZIP_PIECE)  # bounded: at most one piece at a time
+            data = d.unconsumed_tail
+            if not part and not data:
+                break  # the input is used up before the end of the stream
+            size += len(part)
+            if size > limit:
+                raise too_big
+            parts.append(part)
     except zlib.error:
         raise DatasetError(f"The {what} looks gzip-compressed but is damaged.") from None
-    if len(out) > limit or d.unconsumed_tail:
-        raise DatasetError(
-            too_large
-            or f"The {what} would decompress to more than {format_bytes(limit)}, the limit. "
-            "Please use smaller files."
-        )
     if not d.eof:
         raise DatasetError(f"The {what} is a cut-off gzip file (it ends early).")
-    return out
+    return b"".join(parts)
 
 
 def parse_idx(name: str, raw: bytes) -> np.ndarray:

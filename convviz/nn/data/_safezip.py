@@ -96,6 +96,11 @@ def _entry_count(raw: bytes) -> int | None:
 def open_zip(raw: bytes, *, max_files: int, what: str, hint: str = "") -> zipfile.ZipFile:
     """Open `raw` as a zip in memory after checking its entry count."""
     count = _entry_count(raw)
+    if count is None and raw.startswith(b"PK\x03\x04"):  # a zip's start without its end
+        raise DatasetError(
+            f"The {what} is damaged or cut off (its end is missing): it may not have finished "
+            "uploading or downloading. Please zip the files again."
+        )
     if count is None:
         raise DatasetError(f"The {what} is not a zip archive.{hint}")
     if count > max_files:

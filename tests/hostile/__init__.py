@@ -1,0 +1,1 @@
+"""Hostile and broken input: a corpus built in code, run through every loader and upload path."""

@@ -1,0 +1,49 @@
+"""Hostile links: every page opened with every one of its URL settings set to nonsense, and a
+training link that asks for a huge model. A shared link is input like any upload."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from convviz.nn.presets import MAX_PARAMS
+from convviz.ui.nav import PAGES
+
+ROOT = Path(__file__).resolve().parents[2]
+NONSENSE = ["9" * 30, "nan"]
+
+
+def _app(page: str, params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(params or {})
+    at.switch_page(page)
+    return at.run()
+
+
+@pytest.fixture(scope="module")
+def settings_keys() -> dict[str, list[str]]:
+    """Each page's URL settings, as the page itself writes them after a run."""
+    return {p.path: list(_app(p.path).query_params.keys()) for p in PAGES}
+
+
+@pytest.mark.parametrize("value", NONSENSE)
+@pytest.mark.parametrize("page", [p.path for p in PAGES])
+def test_nonsense_in_every_url_setting_is_explained(settings_keys, page, value):
+    keys = settings_keys[page]
+    at = _app(page, dict.fromkeys(keys, value))
+    assert not at.exception, [e.value for e in at.exception]
+    said = " ".join(w.value for w in at.warning)
+    refused = [k for k in keys if f"`{k}=" in said]  # named in a warning; the default is used
+    assert len(refused) >= len(keys) - 1, (keys, said)  # 1e30 is a fine kernel weight
+
+
+def test_a_link_asking_for_a_huge_model_is_refused_before_building():
+    # 257 million weights (3 GB and 10 s to build before the parameter cap existed)
+    at = _app("pages/train.py", {"train.arch": "C100000k3same;F;D10"})
+    assert not at.exception
+    assert any("257,000,010 parameters" in e.value and f"{MAX_PARAMS:,}" in e.value
+               for e in at.error), [e.value for e in at.error]
+    assert "train.trainer" not in at.session_state or at.session_state["train.trainer"] is None
+    assert at.button(key="train.start").disabled
