@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from convviz.ui.boot import foreground
 from convviz.ui.nav import PAGES
 
 st.set_page_config(page_title="convviz: convolution, visualized", page_icon=":material/grid_on:",
@@ -18,4 +19,5 @@ with st.sidebar:
         "PyTorch and Keras; padding modes follow PyTorch, \"same\" follows Keras."
     )
 
-nav.run()
+with foreground().running():  # training on this server yields to page runs
+    nav.run()

@@ -9,14 +9,14 @@ work. Prints p50 / p95 of those times, the sessions that saw an error (an except
 timeout, a lost connection) and the server's peak memory, against the targets.
 
     python benchmarks/load.py [--sessions 30] [--trainers 5] [--actions 3] [--think 2]
-                              [--ramp 5] [--client-nice 19] [--port 0] [--timeout 30]
+                              [--ramp 5] [--client-priority idle] [--port 0] [--timeout 30]
 
 The sessions open their page a few at a time (--ramp), then all stay connected; the
 kernel changes start once every session is open and every trainer shows an accuracy, each
 after a random think time (0 to 2x --think seconds).
 
 On one machine the browsers compete with the server for the same cores (a classroom's
-browsers run on the students' devices), so they run at low priority (--client-nice), and
+browsers run on the students' devices), so they run at idle priority (--client-priority), and
 the report adds two figures that separate the two: the server's part of each change (from
 the rerun request to the websocket frame carrying the new feature map, on Chromium's
 network clock) and the CPU time the server, the browsers and other work used.
@@ -30,6 +30,7 @@ import argparse
 import asyncio
 import base64
 import contextlib
+import json
 import os
 import random
 import shutil
@@ -71,6 +72,8 @@ class Session:
     actions_s: list[float] = field(default_factory=list)  # click -> new feature map loaded
     runs_s: list[float] = field(default_factory=list)  # click -> the script run finished
     server_s: list[float] = field(default_factory=list)  # request frame -> answer frame
+    span: list[float] = field(default_factory=list)  # time.monotonic() of the first and
+    # last moment of the kernel changes
     first_accuracy_s: float | None = None
     final: str = ""
     signalled: bool = False  # a trainer has told the others it trains (or failed)
@@ -172,12 +175,42 @@ def _machine_busy_s() -> float:
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
-def start_server(port: int, log: Path) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+# Run by the server process before `streamlit run`: times every script run (a page or a
+# fragment) and writes one JSON line per run to $CONVVIZ_LOAD_RUNLOG. It measures the
+# server alone, waits for Python's lock included; the app itself is not changed.
+TIMED_SERVER = """
+import json, os, sys, threading, time
+from streamlit.runtime.scriptrunner import script_runner as sr
+from streamlit.web.cli import main
+run, lock = sr.ScriptRunner._run_script, threading.Lock()
+out = open(os.environ["CONVVIZ_LOAD_RUNLOG"], "a", buffering=1)
+def timed(self, rerun_data):
+    t0 = time.monotonic()
+    try:
+        return run(self, rerun_data)
+    finally:
+        d = time.monotonic() - t0
+        try:
+            page = self._pages_manager.get_pages()[
+                self._get_script_run_ctx().page_script_hash]["page_name"]
+        except Exception:
+            page = "?"
+        with lock:
+            out.write(json.dumps({"t": t0, "d": d, "page": page,
+                                  "fragment": bool(rerun_data.fragment_id_queue)}) + "\\n")
+sr.ScriptRunner._run_script = timed
+sys.argv = ["streamlit", *sys.argv[1:]]
+main()
+"""
+
+
+def start_server(port: int, log: Path, runlog: Path) -> subprocess.Popen:
+    cmd = [sys.executable, "-c", TIMED_SERVER, "run", str(ROOT / "app.py"),
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    env = {**os.environ, "CONVVIZ_LOAD_RUNLOG": str(runlog)}
     with open(log, "w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while True:  # readiness poll of the health endpoint
         try:
@@ -271,6 +304,8 @@ async def kernel_session(page, url: str, s: Session, args, gate: Gate) -> None:
         option = page.get_by_role("option", name=title, exact=True)
         await option.wait_for(timeout=t_ms)
         mark = len(frames)
+        if not s.span:
+            s.span.append(time.monotonic())
         t0 = time.perf_counter()
         await option.click(timeout=t_ms)
         await _feature_map_loaded(page, kernel, t_ms)
@@ -280,6 +315,7 @@ async def kernel_session(page, url: str, s: Session, args, gate: Gate) -> None:
         await page.keyboard.press("Escape")
         await page.wait_for_selector(IDLE, timeout=t_ms)
         s.runs_s.append(time.perf_counter() - t0)
+        s.span[1:] = [time.monotonic()]
         await _check(page, s, f"after adding {kernel}")
 
 
@@ -287,7 +323,9 @@ async def train_session(page, url: str, s: Session, args, gate: Gate) -> None:
     t_ms = args.timeout * 1000
     async with gate.opening:
         t0 = time.perf_counter()
-        await page.goto(f"{url}/train", timeout=2 * t_ms, wait_until="commit")
+        # 200 epochs (a link setting): training goes on until the others are done.
+        await page.goto(f"{url}/train?train.epochs=200", timeout=2 * t_ms,
+                        wait_until="commit")
         await page.get_by_role("button", name="Start").wait_for(timeout=2 * t_ms)
         await page.wait_for_selector(IDLE, timeout=2 * t_ms)
         s.open_s = time.perf_counter() - t0
@@ -395,8 +433,27 @@ def _pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
+def _script_runs(runlog: Path, sessions: list[Session]) -> dict[str, list[float]]:
+    """Durations of the server's script runs while the kernel changes went on."""
+    spans = [s.span for s in sessions if len(s.span) == 2]
+    if not spans or not runlog.exists():
+        return {}
+    lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
+    out: dict[str, list[float]] = {"image page": [], "training tick": []}
+    for line in runlog.read_text().splitlines():
+        run = json.loads(line)
+        page = run["page"].lower()
+        if lo <= run["t"] <= hi:
+            if "image" in page and not run["fragment"]:
+                out["image page"].append(run["d"])
+            elif "train" in page and run["fragment"]:
+                out["training tick"].append(run["d"])
+    return {k: v for k, v in out.items() if v}
+
+
 def report(sessions: list[Session], sampler: Sampler, args, wall: float,
-           cpu: tuple[float, float, float], load: float) -> bool:
+           cpu: tuple[float, float, float], load: float,
+           runs_by_kind: dict[str, list[float]]) -> bool:
     actions = [t for s in sessions for t in s.actions_s]
     runs = [t for s in sessions for t in s.runs_s]
     answers = [t for s in sessions for t in s.server_s]
@@ -407,8 +464,8 @@ def report(sessions: list[Session], sampler: Sampler, args, wall: float,
     n_kern = sum(s.role == "kernels" for s in sessions)
     print(f"\nconvviz load: {args.sessions} sessions ({n_kern} add {args.actions} kernels "
           f"each, think time 0-{2 * args.think:g} s; {args.trainers} train on digits), one "
-          f"streamlit process, {os.cpu_count()} cores, {wall:.0f} s in all; browsers at "
-          f"nice {args.client_nice}")
+          f"streamlit process, {os.cpu_count()} cores, {wall:.0f} s in all; browsers' CPU "
+          f"priority: {args.client_priority}")
     server, client, busy = cpu
     print(f"  CPU time during the run: server {server:.0f} s, browsers and driver {client:.0f} s,"
           f" other work on the machine {max(0.0, busy - server - client):.0f} s, of "
@@ -429,6 +486,10 @@ def report(sessions: list[Session], sampler: Sampler, args, wall: float,
         print(f"  server's part            p50 {_pct(answers, 50):6.2f} s   "
               f"p95 {_pct(answers, 95):6.2f} s   (n={len(answers)}; rerun request -> the "
               "frame with the new map, Chromium's network clock)")
+    for kind, times in runs_by_kind.items():
+        print(f"  server: {kind + ' run':<17} p50 {_pct(times, 50):6.2f} s   "
+              f"p95 {_pct(times, 95):6.2f} s   (n={len(times)}; script time while the "
+              "kernels changed)")
     if firsts:
         print(f"  Start -> first accuracy  p50 {_pct(firsts, 50):6.2f} s   "
               f"max {max(firsts):6.2f} s   (n={len(firsts)})")
@@ -457,9 +518,9 @@ def main() -> None:
                         help="mean pause before each change, seconds (2; 0: all at once)")
     parser.add_argument("--ramp", type=int, default=5,
                         help="sessions that open their page at the same time (5)")
-    parser.add_argument("--client-nice", type=int, default=19,
-                        help="niceness of the browsers (19: lowest priority; 0: same as the "
-                        "server)")
+    parser.add_argument("--client-priority", choices=("idle", "low", "same"), default="idle",
+                        help="CPU priority of the browsers: idle (SCHED_IDLE: only what the "
+                        "server leaves, the default), low (nice 19) or same (as the server)")
     parser.add_argument("--port", type=int, default=0, help="loopback port (0: a free one)")
     parser.add_argument("--timeout", type=float, default=30.0,
                         help="seconds one step may take before it counts as an error (30)")
@@ -479,11 +540,15 @@ def main() -> None:
     port = args.port or _free_port()
     with tempfile.TemporaryDirectory(prefix="convviz-load-") as tmp:
         log = Path(tmp) / "streamlit.log"
-        proc = start_server(port, log)
+        runlog = Path(tmp) / "runs.jsonl"
+        proc = start_server(port, log, runlog)
         # The browsers stand in for the students' own devices: from here on this process
         # and its children (Playwright's driver, Chromium) run at a low priority, so they
         # use the CPU the server leaves instead of taking it from the server.
-        os.nice(args.client_nice)
+        if args.client_priority == "idle":
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        elif args.client_priority == "low":
+            os.nice(19)
         sampler = Sampler(proc.pid)
         sampler.start()
         load = os.getloadavg()[0]
@@ -499,7 +564,8 @@ def main() -> None:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
-        ok = report(sessions, sampler, args, time.perf_counter() - t0, cpu, load)
+        ok = report(sessions, sampler, args, time.perf_counter() - t0, cpu, load,
+                    _script_runs(runlog, sessions))
         if any("Traceback" in line for line in log.read_text().splitlines()):
             print("  the server log has a traceback:\n" + log.read_text()[-2000:])
             ok = False

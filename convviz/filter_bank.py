@@ -15,6 +15,7 @@ one PNG. Pure numpy and Pillow (the page :mod:`pages.image_filters` shows them).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -26,8 +27,8 @@ from .images import to_grayscale
 from .sweep_colors import DISPLAY_MODES, apply_display, display_colorbar, feature_map_rgb
 from .sweep_export import feature_maps_png
 
-__all__ = ["channel_filters", "channel_responses", "display_grid", "display_vmax",
-           "feature_maps", "map_tile", "maps_png", "mark_point"]
+__all__ = ["MapView", "channel_filters", "channel_responses", "display_grid", "display_vmax",
+           "feature_maps", "map_tile", "map_view", "maps_png", "mark_point"]
 
 _MARK = np.array(R.WINDOW_COLOR, np.uint8)
 
@@ -221,6 +222,54 @@ def map_tile(fmap: Any, display: str = "signed", *, vmax: float | None = None,
     rgb = R.upscale(feature_map_rgb(arr, mode=display, vmax=vmax), scale)
     bar = display_colorbar(display, vmax, bar_height or max(120, rgb.shape[0]))
     return R.hstack([rgb, bar], gap=8)
+
+
+@dataclass(frozen=True)
+class MapView:
+    """One kernel's feature map, ready to show: the numbers, the colour scale, the picture.
+
+    The arrays are read-only (a view may be shared by several sessions). Map cell
+    (r, c) is drawn at ``(r // step * scale, c // step * scale)`` in ``tile``.
+    """
+
+    fmap: np.ndarray  # (H', W') float32, the full map
+    vmax: float  # the magnitude shown at full colour
+    tile: np.ndarray  # (h, w, 3) uint8: the map's picture with its colour bar
+    step: int
+    scale: int
+
+    def at(self, point: tuple[int, int]) -> tuple[int, int]:
+        """Where map cell ``point`` is drawn in ``tile`` (the middle of its square)."""
+        return (point[0] // self.step * self.scale + self.scale // 2,
+                point[1] // self.step * self.scale + self.scale // 2)
+
+
+def map_view(image: Any, kernel: Any, *, channels: str = "gray", display: str = "signed",
+             percentile: float = 100.0, **geo: Any) -> MapView:
+    """One kernel through :func:`feature_maps`, coloured with :func:`display_vmax`,
+    :func:`display_grid` and :func:`map_tile`: what the image page shows per kernel.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W), (H, W, 1) or (H, W, 3)
+    kernel : array_like, shape (kH, kW)
+    channels, display, percentile
+        As in :func:`feature_maps` and :func:`display_vmax`.
+    **geo
+        ``stride``, ``padding``, ``dilation``, ``padding_mode`` of :func:`conv2d`.
+
+    Examples
+    --------
+    >>> v = map_view(np.eye(6), np.ones((3, 3)), padding="same")
+    >>> v.fmap.shape, v.vmax, v.step, v.scale, v.at((1, 2))
+    ((6, 6), 3.0, 1, 42, (63, 105))
+    """
+    fmap = feature_maps(image, [kernel], channels=channels, **geo)[0]
+    step, scale = display_grid(fmap.shape)
+    vmax = display_vmax(fmap, display, percentile)
+    tile = map_tile(fmap[::step, ::step], display, vmax=vmax, scale=scale)
+    fmap.flags.writeable = tile.flags.writeable = False
+    return MapView(fmap, vmax, tile, step, scale)
 
 
 def maps_png(maps: Sequence[Any], display: str = "signed") -> bytes:

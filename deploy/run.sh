@@ -67,7 +67,7 @@ secret="${CONVVIZ_COOKIE_SECRET:-$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')}
 
 prefix="$(mktemp -d "${TMPDIR:-/tmp}/convviz-deploy.XXXXXX")"
 chmod 755 "$prefix"  # nginx's workers (user nobody when started as root) use tmp/
-mkdir -p "$prefix/logs" "$prefix/tmp"
+mkdir -p "$prefix/logs" "$prefix/tmp" "$prefix/matplotlib"
 pids=()
 
 cleanup() {
@@ -113,7 +113,10 @@ servers=""
 for ((i = 0; i < replicas; i++)); do
   p=$((base_port + i))
   if port_busy "$p"; then echo "run.sh: port $p is already in use (choose --base-port)" >&2; exit 1; fi
-  STREAMLIT_SERVER_COOKIE_SECRET="$secret" "$PYTHON" -m streamlit run app.py \
+  # matplotlib (the sample photo comes from it) keeps its font cache in MPLCONFIGDIR:
+  # a folder of this run, not the home directory of whoever starts it.
+  STREAMLIT_SERVER_COOKIE_SECRET="$secret" MPLCONFIGDIR="$prefix/matplotlib" \
+    "$PYTHON" -m streamlit run app.py \
     --server.address 127.0.0.1 --server.port "$p" --server.headless true \
     --browser.gatherUsageStats false >"$prefix/logs/streamlit-$p.log" 2>&1 &
   pids+=("$!")

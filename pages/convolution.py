@@ -23,8 +23,8 @@ fmt = render.format_value
 
 
 def _grid(default: np.ndarray, lo: int, hi: int, name: str) -> prm.Param:
-    return prm.Param(default, lambda t: ex.check_grid_shape(prm.text_to_grid(t), lo, hi, name),
-                     prm.grid_to_text)
+    return prm.Param(default, lambda t: ex.check_grid_shape(prm.text_to_grid(t, limit=99), lo,
+                                                            hi, name), prm.grid_to_text)
 
 
 SPECS = {

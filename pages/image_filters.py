@@ -17,6 +17,7 @@ from convviz.sweep_detail import render_window_detail, window_detail
 from convviz.ui.boot import ensure_app
 from convviz.ui.grid_editor import grid_editor, replace_grid
 from convviz.ui.image_input import SOURCES, choose_image
+from convviz.ui.kept import kept
 from convviz.ui.nav import next_link
 from convviz.ui.params import Param, bool_param, choice_param, grid_param, int_param
 from convviz.ui.state import init_settings, save_settings, share_hint
@@ -34,7 +35,8 @@ SPECS = {
     "img.view": choice_param("gray", ["gray", "rgb"]),
     "img.kernels": Param(["sobel_x", "sobel_y", "laplacian_4"], imf.parse_kernel_list,
                          imf.dump_kernel_list),
-    "img.custom": grid_param([[2, 1, 0], [1, 0, -1], [0, -1, -2]], max_side=11),
+    "img.custom": grid_param([[2, 1, 0], [1, 0, -1], [0, -1, -2]], max_side=11,
+                             limit=99),
     "img.stride": int_param(1, 1, 4),
     "img.pad_kind": choice_param("same", PAD_KINDS),
     "img.pad": int_param(1, 0, 5),
@@ -70,8 +72,8 @@ with c_img:
              format_func={"gray": "grayscale (luma)", "rgb": "RGB: each channel, summed"}.get)
 rgb = ss["img.view"] == "rgb" and img.shape[2] == 3
 with c_show:
-    st.image(memo("img.preview", (work.token, rgb),
-                  lambda: render.to_rgb(img if rgb else to_grayscale(img))),
+    st.image(memo("img.preview", (work.token, rgb), lambda: render.jpeg_bytes(
+        render.to_rgb(img if rgb else to_grayscale(img)))), output_format="JPEG",
              caption=f"{work.label}: {img.shape[0]}x{img.shape[1]} pixels, "
              f"{'3 channels (R, G, B)' if rgb else '1 channel (gray)'}, values 0 to 1")
     if note := imf.downscale_note(work.original, img.shape):
@@ -121,40 +123,34 @@ kernels = {n: (np.asarray(ss["img.custom"], np.float32) if n == "custom"
                else cv.KERNELS[n].array) for n in names}
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _maps(token: tuple, _image: np.ndarray, kern: tuple, rgb: bool, geo: tuple, display: str,
-          pct: float) -> tuple[list, list, list, tuple[int, int]]:
-    """Feature maps, their colour scales and pictures (``token`` identifies the image)."""
-    maps = fb.feature_maps(_image, [np.array(k, np.float32) for _, k in kern],
-                           channels="rgb" if rgb else "gray", **dict(geo))
-    step, scale = fb.display_grid(maps[0].shape)
-    tops = [fb.display_vmax(m, display, pct) for m in maps]
-    return maps, tops, [fb.map_tile(m[::step, ::step], display, vmax=t, scale=scale)
-                        for m, t in zip(maps, tops, strict=True)], (step, scale)
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def _channels(token: tuple, _image: np.ndarray, kern: tuple, geo: tuple, display: str,
-              pct: float) -> tuple[np.ndarray, list]:
-    resp = fb.channel_responses(_image, np.array(kern, np.float32), **dict(geo))  # (H', W', 4)
-    tops = [fb.display_vmax(resp[..., :3], display, pct)] * 3 + [
-        fb.display_vmax(resp[..., 3], display, pct)]  # one scale for R, G and B
-    step, scale = fb.display_grid(resp.shape)
-    return resp, [fb.map_tile(resp[::step, ::step, c], display, vmax=tops[c], scale=scale)
-                  for c in range(4)]
-
-
 kern_key = tuple((n, tuple(map(tuple, k.tolist()))) for n, k in kernels.items())
 geo_key = tuple(geo.items())
+share = work.token[0] == "sample"  # a sample's maps serve every session; an upload's, one
 try:
-    maps, tops, tiles, (step, mscale) = _maps(work.token, img, kern_key, rgb, geo_key, display,
-                                              pct)
+    views = [kept("img.maps", (work.token, rgb, k, geo_key, display, pct),
+                  lambda k=k: fb.map_view(img, np.array(k[1], np.float32),
+                                          channels="rgb" if rgb else "gray", display=display,
+                                          percentile=pct, **geo), shared=share)
+             for k in kern_key]
 except (ValueError, TypeError) as exc:
     st.error(f"These settings give no feature map: {exc}. Try less dilation, a smaller "
              "kernel, or zeros padding (reflect and circular need padding smaller than the "
              "image).")
     save_settings(SPECS)
     st.stop()
+maps = [v.fmap for v in views]
+
+
+def _channels(kernel: np.ndarray) -> tuple[np.ndarray, list[bytes]]:
+    """The R, G, B responses of one filter and their sum, (H', W', 4), and their pictures."""
+    resp = fb.channel_responses(img, kernel, **geo)
+    tops = [fb.display_vmax(resp[..., :3], display, pct)] * 3 + [
+        fb.display_vmax(resp[..., 3], display, pct)]  # one scale for R, G and B
+    step, scale = fb.display_grid(resp.shape)
+    return resp, [render.jpeg_bytes(fb.map_tile(resp[::step, ::step, c], display,
+                                                 vmax=tops[c], scale=scale))
+                  for c in range(4)]
+
 
 if ss["img.inspect"] not in names:
     ss["img.inspect"] = names[0]
@@ -165,13 +161,16 @@ point = (ss["img.row"], ss["img.col"])
 st.markdown("**Feature maps**: one per kernel, like the output channels of a conv layer. The "
             "orange cross marks the point inspected below.")
 per_row = min(3, len(names))
-at = tuple(p // step * mscale + mscale // 2 for p in point)  # the point in the pictures
 for start in range(0, len(names), per_row):
     for col, i in zip(st.columns(per_row), range(start, min(start + per_row, len(names))),
                       strict=False):
         h, w = maps[i].shape
-        col.image(fb.mark_point(tiles[i], at) if (h, w) == (out_h, out_w) else tiles[i],
-                  caption=f"{imf.kernel_label(names[i])[1]} ({h}x{w})")
+        at = views[i].at(point) if (h, w) == (out_h, out_w) else None  # the orange cross
+        col.image(kept("img.pics", (work.token, rgb, kern_key[i], geo_key, display, pct, at),
+                       lambda v=views[i], at=at: render.jpeg_bytes(
+                           v.tile if at is None else fb.mark_point(v.tile, at)),
+                       shared=False),  # per point: in the session (cheap to make)
+                  caption=f"{imf.kernel_label(names[i])[1]} ({h}x{w})", output_format="JPEG")
 c_shape, c_formula = st.columns([1, 1.6], gap="large")
 with c_shape:
     depth, c_in = len(maps), 3 if rgb else 1
@@ -199,12 +198,13 @@ if rgb:
                 "filter has one slice per input channel (here the same kernel on R, G and "
                 "B). Each slice gives a response; **the three responses add up into the "
                 "filter's one feature map** (R, G, B share one colour scale).")
-    resp, ctiles = _channels(work.token, img, kern_key[k_in][1], geo_key, display, pct)
+    resp, ctiles = kept("img.channels", (work.token, kern_key[k_in], geo_key, display, pct),
+                        lambda: _channels(kernels[names[k_in]]), shared=share, entries=2)
     for c, (col, what) in enumerate(zip(st.columns(4), ("R response", "G response",
                                                         "B response", "R + G + B"),
                                         strict=True)):
-        col.image(ctiles[c], caption=f"{what}: {render.format_value(resp[point][c], 3)} "
-                  f"at {point}")
+        col.image(ctiles[c], output_format="JPEG",
+                  caption=f"{what}: {render.format_value(resp[point][c], 3)} at {point}")
 
 st.subheader("3. One kernel up close")
 c_a, c_b, c_c = st.columns([1.2, 1, 1.2], gap="large")
@@ -234,13 +234,13 @@ if plan is not None:
     st.markdown(f"**At output cell {point}**: " + ", ".join(values))
     with st.expander(f"The window of {point}: pixels × kernel = products, then their sum",
                      expanded=True):
-        st.image(memo("img.detail", (pkey, point),
-                      lambda: render_window_detail(window_detail(plan, point))))
+        st.image(memo("img.detail", (pkey, point), lambda: render.png_bytes(
+            render_window_detail(window_detail(plan, point)))), output_format="PNG")
     st.markdown("**The sweep**: left, the input with the kernel's window (orange); right, "
                 "the feature map filled in up to the window, " + (
                     "one pixel at a time." if region else "a row of windows per frame.")
                 + " Below, the numbers of the current window.")
-    show_sweep("img.sweep", plan, pkey, display=display, vmax=tops[k_in],
+    show_sweep("img.sweep", plan, pkey, display=display, vmax=views[k_in].vmax,
                file_name=f"sweep_{names[k_in]}.gif", zoom=region is not None)
 
 with st.expander("Signed, ReLU or absolute value?"):

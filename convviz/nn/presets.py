@@ -44,12 +44,16 @@ from .layers import Dense, Flatten, Layer, ReLU
 from .model import Sequential
 from .pool_layers import AvgPool2D, MaxPool2D
 
-__all__ = ["ARCHITECTURES", "DEFAULT_ARCHITECTURE", "MAX_PARAMS", "TRAINABLE_KINDS",
-           "Architecture", "check_specs", "model_from_preset", "model_from_specs", "preset_specs"]
+__all__ = ["ARCHITECTURES", "DEFAULT_ARCHITECTURE", "MAX_MULTIPLY_ADDS", "MAX_PARAMS",
+           "TRAINABLE_KINDS", "Architecture", "check_specs", "model_from_preset",
+           "model_from_specs", "multiply_adds", "preset_specs"]
 
 #: Stacks with more parameters are refused before building (a URL could otherwise ask the
 #: server for gigabytes): 10 million float32 weights are 40 MB, 160 MB with Adam's state.
 MAX_PARAMS = 10_000_000
+# Multiply-adds of one image's forward pass: the presets need at most 26 million (Small CNN
+# on 128x128 colour images); a step costs about 3x this per image of the batch.
+MAX_MULTIPLY_ADDS = 50_000_000
 
 #: The LayerSpec kinds the numpy layers can train.
 TRAINABLE_KINDS = ("Conv2D", "MaxPool2D", "AvgPool2D", "ReLU", "Flatten", "Dense")
@@ -230,7 +234,36 @@ kernel, 5 wide, is wider than the padded input, 3 (3 + 0 + 0 padding). Use a sma
         raise ValueError(f"the model would have {summary.total_params:,} parameters; the limit "
                          f"here is {MAX_PARAMS:,}. Use fewer filters or units, or pool more "
                          "before Flatten")
+    if (macs := multiply_adds(summary, out)) > MAX_MULTIPLY_ADDS:
+        raise ValueError(f"the model would need {macs:,} multiply-adds per image; the limit "
+                         f"here is {MAX_MULTIPLY_ADDS:,} (a training step would take seconds)."
+                         " Use fewer filters, pool earlier or use smaller images")
     return out, summary
+
+
+def multiply_adds(summary: Summary, specs: Sequence[LayerSpec]) -> int:
+    """Multiply-adds of one image's forward pass through the Conv2D and Dense layers.
+
+    A Conv2D layer computes ``kH * kW * C_in`` products for each of its ``H' * W' * F``
+    outputs; a Dense layer ``in * units``. Rows without an output count 0.
+
+    Examples
+    --------
+    >>> from convviz.stacks import layers_from_text
+    >>> specs = layers_from_text("C4k3;F;D10")
+    >>> multiply_adds(summarize((8, 8, 1), specs), specs)  # 6*6*4*9 + 144*10
+    2736
+    """
+    total = 0
+    for row, spec in zip(summary.rows, specs, strict=True):
+        if row.output_shape is None or row.input_shape is None:
+            continue
+        if row.kind == "Conv2D":
+            h, w, f = row.output_shape
+            total += h * w * f * int(spec.kernel_size) ** 2 * row.input_shape[-1]
+        elif row.kind == "Dense":
+            total += row.input_shape[0] * row.output_shape[0]
+    return total
 
 
 def _layers(spec: LayerSpec) -> list[Layer]:

@@ -38,6 +38,7 @@ from ..conv import _blas_single_threaded  # one reference count for every BLAS l
 from ..stacks import layers_from_text
 from ..ui.params import text_to_grid
 from .data import Dataset
+from .foreground import Foreground
 from .metrics import Metrics
 from .presets import ARCHITECTURES, DEFAULT_ARCHITECTURE, model_from_specs
 from .step_view import StepViewPatch, step_view_query
@@ -50,7 +51,9 @@ __all__ = ["MAX_TRAININGS_ENV", "TICK_SECONDS", "Tick", "TrainSettings", "build_
 #: Environment variable that sets how many trainings may compute at once in one server.
 MAX_TRAININGS_ENV = "CONVVIZ_MAX_TRAININGS"
 #: Training time per tick: short enough for several redraws a second.
-TICK_SECONDS = 0.15
+TICK_SECONDS = 0.5
+YIELD_WAIT = 0.2  # seconds a tick waits for the page runs in flight to finish
+BUSY_SECONDS = 0.03  # a tick's training time when page runs are still in flight
 
 
 def max_trainings(environ: Mapping[str, str] | None = None) -> int:
@@ -125,7 +128,8 @@ class Tick:
 
 
 def training_tick(trainer: Trainer, slots: threading.Semaphore, *,
-                  max_seconds: float = TICK_SECONDS, wait: float = 0.0) -> Tick:
+                  max_seconds: float = TICK_SECONDS, wait: float = 0.0,
+                  foreground: Foreground | None = None) -> Tick:
     """Train one slice of about ``max_seconds`` if a training slot is free.
 
     Parameters
@@ -140,6 +144,11 @@ def training_tick(trainer: Trainer, slots: threading.Semaphore, *,
         Seconds to wait for a slot; 0 tries once. Waiting ticks are woken in arrival order
         when a slot is released, so a short wait shares the slots more fairly than trying
         once when more people train than there are slots.
+    foreground : Foreground, optional
+        The server's interactive page runs. Training yields to them: the tick first waits
+        up to ``YIELD_WAIT`` seconds for none to be in flight; if some still are, the
+        slice is cut to ``BUSY_SECONDS``; and a slice ends after the step during which
+        one started. Training advances one step per tick at least.
 
     Returns
     -------
@@ -152,12 +161,17 @@ def training_tick(trainer: Trainer, slots: threading.Semaphore, *,
     last = trainer.history[-1] if trainer.history else None
     if trainer.done:
         return Tick("done", last)
+    until = None
+    if foreground is not None:
+        if not foreground.wait_idle(YIELD_WAIT):
+            max_seconds = min(max_seconds, BUSY_SECONDS)
+        until = lambda: foreground.busy  # noqa: E731
     got = slots.acquire(timeout=wait) if wait > 0 else slots.acquire(blocking=False)
     if not got:
         return Tick("waiting", last)
     try:
         with _blas_single_threaded():
-            metrics = trainer.run(max_seconds=max_seconds)
+            metrics = trainer.run(max_seconds=max_seconds, until=until)
     finally:
         slots.release()
     return Tick("done" if trainer.done else "trained", metrics)

@@ -40,6 +40,7 @@ from __future__ import annotations
 import math
 import numbers
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -262,7 +263,7 @@ class Trainer:
         return loss, correct, len(idx)
 
     def run(self, *, max_steps: int | None = None, max_seconds: float | None = None,
-            evaluate: bool = True) -> Metrics:
+            evaluate: bool = True, until: Callable[[], bool] | None = None) -> Metrics:
         """Train for a bounded slice and return (and record) its metrics.
 
         Parameters
@@ -273,6 +274,9 @@ class Trainer:
             Stop after the step that reaches this much training time (at least one step).
         evaluate : bool, default True
             Score the held-out subset at the end (``Metrics.test_acc``).
+        until : callable, optional
+            Asked after each step; the slice ends after the first step where it returns
+            True (so a slice trains one step at least).
 
         Returns
         -------
@@ -304,6 +308,8 @@ class Trainer:
                     self._diverged = True
                     break
                 if max_seconds is not None and time.perf_counter() - start >= max_seconds:
+                    break
+                if until is not None and until():
                     break
         train_seconds = time.perf_counter() - start
         test_acc = None

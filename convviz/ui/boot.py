@@ -1,4 +1,8 @@
-"""Make a deep link work on a server's very first visit.
+"""What app.py sets up for every page: deep links on a first visit, interactive runs counted.
+
+:func:`foreground` is the server's one :class:`~convviz.nn.foreground.Foreground`: app.py
+counts every full page run in it, and training ticks yield to those runs.
+
 
 Streamlit treats an app with a ``pages/`` folder as a version-1 multipage app until the
 entry point has called ``st.navigation`` once in that server process. A shared link such
@@ -12,6 +16,14 @@ from __future__ import annotations
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+
+from convviz.nn.foreground import Foreground
+
+
+@st.cache_resource
+def foreground() -> Foreground:
+    """The server's count of interactive page runs, shared by every session."""
+    return Foreground()
 
 
 def ensure_app() -> None:

@@ -89,18 +89,26 @@ def grid_to_text(grid: Any) -> str:
     return ";".join(",".join(f"{v:g}" for v in row) for row in arr)
 
 
-def text_to_grid(text: str, *, max_side: int = 16) -> np.ndarray:
+def text_to_grid(text: str, *, max_side: int = 16, limit: float | None = None) -> np.ndarray:
     """Parse :func:`grid_to_text` output back into a float64 (rows, cols) array.
+
+    ``limit``, if given, bounds every value to ``-limit..limit`` (what the page's grid
+    editor accepts), so a link cannot hand a page values its editor would refuse.
 
     Raises
     ------
     ValueError
-        For ragged rows, non-numbers, non-finite values or more than ``max_side`` per side.
+        For ragged rows, non-numbers, non-finite values, values beyond ``limit`` or more
+        than ``max_side`` per side.
 
     Examples
     --------
     >>> text_to_grid("1,2;3,4").tolist()
     [[1.0, 2.0], [3.0, 4.0]]
+    >>> text_to_grid("1,200", limit=99)
+    Traceback (most recent call last):
+    ...
+    ValueError: values must be between -99 and 99, got 200
     """
     rows = [r for r in text.split(";") if r.strip()]
     if not rows or len(rows) > max_side:
@@ -113,10 +121,13 @@ def text_to_grid(text: str, *, max_side: int = 16) -> np.ndarray:
     arr = np.array(data, dtype=np.float64)
     if not np.all(np.isfinite(arr)):
         raise ValueError("values must be finite numbers")
+    if limit is not None and np.abs(arr).max() > limit:
+        worst = arr.flat[int(np.argmax(np.abs(arr)))]
+        raise ValueError(f"values must be between {-limit:g} and {limit:g}, got {worst:g}")
     return arr
 
 
-def grid_param(default: Any, *, max_side: int = 16) -> Param:
-    """A small 2-D grid of numbers (a kernel or an input)."""
+def grid_param(default: Any, *, max_side: int = 16, limit: float | None = None) -> Param:
+    """A small 2-D grid of numbers (a kernel or an input), values within ``±limit``."""
     return Param(np.asarray(default, dtype=np.float64),
-                 lambda t: text_to_grid(t, max_side=max_side), grid_to_text)
+                 lambda t: text_to_grid(t, max_side=max_side, limit=limit), grid_to_text)

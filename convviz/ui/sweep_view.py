@@ -2,7 +2,8 @@
 
 The frames are drawn from the plan's own cache (so keep the plan in session state, not in
 ``st.cache_data``, which would hand out copies without it) and shown as plain arrays with
-``st.image`` (encoding PNG per frame is too slow for 10 frames a second).
+``st.image`` as JPEG (encoding PNG per frame is too slow for 10 frames a second); the
+current frame's picture is kept, so a rerun that does not move the sweep encodes nothing.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from convviz.image_filters import frame_rows
+from convviz.render import jpeg_bytes, png_bytes
 from convviz.sweep import SweepPlan, default_scale
 from convviz.sweep_detail import render_window_detail, window_detail
 from convviz.sweep_export import sweep_gif
@@ -45,10 +47,14 @@ def show_sweep(key: str, plan: SweepPlan, plan_key: Any, *, display: str,
             where += " (numbers below: the last window of the row)"
         else:
             where = f"output cell {plan.position(i)}"
-        st.image(render_sweep_frame(plan, i, scale=scale, display=display, vmax=vmax),
-                 caption=f"Frame {i + 1} of {plan.n_frames}: the windows of {where}.")
+        st.image(memo(f"{key}.frame", (plan_key, i, scale, display, vmax),
+                      lambda: jpeg_bytes(render_sweep_frame(plan, i, scale=scale,
+                                                            display=display, vmax=vmax))),
+                 caption=f"Frame {i + 1} of {plan.n_frames}: the windows of {where}.",
+                 output_format="JPEG")
         st.image(memo(f"{key}.detail", (plan_key, i),
-                      lambda: render_window_detail(window_detail(plan, i))))
+                      lambda: png_bytes(render_window_detail(window_detail(plan, i)))),
+                 output_format="PNG")
 
     player.show(draw)
     fps = float(st.session_state[player.speed_key])

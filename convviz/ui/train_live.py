@@ -1,5 +1,5 @@
 """Live training on the training page: Start / Pause / Resume / Reset and a fragment that
-trains a short slice per tick and redraws progress, curves, filters and feature maps.
+trains a slice per tick and redraws the progress, curves, filters and feature maps.
 
 The model and its history live in the session's :class:`~convviz.nn.train.Trainer`
 (``st.session_state["train.trainer"]``); ``train.running`` is the flag the buttons flip.
@@ -20,10 +20,11 @@ from convviz import render
 from convviz.nn.inspect import filters_grid, layer_views
 from convviz.nn.model_files import conv_layers
 from convviz.nn.predictions import probabilities
-from convviz.nn.session import history_columns, max_trainings, training_tick
+from convviz.nn.session import TICK_SECONDS, history_columns, max_trainings, training_tick
 from convviz.nn.train import Trainer
+from convviz.ui.boot import foreground
 
-TICK_EVERY = 0.3  # seconds between fragment runs while training
+TICK_EVERY = 1.0  # seconds between fragment runs while training
 SLOT_WAIT = 0.05  # seconds a tick waits for a free slot (waiters are served in order)
 
 
@@ -85,7 +86,8 @@ def controls(trainer: Trainer | None, stale: bool) -> None:
                   "train longer, raise Epochs and press Reset (it starts over).",
                   icon=":material/check_circle:")
     elif running:
-        c.caption("Training: each update trains for about 0.15 s, then redraws everything.")
+        c.caption(f"Training: each second, a slice of about {TICK_SECONDS:g} s (shorter while "
+                  "other people's pages run on this server), then everything is redrawn.")
     elif trainer.step:
         c.caption(f"Paused after {trainer.step:,} steps.")
     if stale and trainer is not None and trainer.step:
@@ -180,8 +182,21 @@ def _inside(trainer: Trainer, sample: int) -> None:
             cols[k % 2].image(image, caption=f"{k + 1}. {name}: output {shape}")
 
 
+def _redraw_after_pause() -> None:
+    """A timer tick sent just before Pause reached the server: drawing a fragment alone
+    could leave the images and the download button outside it pointing at media files
+    this run discards. Redraw the whole page instead (the timers are off)."""
+    if not st.session_state.get("train.running") and _fragment_run():
+        st.rerun()
+
+
 def live_view(sample: int) -> None:
-    """The fragment: train one slice per tick while running, then redraw it all."""
+    """The fragment: train one slice per tick while running, then redraw it all.
+
+    One tick a second: every redraw costs the browser about as much as redrawing the whole
+    page, whatever changed, so fewer and fuller ticks keep a classroom's laptops (and a
+    server's browsers) responsive; the slice trains for half of that second.
+    """
     ss = st.session_state
     running = bool(ss.get("train.running"))
 
@@ -190,13 +205,10 @@ def live_view(sample: int) -> None:
         trainer: Trainer | None = ss.get("train.trainer")
         if trainer is None:
             return
-        if not ss.get("train.running") and _fragment_run():
-            # A tick sent just before Pause reached the server: drawing the fragment alone
-            # could leave the images and the download button outside it pointing at media
-            # files this run discards. Redraw the whole page instead (the timer is off).
-            st.rerun()
+        _redraw_after_pause()
         if ss.get("train.running"):
-            tick = training_tick(trainer, training_slots(), wait=SLOT_WAIT)
+            tick = training_tick(trainer, training_slots(), wait=SLOT_WAIT,
+                                 foreground=foreground())
             if tick.status == "waiting":
                 st.info("Waiting for a training slot: other people are training on this "
                         "server right now. Training goes on as soon as a slot is free.",

@@ -36,7 +36,19 @@ def test_nonsense_in_every_url_setting_is_explained(settings_keys, page, value):
     assert not at.exception, [e.value for e in at.exception]
     said = " ".join(w.value for w in at.warning)
     refused = [k for k in keys if f"`{k}=" in said]  # named in a warning; the default is used
-    assert len(refused) >= len(keys) - 1, (keys, said)  # 1e30 is a fine kernel weight
+    assert len(refused) == len(keys), (keys, said)
+
+
+@pytest.mark.parametrize(("page", "key", "grid"), [
+    ("pages/image_filters.py", "img.custom", "1,2;3,500"),
+    ("pages/convolution.py", "conv.k", "1,0;0,-1000"),
+    ("pages/pooling.py", "pool.x", "1,2;3,4;5,1e6"),
+])
+def test_a_link_with_a_weight_beyond_the_editors_range_is_explained(page, key, grid):
+    at = _app(page, {key: grid})
+    assert not at.exception
+    said = " ".join(w.value for w in at.warning)
+    assert f"`{key}=" in said and "between -99 and 99" in said, said
 
 
 def test_a_link_asking_for_a_huge_model_is_refused_before_building():

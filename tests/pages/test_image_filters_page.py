@@ -127,6 +127,25 @@ def test_upload_then_a_bad_file_keeps_the_previous_image():
     assert not at.exception and "(20, 30, 3)" in _md(at, "Layer output shape")
 
 
+def test_an_uploads_maps_stay_in_its_session_and_a_kernel_change_adds_one():
+    at = _run()
+    assert "img.maps" not in at.session_state  # the sample's maps are shared
+    at.radio(key="img.source").set_value("upload").run()
+    at.file_uploader(key="img.upload").set_value(("mine.png", _png(30, 50), "image/png")).run()
+    _ok(at)
+    held = at.session_state["img.maps"]
+    assert len(held) == 3 and all(key[0][0] == "upload" for key in held)
+    first = dict(held)
+    at.multiselect(key="img.kernels").select("box_blur_3").run()
+    _ok(at)
+    held = at.session_state["img.maps"]
+    assert len(held) == 4 and all(held[k] is v for k, v in first.items())  # not recomputed
+    got = next(v for k, v in held.items() if k[2][0] == "box_blur_3")
+    want = feature_maps(at.session_state["img.work"].image, [cv.KERNELS["box_blur_3"].array],
+                        padding="same")[0]
+    np.testing.assert_allclose(got.fmap, want, rtol=1e-6, atol=1e-6)
+
+
 def test_a_bad_first_upload_keeps_the_sample():
     at = _run()
     at.radio(key="img.source").set_value("upload").run()
