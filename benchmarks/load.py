@@ -8,12 +8,13 @@ action from the click to the new feature map loaded in the page; a few (the trai
 work. Prints p50 / p95 of those times, the sessions that saw an error (an exception box, a
 timeout, a lost connection) and the server's peak memory, against the targets.
 
-    python benchmarks/load.py [--sessions 30] [--trainers 5] [--actions 3] [--think 2]
+    python benchmarks/load.py [--sessions 30] [--trainers 5] [--actions 3] [--think 10]
                               [--ramp 5] [--client-priority idle] [--port 0] [--timeout 30]
 
 The sessions open their page a few at a time (--ramp), then all stay connected; the
 kernel changes start once every session is open and every trainer shows an accuracy, each
-after a random think time (0 to 2x --think seconds).
+after a random think time (0 to 2x --think seconds: by default 0-20 s, a student looking at
+the new feature map before picking another; --think 2 is a stress test).
 
 On one machine the browsers compete with the server for the same cores (a classroom's
 browsers run on the students' devices), so they run at idle priority (--client-priority), and
@@ -514,8 +515,8 @@ def main() -> None:
     parser.add_argument("--trainers", type=int, default=None,
                         help="how many of them train on digits (default: one in six, 5 of 30)")
     parser.add_argument("--actions", type=int, default=3, help="kernel changes per session (3)")
-    parser.add_argument("--think", type=float, default=2.0,
-                        help="mean pause before each change, seconds (2; 0: all at once)")
+    parser.add_argument("--think", type=float, default=10.0,
+                        help="mean pause before each change, seconds (10; 0: all at once)")
     parser.add_argument("--ramp", type=int, default=5,
                         help="sessions that open their page at the same time (5)")
     parser.add_argument("--client-priority", choices=("idle", "low", "same"), default="idle",

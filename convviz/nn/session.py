@@ -51,7 +51,7 @@ __all__ = ["MAX_TRAININGS_ENV", "TICK_SECONDS", "Tick", "TrainSettings", "build_
 #: Environment variable that sets how many trainings may compute at once in one server.
 MAX_TRAININGS_ENV = "CONVVIZ_MAX_TRAININGS"
 #: Training time per tick: short enough for several redraws a second.
-TICK_SECONDS = 0.5
+TICK_SECONDS = 1.0
 YIELD_WAIT = 0.2  # seconds a tick waits for the page runs in flight to finish
 BUSY_SECONDS = 0.03  # a tick's training time when page runs are still in flight
 

@@ -24,7 +24,7 @@ from convviz.nn.session import TICK_SECONDS, history_columns, max_trainings, tra
 from convviz.nn.train import Trainer
 from convviz.ui.boot import foreground
 
-TICK_EVERY = 1.0  # seconds between fragment runs while training
+TICK_EVERY = 2.0  # seconds between fragment runs while training
 SLOT_WAIT = 0.05  # seconds a tick waits for a free slot (waiters are served in order)
 
 
@@ -86,8 +86,9 @@ def controls(trainer: Trainer | None, stale: bool) -> None:
                   "train longer, raise Epochs and press Reset (it starts over).",
                   icon=":material/check_circle:")
     elif running:
-        c.caption(f"Training: each second, a slice of about {TICK_SECONDS:g} s (shorter while "
-                  "other people's pages run on this server), then everything is redrawn.")
+        c.caption(f"Training: every {TICK_EVERY:g} s, a slice of about {TICK_SECONDS:g} s "
+                  "(shorter while other people's pages run on this server), then everything "
+                  "is redrawn.")
     elif trainer.step:
         c.caption(f"Paused after {trainer.step:,} steps.")
     if stale and trainer is not None and trainer.step:
@@ -193,9 +194,10 @@ def _redraw_after_pause() -> None:
 def live_view(sample: int) -> None:
     """The fragment: train one slice per tick while running, then redraw it all.
 
-    One tick a second: every redraw costs the browser about as much as redrawing the whole
-    page, whatever changed, so fewer and fuller ticks keep a classroom's laptops (and a
-    server's browsers) responsive; the slice trains for half of that second.
+    A tick every ``TICK_EVERY`` seconds, training for about half of it: a redraw costs the
+    browser a good part of a redraw of the whole page (0.1-0.4 s of CPU in Chromium),
+    whatever changed, so fewer and fuller ticks keep a classroom's laptops, and a server's
+    other users, responsive.
     """
     ss = st.session_state
     running = bool(ss.get("train.running"))
