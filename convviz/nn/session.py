@@ -57,13 +57,14 @@ BUSY_SECONDS = 0.03  # a tick's training time when page runs are still in flight
 
 
 def max_trainings(environ: Mapping[str, str] | None = None) -> int:
-    """How many trainings may compute at once: ``$CONVVIZ_MAX_TRAININGS`` or the core count.
+    """How many trainings may compute at once: ``$CONVVIZ_MAX_TRAININGS``, else one core
+    fewer than the machine has (at least 1), so one core stays for everyone's page runs.
 
     Examples
     --------
     >>> max_trainings({"CONVVIZ_MAX_TRAININGS": "3"})
     3
-    >>> max_trainings({"CONVVIZ_MAX_TRAININGS": "zero"}) == (os.cpu_count() or 1)
+    >>> max_trainings({"CONVVIZ_MAX_TRAININGS": "zero"}) == max(1, (os.cpu_count() or 1) - 1)
     True
     """
     env = os.environ if environ is None else environ
@@ -71,7 +72,7 @@ def max_trainings(environ: Mapping[str, str] | None = None) -> int:
         value = int(env.get(MAX_TRAININGS_ENV, ""))
     except ValueError:
         value = 0
-    return value if value >= 1 else max(1, os.cpu_count() or 1)
+    return value if value >= 1 else max(1, (os.cpu_count() or 1) - 1)
 
 
 @dataclass(frozen=True)

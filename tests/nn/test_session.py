@@ -45,7 +45,7 @@ def test_doctests():
 
 def test_max_trainings_reads_the_environment_or_counts_cores(monkeypatch):
     assert max_trainings({"CONVVIZ_MAX_TRAININGS": "5"}) == 5
-    cores = max(1, __import__("os").cpu_count() or 1)
+    cores = max(1, (__import__("os").cpu_count() or 1) - 1)  # one core kept for the pages
     for bad in ("0", "-2", "many", ""):
         assert max_trainings({"CONVVIZ_MAX_TRAININGS": bad}) == cores
     assert max_trainings({}) == cores
