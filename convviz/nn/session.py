@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +55,7 @@ MAX_TRAININGS_ENV = "CONVVIZ_MAX_TRAININGS"
 TICK_SECONDS = 1.0
 YIELD_WAIT = 0.2  # seconds a tick waits for the page runs in flight to finish
 BUSY_SECONDS = 0.03  # a tick's training time when page runs are still in flight
+RECORD_SECONDS = 0.25  # a slice records its metrics (a point of the curves) this often
 
 
 def max_trainings(environ: Mapping[str, str] | None = None) -> int:
@@ -171,8 +173,15 @@ def training_tick(trainer: Trainer, slots: threading.Semaphore, *,
     if not got:
         return Tick("waiting", last)
     try:
-        with _blas_single_threaded():
-            metrics = trainer.run(max_seconds=max_seconds, until=until)
+        with _blas_single_threaded():  # a record every RECORD_SECONDS: smooth curves
+            start = time.perf_counter()
+            while True:
+                left = max_seconds - (time.perf_counter() - start)
+                metrics = trainer.run(max_seconds=min(RECORD_SECONDS, max(left, 1e-3)),
+                                      until=until)
+                if (trainer.done or trainer.diverged or left <= RECORD_SECONDS
+                        or (until is not None and until())):
+                    break
     finally:
         slots.release()
     return Tick("done" if trainer.done else "trained", metrics)

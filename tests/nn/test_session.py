@@ -152,7 +152,7 @@ def test_slots_bound_the_trainings_that_compute_at_once(digits):
 
     def user(t: Trainer) -> None:
         for _ in range(10):
-            statuses.append(training_tick(t, slots, wait=5.0).status)
+            statuses.append(training_tick(t, slots, wait=5.0, max_seconds=0.05).status)
 
     threads = [threading.Thread(target=user, args=(t,)) for t in trainers]
     for th in threads:
@@ -197,3 +197,11 @@ def test_step_view_state_holds_the_kernel_patch_and_step(trainer, digits):
                      stride=state["conv.stride"])
     assert plan.step(state["conv.pos"]).value == pytest.approx(rounded_step_value(patch))
     assert plan.step(state["conv.pos"]).value == pytest.approx(patch.layer_value, abs=0.1)
+
+
+def test_a_long_tick_records_a_point_of_the_curves_every_quarter_second(trainer):
+    tick = training_tick(trainer, threading.BoundedSemaphore(1), max_seconds=1.0)
+    assert tick.status == "trained"
+    assert 3 <= len(trainer.history) <= 5  # ~1 s in records of ~0.25 s (one step at least)
+    assert tick.metrics is trainer.history[-1]
+    assert trainer.history[-1].step == trainer.step
