@@ -20,13 +20,9 @@ from convviz.nn.gradients import (
     maxpool_routing,
     sgd_update_view,
 )
-from convviz.nn.model_files import conv_layers, pool_after
+from convviz.nn.model_files import pool_after
 from convviz.nn.train import Trainer
-
-
-def _clamp(key: str, hi: int) -> None:
-    ss = st.session_state
-    ss[key] = min(max(1, int(ss.get(key, 1))), hi)
+from convviz.ui.kernel_picker import clamp, pick_kernel
 
 
 def _routing(g: dict, pool_index: int, f: int) -> None:
@@ -47,24 +43,10 @@ def _routing(g: dict, pool_index: int, f: int) -> None:
 def gradients(trainer: Trainer, sample: int) -> None:
     """Pick a conv layer, a filter and an input channel; show how its gradient is made."""
     model, ds = trainer.model, trainer.dataset
-    convs = conv_layers(model)
-    if not convs or not ds.n_test:
-        st.info("This model has no convolution layer (or there is no held-out sample).")
+    picked = pick_kernel(model, "train.g", has_sample=bool(ds.n_test))
+    if picked is None:
         return
-    ss = st.session_state
-    if ss.get("train.g_layer") not in convs:
-        ss["train.g_layer"] = convs[0]
-    a, b, c = st.columns(3)
-    a.selectbox("Conv layer", convs, key="train.g_layer",
-                format_func=lambda i: f"{model.layers[i].name} (layer {i + 1})")
-    li = ss["train.g_layer"]
-    _, _, c_in, n_f = model.layers[li].params["weight"].shape
-    _clamp("train.g_filter", n_f)
-    _clamp("train.g_channel", c_in)
-    b.number_input(f"Filter (1 to {n_f})", 1, n_f, key="train.g_filter")
-    c.number_input(f"Input channel (1 to {c_in})", 1, c_in, key="train.g_channel",
-                   disabled=c_in == 1)
-    f, ch = ss["train.g_filter"] - 1, ss["train.g_channel"] - 1
+    li, f, ch = picked
     label = int(ds.y_test[sample])
     try:
         g = layer_gradients(model, ds.x_test[sample], label)
@@ -80,9 +62,9 @@ def gradients(trainer: Trainer, sample: int) -> None:
         f"to {entry['name']}. Its **kernel gradient** is a convolution too: the layer's "
         "input (one channel) correlated with the gradient of the layer's output (one "
         "feature map), which slides like a kernel. Each step gives one weight's gradient.")
-    _clamp("train.g_step", plan.n_steps)
+    clamp("train.g_step", plan.n_steps)
     st.slider("Kernel entry (step)", 1, plan.n_steps, key="train.g_step")
-    i = ss["train.g_step"] - 1
+    i = st.session_state["train.g_step"] - 1
     st.image(render_kernel_gradient_step(plan, i))
     u, v = plan.step(i).out_pos
     st.markdown(f"`{kernel_gradient_equation(plan, i)}`")

@@ -17,7 +17,7 @@ from convviz import render
 from convviz.images import ImageError, load_image
 from convviz.nn.data import Dataset
 from convviz.nn.io import ModelFileError
-from convviz.nn.model_files import conv_layers, load_model_for, model_bytes, model_to_text
+from convviz.nn.model_files import load_model_for, model_bytes, model_to_text
 from convviz.nn.predictions import confusion_matrix_image, probabilities
 from convviz.nn.session import TrainSettings, step_view_state
 from convviz.nn.step_view import kernel_patch_for_step_view, rounded_step_value
@@ -26,6 +26,7 @@ from convviz.nn.user_images import fit_image, looks_inverted
 
 from .grid_editor import replace_grid
 from .image_input import UPLOAD_TYPES
+from .kernel_picker import pick_kernel
 from .train_setup import replace_architecture
 
 COLOURS = {"auto": "Automatic", "as is": "As it is", "invert": "Inverted"}
@@ -166,11 +167,6 @@ def save_or_load(trainer: Trainer, dataset: Dataset, settings: TrainSettings) ->
                        f"{dataset.n_classes} classes) fits here.")
 
 
-def _clamp(key: str, hi: int) -> None:
-    ss = st.session_state
-    ss[key] = min(max(1, int(ss.get(key, 1))), hi)
-
-
 def _set_step_view(state: dict) -> None:
     """Give the convolution page these values (its widgets prefer session values over the
     URL, so the link alone would not do) and ask the page to switch there."""
@@ -196,26 +192,13 @@ def switch_if_asked() -> None:
 def step_view(trainer: Trainer, sample: int) -> None:
     """Pick a learned kernel; open it with a patch of the sample on the convolution page."""
     model, ds = trainer.model, trainer.dataset
-    convs = conv_layers(model)
-    if not convs or not ds.n_test:
-        st.info("This model has no convolution layer (or there is no held-out sample).")
+    picked = pick_kernel(model, "train.sv", has_sample=bool(ds.n_test))
+    if picked is None:
         return
-    ss = st.session_state
-    if ss.get("train.sv_layer") not in convs:
-        ss["train.sv_layer"] = convs[0]
-    a, b, c = st.columns(3)
-    a.selectbox("Conv layer", convs, key="train.sv_layer",
-                format_func=lambda i: f"{model.layers[i].name} (layer {i + 1})")
-    kh, kw, c_in, n_f = model.layers[ss["train.sv_layer"]].params["weight"].shape
-    _clamp("train.sv_filter", n_f)
-    _clamp("train.sv_channel", c_in)
-    b.number_input(f"Filter (1 to {n_f})", 1, n_f, key="train.sv_filter")
-    c.number_input(f"Input channel (1 to {c_in})", 1, c_in, key="train.sv_channel",
-                   disabled=c_in == 1)
+    layer, f, ch = picked
+    c_in = model.layers[layer].params["weight"].shape[2]
     try:
-        patch = kernel_patch_for_step_view(model, ss["train.sv_layer"],
-                                           ss["train.sv_filter"] - 1, ds.x_test[sample],
-                                           channel=ss["train.sv_channel"] - 1)
+        patch = kernel_patch_for_step_view(model, layer, f, ds.x_test[sample], channel=ch)
         state = step_view_state(patch)
     except (ValueError, TypeError) as exc:
         st.error(f"This kernel cannot be opened step by step: {exc}.")
