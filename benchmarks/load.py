@@ -10,6 +10,7 @@ timeout, a lost connection) and the server's peak memory, against the targets.
 
     python benchmarks/load.py [--sessions 30] [--trainers 5] [--actions 3] [--think 10]
                               [--ramp 5] [--client-priority idle] [--port 0] [--timeout 30]
+                              [--url http://server:8501]
 
 The sessions open their page a few at a time (--ramp), then all stay connected; the
 kernel changes start once every session is open and every trainer shows an accuracy, each
@@ -22,7 +23,10 @@ the report adds two figures that separate the two: the server's part of each cha
 the rerun request to the websocket frame carrying the new feature map, on Chromium's
 network clock) and the CPU time the server, the browsers and other work used.
 
-Everything stays on 127.0.0.1. Exits with status 1 when a target is missed.
+Everything stays on 127.0.0.1, unless --url points the browsers at a server started
+elsewhere (another machine, or deploy/run.sh's nginx): then this machine runs only the
+browsers, as a classroom's laptops would, and the server's memory, CPU and script times are
+not measured here. Exits with status 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -134,7 +138,7 @@ class Sampler(threading.Thread):
     """Every 0.2 s: the memory of the server (and any children it has), and the CPU time
     of the server and of the browsers (this process's other descendants)."""
 
-    def __init__(self, server_pid: int) -> None:
+    def __init__(self, server_pid: int | None) -> None:
         super().__init__(daemon=True)
         self.server_pid, self.peak_kb, self.hwm_kb = server_pid, 0, 0
         self._cpu: dict[tuple[int, int], tuple[str, float]] = {}  # (pid, start) -> (who, s)
@@ -147,12 +151,14 @@ class Sampler(threading.Thread):
 
     def _cpu_by_process(self) -> dict[tuple[int, int], tuple[str, float]]:
         procs = _processes()
-        server = set(_tree(self.server_pid, procs))
+        server = set(_tree(self.server_pid, procs)) if self.server_pid else set()
         return {(p, procs[p][1]): ("server" if p in server else "client", procs[p][2])
                 for p in _tree(os.getpid(), procs) if p in procs}
 
     def sample(self) -> None:
         self._cpu.update(self._cpu_by_process())  # the last value seen of each process
+        if not self.server_pid:
+            return
         tree = _tree(self.server_pid, _processes())
         self.peak_kb = max(self.peak_kb, sum(_status_kb(p, "VmRSS") for p in tree))
         # VmHWM is the kernel's own peak RSS per process: it catches spikes between samples.
@@ -464,8 +470,9 @@ def report(sessions: list[Session], sampler: Sampler, args, wall: float,
     peak_mb = max(sampler.peak_kb, sampler.hwm_kb) / 1024
     n_kern = sum(s.role == "kernels" for s in sessions)
     print(f"\nconvviz load: {args.sessions} sessions ({n_kern} add {args.actions} kernels "
-          f"each, think time 0-{2 * args.think:g} s; {args.trainers} train on digits), one "
-          f"streamlit process, {os.cpu_count()} cores, {wall:.0f} s in all; browsers' CPU "
+          f"each, think time 0-{2 * args.think:g} s; {args.trainers} train on digits), "
+          f"{'the server at ' + args.url if args.url else 'one streamlit process'}, "
+          f"{os.cpu_count()} cores, {wall:.0f} s in all; browsers' CPU "
           f"priority: {args.client_priority}")
     server, client, busy = cpu
     print(f"  CPU time during the run: server {server:.0f} s, browsers and driver {client:.0f} s,"
@@ -502,6 +509,10 @@ def report(sessions: list[Session], sampler: Sampler, args, wall: float,
           f"{'met' if ok_err else 'MISSED'}")
     for s in bad[:10]:
         print(f"    session {s.index} ({s.role}): {'; '.join(s.errors)}")
+    if args.url is not None:
+        print(f"  server peak memory       not measured (the server at {args.url} is not "
+              "this machine's child process)")
+        return ok_p95 and ok_err
     ok_mem = peak_mb < TARGET_MEMORY_MB
     print(f"  server peak memory       {peak_mb:6.0f} MB (sampled RSS {sampler.peak_kb / 1024:.0f}"
           f" MB, VmHWM {sampler.hwm_kb / 1024:.0f} MB)   target < {TARGET_MEMORY_MB} MB: "
@@ -523,6 +534,8 @@ def main() -> None:
                         help="CPU priority of the browsers: idle (SCHED_IDLE: only what the "
                         "server leaves, the default), low (nice 19) or same (as the server)")
     parser.add_argument("--port", type=int, default=0, help="loopback port (0: a free one)")
+    parser.add_argument("--url", default=None,
+                        help="drive a server already running there instead of starting one")
     parser.add_argument("--timeout", type=float, default=30.0,
                         help="seconds one step may take before it counts as an error (30)")
     parser.add_argument("--chromium", default=os.environ.get("CONVVIZ_CHROMIUM",
@@ -538,11 +551,16 @@ def main() -> None:
     if not (os.path.exists(args.chromium) or shutil.which("chromium")):
         sys.exit("Debian's Chromium is missing: apt-get install -y chromium "
                  "(never `playwright install`)")
-    port = args.port or _free_port()
     with tempfile.TemporaryDirectory(prefix="convviz-load-") as tmp:
         log = Path(tmp) / "streamlit.log"
         runlog = Path(tmp) / "runs.jsonl"
-        proc = start_server(port, log, runlog)
+        proc = None
+        if args.url is None:
+            port = args.port or _free_port()
+            url = f"http://127.0.0.1:{port}"
+            proc = start_server(port, log, runlog)
+        else:
+            url = args.url.rstrip("/")
         # The browsers stand in for the students' own devices: from here on this process
         # and its children (Playwright's driver, Chromium) run at a low priority, so they
         # use the CPU the server leaves instead of taking it from the server.
@@ -550,24 +568,25 @@ def main() -> None:
             os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
         elif args.client_priority == "low":
             os.nice(19)
-        sampler = Sampler(proc.pid)
+        sampler = Sampler(proc.pid if proc else None)
         sampler.start()
         load = os.getloadavg()[0]
         t0, busy0 = time.perf_counter(), _machine_busy_s()
         try:
-            sessions = asyncio.run(run_sessions(f"http://127.0.0.1:{port}", args))
+            sessions = asyncio.run(run_sessions(url, args))
         finally:
             sampler.stop()
             cpu = (sampler.cpu_s("server"), sampler.cpu_s("client"),
                    _machine_busy_s() - busy0)
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            if proc is not None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
         ok = report(sessions, sampler, args, time.perf_counter() - t0, cpu, load,
                     _script_runs(runlog, sessions))
-        if any("Traceback" in line for line in log.read_text().splitlines()):
+        if log.exists() and any("Traceback" in line for line in log.read_text().splitlines()):
             print("  the server log has a traceback:\n" + log.read_text()[-2000:])
             ok = False
     sys.exit(0 if ok else 1)
