@@ -199,7 +199,8 @@ def test_step_view_state_holds_the_kernel_patch_and_step(trainer, digits):
     assert plan.step(state["conv.pos"]).value == pytest.approx(patch.layer_value, abs=0.1)
 
 
-def test_a_long_tick_records_a_point_of_the_curves_every_quarter_second(trainer):
+def test_a_long_tick_records_a_point_of_the_curves_every_quarter_second(digits):
+    trainer = build_trainer(TrainSettings(arch_text=TINY, epochs=1000, batch_size=8), digits)
     tick = training_tick(trainer, threading.BoundedSemaphore(1), max_seconds=1.0)
     assert tick.status == "trained"
     assert 3 <= len(trainer.history) <= 5  # ~1 s in records of ~0.25 s (one step at least)
