@@ -17,11 +17,11 @@ from convviz.sweep_detail import render_window_detail, window_detail
 from convviz.ui.boot import ensure_app
 from convviz.ui.grid_editor import grid_editor, replace_grid
 from convviz.ui.image_input import SOURCES, choose_image
-from convviz.ui.kept import kept
+from convviz.ui.kept import kept, memo
 from convviz.ui.nav import next_link
 from convviz.ui.params import Param, bool_param, choice_param, grid_param, int_param
 from convviz.ui.state import init_settings, save_settings, share_hint
-from convviz.ui.sweep_view import memo, show_sweep
+from convviz.ui.sweep_view import show_sweep
 
 ensure_app()
 

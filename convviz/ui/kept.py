@@ -5,6 +5,7 @@ What is computed from a bundled sample photo is the same for everyone, so it is 
 entries that expire); what is computed from a user's upload or photo stays in that user's
 session (uploaded data is kept only in the session), in a small store per purpose that
 forgets the least recently used entries. Treat what :func:`kept` returns as read-only.
+:func:`memo` is the one-entry case: the current sweep plan, the current frame's picture.
 
 With these, a change of one kernel on the image page computes and encodes one feature
 map, not all of them, and a rerun that changes nothing encodes no picture again.
@@ -60,3 +61,8 @@ def kept(store: str, key: Hashable, make: Callable[[], T], *, shared: bool,
     while len(held) > entries:
         held.popitem(last=False)
     return value
+
+
+def memo(key: str, token: Hashable, make: Callable[[], T]) -> T:
+    """``make()``, kept in this session under ``key`` until ``token`` changes (one entry)."""
+    return kept(key, token, make, shared=False, entries=1)

@@ -18,18 +18,10 @@ from convviz.sweep import SweepPlan, default_scale
 from convviz.sweep_detail import render_window_detail, window_detail
 from convviz.sweep_export import sweep_gif
 from convviz.sweep_frames import render_sweep_frame
+from convviz.ui.kept import memo
 from convviz.ui.player import Player
 
 SWEEP_SPEEDS = (1, 2, 5, 10, 15, 20)  # frames per second
-
-
-def memo(key: str, token: Any, make: Any) -> Any:
-    """``make()``, kept in session state under ``key`` until ``token`` changes."""
-    ss = st.session_state
-    held = ss.get(key)
-    if held is None or held[0] != token:
-        held = ss[key] = (token, make())
-    return held[1]
 
 
 def show_sweep(key: str, plan: SweepPlan, plan_key: Any, *, display: str,
