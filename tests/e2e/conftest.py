@@ -52,6 +52,24 @@ def chromium_path() -> str:
     return CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
 
 
+def wait_healthy(url: str, proc: subprocess.Popen, log: Path, seconds: float,
+                 failure: str) -> None:
+    """Poll ``url``'s health endpoint until it answers 200 (a readiness check, not a UI
+    synchronisation); fail with ``failure`` and the log's tail if ``proc`` exits first or
+    ``seconds`` pass."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"{failure}:\n{log.read_text()[-3000:]}")
+        time.sleep(0.2)
+
+
 @contextlib.contextmanager
 def serve(log: Path):
     """Start `streamlit run app.py` on a free loopback port; yield its URL; stop it."""
@@ -63,17 +81,7 @@ def serve(log: Path):
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:  # readiness poll of the health endpoint (not a UI synchronisation)
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.2)
+        wait_healthy(url, proc, log, 60, "streamlit did not start")
         yield url
     finally:
         proc.terminate()

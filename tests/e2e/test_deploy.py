@@ -18,7 +18,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -27,7 +26,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from .conftest import ROOT, shot, wait_idle
+from .conftest import ROOT, shot, wait_healthy, wait_idle
 
 NGINX = os.environ.get("CONVVIZ_NGINX", "/usr/sbin/nginx")
 COOKIE = "convviz_route"
@@ -86,16 +85,8 @@ def _deploy(nginx: str, log: Path, replicas: int = 2):
                                 start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:  # readiness poll through nginx (run.sh starts it once all are healthy)
-            try:
-                if _get(f"{url}/_stcore/health")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"deploy/run.sh did not come up:\n{log.read_text()[-3000:]}")
-            time.sleep(0.2)
+        # run.sh starts nginx once every process is healthy: poll through nginx
+        wait_healthy(url, proc, log, 90, "deploy/run.sh did not come up")
         yield url
     finally:
         proc.send_signal(signal.SIGTERM)  # run.sh's trap stops streamlit and nginx

@@ -3,23 +3,18 @@ training link that asks for a huge model. A shared link is input like any upload
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from apptest import open_page
 from streamlit.testing.v1 import AppTest
 
 from convviz.nn.presets import MAX_PARAMS
 from convviz.ui.nav import PAGES
 
-ROOT = Path(__file__).resolve().parents[2]
 NONSENSE = ["9" * 30, "nan"]
 
 
 def _app(page: str, params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params.update(params or {})
-    at.switch_page(page)
-    return at.run()
+    return open_page(page, params)
 
 
 @pytest.fixture(scope="module")

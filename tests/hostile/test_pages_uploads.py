@@ -14,9 +14,8 @@ After the sweep each app switches to another page and back, and must still work.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from apptest import open_page
 from streamlit.testing.v1 import AppTest
 
 from convviz.image_filters import load_upload
@@ -24,7 +23,6 @@ from convviz.image_filters import load_upload
 from .corpus import CORPUS, Item, Loads, encode, good_zip, mnist_npz, model_file, noise
 
 pytestmark = pytest.mark.filterwarnings("ignore:Corrupt EXIF data")  # garbage-exif-jpeg
-ROOT = Path(__file__).resolve().parents[2]
 SIZE = 128  # the image page's working size here (smaller is faster, the paths are the same)
 TINY = "C4k3:relu;M2;F;D10"
 GOOD_IMAGE = ("good.png", encode(noise(60, 40, seed=3)))  # 40 high, 60 wide
@@ -32,10 +30,7 @@ MIME = "application/octet-stream"
 
 
 def _app(page: str, **params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params.update(params)
-    at.switch_page(page)
-    return at.run()
+    return open_page(page, params)
 
 
 def _ok(at: AppTest) -> None:

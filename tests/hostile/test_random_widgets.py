@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
+from apptest import open_page
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from streamlit.proto.WidgetStates_pb2 import WidgetState
@@ -29,7 +29,6 @@ from streamlit.testing.v1.element_tree import Widget
 
 from convviz.ui.nav import PAGES
 
-ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = 15  # per page
 STEPS = 3  # changes per example
 START = {"pages/train.py": {"train.arch": "C4k3:relu;M2;F;D10", "train.epochs": "1"}}
@@ -46,14 +45,15 @@ class _App:
 
     def __init__(self, page: str) -> None:
         self.page = page
-        self.at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        self.at.query_params.update(START.get(page, {}))
-        self.at.switch_page(page)
         self.log = [f"open {page} with {START.get(page, {})}"]
-        self.run()
+        self.at = open_page(page, START.get(page, {}))
+        self._check()
 
     def run(self) -> None:
         self.at.run()
+        self._check()
+
+    def _check(self) -> None:
         problems = [e.value for e in self.at.exception]
         assert not problems, "\n".join(["an exception after:", *self.log, *map(str, problems)])
 

@@ -1,9 +1,9 @@
 """AppTest runs of pages/convolution.py: widgets, shown numbers, errors and URL settings."""
 
-from pathlib import Path
 
 import numpy as np
 import pytest
+from apptest import open_page
 from streamlit.testing.v1 import AppTest
 
 import convviz as cv
@@ -12,14 +12,9 @@ from convviz.examples import make_input, rgb_filters
 from convviz.render import format_value
 from convviz.ui.params import grid_to_text
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def _run(**params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.query_params.update(params)
-    at.switch_page("pages/convolution.py")
-    return at.run()
+    return open_page("pages/convolution.py", params)
 
 
 def _ok(at: AppTest) -> None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import numpy as np
 import pytest
+from apptest import open_page
 from PIL import Image
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
@@ -16,15 +16,11 @@ from convviz.filter_bank import channel_responses, feature_maps
 from convviz.render import format_value
 from convviz.samples import load_sample
 
-ROOT = Path(__file__).resolve().parents[2]
 POINT = (165, 150)  # the page's default point
 
 
 def _run(**params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params.update(params)
-    at.switch_page("pages/image_filters.py")
-    return at.run()
+    return open_page("pages/image_filters.py", params)
 
 
 def _ok(at: AppTest) -> None:

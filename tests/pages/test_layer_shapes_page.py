@@ -1,15 +1,14 @@
 """AppTest runs of pages/layer_shapes.py: presets, the summary's shapes and totals, problem
 rows, table edits (seeded through the editor's session state), the URL and the softmax demo."""
 
-from pathlib import Path
 
 import pytest
+from apptest import open_page
 from streamlit.testing.v1 import AppTest
 
 from convviz.stacks import PRESETS, layers_to_text
 from convviz.summary import softmax
 
-ROOT = Path(__file__).resolve().parents[2]
 PAGE = "pages/layer_shapes.py"
 MNIST_TEXT = layers_to_text(PRESETS["Classic Keras MNIST"][1])
 MNIST_SHAPES = ["(26, 26, 32)", "(13, 13, 32)", "(11, 11, 64)", "(5, 5, 64)", "(3, 3, 64)",
@@ -17,10 +16,7 @@ MNIST_SHAPES = ["(26, 26, 32)", "(13, 13, 32)", "(11, 11, 64)", "(5, 5, 64)", "(
 
 
 def _run(**params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.query_params.update(params)
-    at.switch_page(PAGE)
-    return at.run()
+    return open_page(PAGE, params)
 
 
 def _no_exception(at: AppTest) -> None:

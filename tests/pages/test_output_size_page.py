@@ -1,16 +1,14 @@
 """AppTest runs of pages/output_size.py: widgets, shown sizes, errors, code and the exercise."""
 
-from pathlib import Path
 
 import numpy as np
 import pytest
+from apptest import open_page
 from streamlit.testing.v1 import AppTest
 
 import convviz as cv
 from convviz import arithmetic as ar
 from convviz.ui.nav import PAGES
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _next_title() -> str:
@@ -19,10 +17,7 @@ def _next_title() -> str:
 
 
 def _run(**params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.query_params.update(params)
-    at.switch_page("pages/output_size.py")
-    return at.run()
+    return open_page("pages/output_size.py", params)
 
 
 def _ok(at: AppTest) -> None:

@@ -1,16 +1,14 @@
 """AppTest runs of pages/pooling.py: modes, windows, shown values, errors and URL settings."""
 
-from pathlib import Path
 
 import numpy as np
+from apptest import open_page
 from streamlit.testing.v1 import AppTest
 
 import convviz as cv
 from convviz.examples import random_grid
 from convviz.render import format_value
 from convviz.ui.nav import PAGES
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _next_title() -> str:
@@ -22,10 +20,7 @@ X4 = "1,3,2,1;4,2,0,1;5,1,7,2;0,2,3,8"  # the teaching grid
 
 
 def _run(**params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.query_params.update(params)
-    at.switch_page("pages/pooling.py")
-    return at.run()
+    return open_page("pages/pooling.py", params)
 
 
 def _ok(at: AppTest) -> None:

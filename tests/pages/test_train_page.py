@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 
 import numpy as np
 import pytest
+from apptest import open_page
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
@@ -17,16 +17,12 @@ from convviz.nn.model_files import model_bytes
 from convviz.nn.presets import ARCHITECTURES, model_from_preset
 from convviz.ui.train_live import training_slots
 
-ROOT = Path(__file__).resolve().parents[2]
 PAGE = "pages/train.py"
 TINY = "C4k3:relu;M2;F;D10"
 
 
 def _run(**params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params.update(params)
-    at.switch_page(PAGE)
-    return at.run()
+    return open_page(PAGE, params)
 
 
 def _ok(at: AppTest) -> None:
