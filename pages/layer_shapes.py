@@ -5,14 +5,11 @@ import pandas as pd
 import streamlit as st
 
 from convviz.stacks import (
-    COLUMNS,
     PADDINGS,
     PRESET_NOTES,
     PRESETS,
     layers_from_text,
     layers_to_text,
-    spec_from_row,
-    spec_to_row,
 )
 from convviz.summary import (
     ACTIVATIONS,
@@ -25,6 +22,7 @@ from convviz.summary import (
     summarize,
 )
 from convviz.ui.boot import ensure_app
+from convviz.ui.layer_table import frame_specs, layers_frame
 from convviz.ui.nav import next_link
 from convviz.ui.params import Param, grid_to_text, int_param, text_to_grid
 from convviz.ui.state import init_settings, save_settings, share_hint
@@ -82,10 +80,7 @@ with settings:
                                strict=True):
         col.number_input(label, 1, 4096, step=1, key=f"shapes.{key}")
 with build:
-    base = pd.DataFrame([spec_to_row(s) for s in layers_from_text(ss["shapes.base"])],
-                        columns=list(COLUMNS))
-    base = base.astype({"layer": object, "units": "Int64", "size": "Int64", "stride": "Int64",
-                        "padding": object, "activation": object})
+    base = layers_frame(ss["shapes.base"])
     num = st.column_config.NumberColumn
     edited = st.data_editor(
         base, key=editor_key, num_rows="dynamic", hide_index=True, width="stretch",
@@ -103,8 +98,7 @@ with build:
             "activation": st.column_config.SelectboxColumn("Activation", options=ACTIVATIONS,
                                                            width="small"),
         })
-    rows = edited.astype(object).where(edited.notna(), None).to_dict("records")
-    specs = [spec_from_row(r) for r in rows]
+    specs = frame_specs(edited)
     complete = all(layer_problem(s) is None for s in specs)
     if complete:  # only a stack without bad cells goes in the link
         ss["shapes.layers"] = layers_to_text(specs)

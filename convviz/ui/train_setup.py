@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-import pandas as pd
 import streamlit as st
 
 from convviz.nn.data import (
@@ -28,14 +27,12 @@ from convviz.nn.presets import ARCHITECTURES, DEFAULT_ARCHITECTURE, TRAINABLE_KI
 from convviz.nn.session import TrainSettings, default_lr
 from convviz.nn.train import OPTIMIZERS
 from convviz.stacks import (
-    COLUMNS,
     PADDINGS,
     layers_from_text,
     layers_to_text,
-    spec_from_row,
-    spec_to_row,
 )
 from convviz.summary import NOT_COMPUTED, Summary, format_shape, layer_problem, summarize
+from convviz.ui.layer_table import frame_specs, layers_frame
 
 from .params import Param, choice_param, float_param, int_param
 
@@ -197,10 +194,7 @@ def architecture_editor(input_shape: tuple[int, ...], n_classes: int,
                  on_change=_load_preset, disabled=disabled)
     st.caption(ARCHITECTURES[match].description if match in ARCHITECTURES
                else "Your own stack: edit the table.")
-    base = pd.DataFrame([spec_to_row(s) for s in layers_from_text(ss["train.base"])],
-                        columns=list(COLUMNS))
-    base = base.astype({"layer": object, "units": "Int64", "size": "Int64", "stride": "Int64",
-                        "padding": object, "activation": object})
+    base = layers_frame(ss["train.base"])
     num = st.column_config.NumberColumn
     edited = st.data_editor(
         base, key=key, num_rows="dynamic", hide_index=True, width="stretch", disabled=disabled,
@@ -221,8 +215,7 @@ def architecture_editor(input_shape: tuple[int, ...], n_classes: int,
                 help="relu after a Conv2D or Dense; the last Dense gives the class scores "
                 "(softmax is applied by the loss)."),
         })
-    rows = edited.astype(object).where(edited.notna(), None).to_dict("records")
-    specs = [spec_from_row(r) for r in rows]
+    specs = frame_specs(edited)
     if all(layer_problem(s) is None for s in specs):
         ss["train.arch"] = layers_to_text(specs)
     try:
