@@ -1,5 +1,7 @@
 """convviz: the entry point. Sets up the page, the navigation over pages/ and the sidebar."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from convviz.ui.boot import foreground
@@ -7,6 +9,8 @@ from convviz.ui.nav import PAGES
 
 st.set_page_config(page_title="convviz: convolution, visualized", page_icon=":material/grid_on:",
                    layout="wide", initial_sidebar_state="expanded")
+
+st.html(Path(__file__).parent / "assets" / "app.css")  # style only: takes no space
 
 nav = st.navigation(
     [st.Page(p.path, title=p.title, icon=p.icon, default=(i == 0)) for i, p in enumerate(PAGES)]

@@ -207,6 +207,10 @@ def live_view(sample: int) -> None:
         trainer: Trainer | None = ss.get("train.trainer")
         if trainer is None:
             return
+        with st.container(key="train-live"):  # assets/app.css: not dimmed at every tick
+            _draw(trainer)
+
+    def _draw(trainer: Trainer) -> None:
         _redraw_after_pause()
         if ss.get("train.running"):
             tick = training_tick(trainer, training_slots(), wait=SLOT_WAIT,

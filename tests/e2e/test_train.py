@@ -18,6 +18,12 @@ ACCURACY = """() => {
 }"""
 
 
+# While training, what the live part's stale elements (those a tick is redrawing) look like:
+# assets/app.css keeps them at full opacity, with no fade to repaint.
+LIVE_STALE = """() => [...document.querySelectorAll('.st-key-train-live [data-stale="true"]')]
+  .map(e => getComputedStyle(e).opacity + ' ' + getComputedStyle(e).transitionDuration)"""
+
+
 def _accuracy(page) -> float:
     return float(page.evaluate(ACCURACY))
 
@@ -32,11 +38,34 @@ def _train_to(page, app_url: str, threshold: float) -> None:
     page.get_by_role("button", name="Start").click()
     page.wait_for_function(f"() => ({ACCURACY})() >= 0", timeout=30_000)
     first = _accuracy(page)
+    seen = _live_stale_styles(page)
+    assert seen and seen == {"1 0s"}, seen  # a tick happened and nothing dimmed
     page.wait_for_function(f"() => ({ACCURACY})() >= {threshold}", timeout=45_000)
     assert _accuracy(page) >= threshold and (_accuracy(page) > first or first >= threshold)
     page.get_by_role("button", name="Pause").click()
     expect(page.get_by_role("button", name="Resume")).to_be_visible()
     wait_idle(page)
+
+
+def _live_stale_styles(page, seconds: float = 10.0) -> set[str]:
+    """The opacity and fade of the live part's stale elements over a few ticks."""
+    seen: set[str] = set()
+    for _ in range(int(seconds / 0.05)):
+        seen.update(page.evaluate(LIVE_STALE))
+        if len(seen) and page.evaluate(LIVE_STALE) == []:
+            break  # one tick seen from its start to its end
+        page.wait_for_timeout(50)
+    return seen
+
+
+def test_a_slow_rerun_dims_the_page_in_one_step(page, app_url):
+    """Streamlit fades a rerunning page over a second; assets/app.css makes it one step."""
+    page.goto(app_url)
+    wait_idle(page)
+    style = page.evaluate("""() => { const e = document.createElement('div');
+      e.setAttribute('data-stale', 'true'); document.body.appendChild(e);
+      const t = getComputedStyle(e).transition; e.remove(); return t; }""")
+    assert style == "opacity 0s linear 1s"
 
 
 def test_start_shows_the_accuracy_rise_then_pause(page, app_url):
