@@ -1,4 +1,5 @@
-"""Safe image loading and resizing (the sample photos are in :mod:`convviz.samples`).
+"""Safe image loading (the sample photos are in :mod:`convviz.samples`; resizing and
+conversions of loaded pixels are in :mod:`convviz.pixels`, re-exported here).
 
 Every image comes back as float32 ``(H, W, C)`` in [0, 1], with ``C = 1`` for grayscale sources
 and ``C = 3`` otherwise. Anything that cannot be loaded raises :class:`ImageError` with a sentence
@@ -28,7 +29,8 @@ from typing import IO, Any
 import numpy as np
 from PIL import Image, ImageOps
 
-from convviz._validate import as_float_array, check_int
+from convviz._validate import check_int
+from convviz.pixels import downscaled_size, resize_image, to_grayscale, to_uint8
 
 __all__ = [
     "DEFAULT_MAX_PIXELS",
@@ -118,14 +120,6 @@ def _check_size(img: Image.Image, max_pixels: int) -> None:
             f"This image is {w} x {h} pixels ({_count(w * h)}); the limit is "
             f"{_count(max_pixels)}. Please use a smaller image."
         )
-
-
-def _target_size(w: int, h: int, max_side: int | None) -> tuple[int, int] | None:
-    """The downscaled (w, h) keeping the aspect ratio, or None when no downscale is needed."""
-    if max_side is None or max(w, h) <= max_side:
-        return None
-    scale = max_side / max(w, h)
-    return max(1, round(w * scale)), max(1, round(h * scale))
 
 
 def _flatten_alpha(img: Image.Image, mode: str) -> Image.Image:
@@ -258,7 +252,7 @@ def _decode(fp: IO[bytes], max_pixels: int, max_side: int | None) -> np.ndarray:
             _check_size(img, max_pixels)  # header only: nothing decoded yet
             img.seek(0)  # first frame of GIF / APNG / WebP / MPO / multi-page TIFF
             _check_size(img, max_pixels)  # frame 0 may differ from the canvas
-            size = _target_size(*img.size, max_side)  # from the true size, before any draft
+            size = downscaled_size(*img.size, max_side)  # from the true size, before any draft
             if size is not None:
                 img.draft(None, size)  # JPEG: decode at 1/2, 1/4 or 1/8 scale when it can
             img.load()
@@ -286,85 +280,3 @@ def _decoded_to_array(img: Image.Image, size: tuple[int, int] | None) -> np.ndar
     if arr.ndim == 2:
         arr = arr[:, :, np.newaxis]  # (H, W, 1)
     return np.ascontiguousarray(arr, dtype=np.float32)
-
-
-def resize_image(img: np.ndarray, *, max_side: int) -> np.ndarray:
-    """Downscale so the longest side is at most `max_side`, keeping the aspect ratio.
-
-    Parameters
-    ----------
-    img : ndarray, shape (H, W, C) or (H, W)
-        Usually float32 in [0, 1].
-    max_side : int
-        The longest side allowed. Every side of the result is at least 1 pixel.
-
-    Returns
-    -------
-    ndarray of float32, same rank as `img`
-        Lanczos-resampled per channel, clipped to the input's own value range (so [0, 1] stays
-        [0, 1]). An image that is already small enough is returned as float32 without a copy.
-
-    Examples
-    --------
-    >>> resize_image(np.ones((100, 50, 3), np.float32), max_side=20).shape
-    (20, 10, 3)
-    """
-    arr = as_float_array(img, "img", ndims=(2, 3))
-    max_side = check_int(max_side, "max_side", minimum=1)
-    h, w = arr.shape[:2]
-    size = _target_size(w, h, max_side)
-    if size is None:
-        return arr.astype(np.float32, copy=False)
-    chans = arr[:, :, np.newaxis] if arr.ndim == 2 else arr  # (H, W, C)
-    out = np.empty((size[1], size[0], chans.shape[2]), dtype=np.float32)  # (H', W', C)
-    for c in range(chans.shape[2]):
-        band = Image.fromarray(np.ascontiguousarray(chans[:, :, c], dtype=np.float32))  # mode F
-        out[:, :, c] = np.asarray(band.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0))
-    np.clip(out, arr.min(), arr.max(), out=out)  # Lanczos overshoots near edges
-    return out[:, :, 0] if arr.ndim == 2 else out
-
-
-def to_grayscale(img: np.ndarray) -> np.ndarray:
-    """Convert RGB to luma with the ITU-R 601 weights 0.299, 0.587, 0.114 (as Pillow "L").
-
-    Parameters
-    ----------
-    img : ndarray, shape (H, W, 3), (H, W, 1) or (H, W)
-
-    Returns
-    -------
-    ndarray, shape (H, W, 1)
-        Floating point. A single-channel input ((H, W, 1) or (H, W)) is returned unchanged.
-
-    Examples
-    --------
-    >>> to_grayscale(np.ones((2, 2, 3), np.float32)).shape
-    (2, 2, 1)
-    """
-    arr = as_float_array(img, "img", ndims=(2, 3))
-    if arr.ndim == 2 or arr.shape[2] == 1:
-        return img if isinstance(img, np.ndarray) else arr
-    if arr.shape[2] != 3:
-        raise ValueError(f"`img` must have 1 or 3 channels, got shape {arr.shape}")
-    weights = np.array([0.299, 0.587, 0.114], dtype=arr.dtype)
-    return (arr @ weights)[:, :, np.newaxis]  # (H, W, 1)
-
-
-def to_uint8(img: np.ndarray) -> np.ndarray:
-    """Float image in [0, 1] -> uint8 in [0, 255], rounded to nearest and clipped.
-
-    Parameters
-    ----------
-    img : ndarray, shape (H, W) or (H, W, C)
-
-    Returns
-    -------
-    ndarray of uint8, same shape
-
-    Examples
-    --------
-    >>> to_uint8(np.array([[0.0, 0.5, 1.0, 1.7]])).tolist()
-    [[0, 128, 255, 255]]
-    """
-    arr = as_float_array(img, "img", ndims=(2, 3))
-    return np.clip(np.rint(arr * 255), 0, 255).astype(np.uint8)

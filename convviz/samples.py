@@ -7,7 +7,8 @@ import functools
 import numpy as np
 
 from convviz._validate import check_choice, check_int
-from convviz.images import load_image, resize_image
+from convviz.images import load_image
+from convviz.pixels import resize_image
 
 __all__ = ["SAMPLE_IMAGES", "load_sample"]
 

@@ -8,7 +8,7 @@ its colours from :mod:`convviz.sweep_colors`, and it is exported by
 display): whatever does not depend on the frame is drawn once and cached on the plan.
 
 Colour images: ``channels="gray"`` (the default) applies the 2-D kernel to the luma image
-(ITU-R 601, as :func:`convviz.images.to_grayscale`) and the left panel shows that gray image,
+(ITU-R 601, as :func:`convviz.pixels.to_grayscale`) and the left panel shows that gray image,
 so every number shown is one the kernel saw. ``channels="rgb"`` applies it to each of R, G
 and B and adds the three sums: the (kH, kW, 3) kernel with the same slice on every channel.
 The numbers of one window come from :meth:`ConvPlan.step`, the map from :func:`conv2d`.

@@ -8,8 +8,8 @@ from convviz import filter_bank as fb
 from convviz import image_filters as imf
 from convviz import render
 from convviz.examples import resize_grid
-from convviz.images import to_grayscale
 from convviz.padding import PADDING_MODES
+from convviz.pixels import to_grayscale
 from convviz.samples import SAMPLE_IMAGES
 from convviz.sweep import sweep_plan
 from convviz.sweep_colors import DISPLAY_MODES

@@ -19,7 +19,7 @@ from convviz.filter_bank import (
     maps_png,
     mark_point,
 )
-from convviz.images import to_grayscale
+from convviz.pixels import to_grayscale
 from convviz.render import WINDOW_COLOR
 from convviz.sweep_colors import feature_map_rgb
 from convviz.sweep_export import feature_maps_png

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from convviz import conv2d
-from convviz.images import to_grayscale
+from convviz.pixels import to_grayscale
 from convviz.sweep import sweep_plan
 
 SOBEL_X = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=np.float32)

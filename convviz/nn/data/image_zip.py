@@ -21,7 +21,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from convviz._validate import check_choice, check_int, check_pair
-from convviz.images import DEFAULT_MAX_PIXELS, ImageError, load_image, to_uint8
+from convviz.images import DEFAULT_MAX_PIXELS, ImageError, load_image
 from convviz.nn.data import _safezip
 from convviz.nn.data.dataset import (
     Dataset,
@@ -33,6 +33,7 @@ from convviz.nn.data.dataset import (
 )
 from convviz.nn.data.folders import is_image_name, scan_folders
 from convviz.nn.data.split import stratified_split
+from convviz.pixels import to_uint8
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
