@@ -5,9 +5,9 @@ convolution page's state for "Open in the step-by-step view". (A model's structu
 
 The page keeps one :class:`~convviz.nn.train.Trainer` per user in its session state and calls
 :func:`training_tick` from a fragment a few times a second. Every session of one server
-shares one semaphore (``threading.BoundedSemaphore(max_trainings())``): a tick holds a slot
-only while it computes, so a slot can never leak when a user closes the tab, and a tick that
-gets no slot trains nothing and reports ``"waiting"``.
+shares one semaphore (``Slots(max_trainings())``, served in turn): a tick holds a slot only
+while it computes, so a slot can never leak when a user closes the tab, and a tick that gets
+no slot trains nothing and reports ``"waiting"``.
 
 Examples
 --------
@@ -29,7 +29,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +42,7 @@ from .data import Dataset
 from .foreground import Foreground
 from .metrics import Metrics
 from .presets import ARCHITECTURES, DEFAULT_ARCHITECTURE, model_from_specs
+from .slots import STOP_POLL, Slots
 from .step_view import StepViewPatch, step_view_query
 from .train import DEFAULT_LR, TrainConfig, Trainer
 
@@ -130,28 +131,35 @@ class Tick:
     metrics: Metrics | None
 
 
-def training_tick(trainer: Trainer, slots: threading.Semaphore, *,
+def training_tick(trainer: Trainer, slots: Slots | threading.Semaphore, *,
                   max_seconds: float = TICK_SECONDS, wait: float = 0.0,
-                  foreground: Foreground | None = None) -> Tick:
+                  foreground: Foreground | None = None,
+                  stop: Callable[[], bool] | None = None) -> Tick:
     """Train one slice of about ``max_seconds`` if a training slot is free.
 
     Parameters
     ----------
     trainer : Trainer
-    slots : threading.Semaphore
+    slots : Slots or threading.Semaphore
         Shared by every session: a slot is held only while this slice computes and is
-        released in a ``finally``, so no slot can leak.
+        released in a ``finally``, so no slot can leak. :class:`~convviz.nn.slots.Slots`
+        serve waiting ticks in turn.
     max_seconds : float
         Training time of the slice (one step at least; the held-out check comes on top).
     wait : float
-        Seconds to wait for a slot; 0 tries once. Waiting ticks are woken in arrival order
-        when a slot is released, so a short wait shares the slots more fairly than trying
-        once when more people train than there are slots.
+        Seconds to wait for a slot; 0 tries once. When more people train than there are
+        slots, a wait as long as a few slices makes the sessions take turns: each tick then
+        trains (and its page redraws something new) once per turn, instead of many ticks
+        finding no slot and redrawing the same picture.
     foreground : Foreground, optional
-        The server's interactive page runs. Training yields to them: the tick first waits
-        up to ``YIELD_WAIT`` seconds for none to be in flight; if some still are, the
-        slice is cut to ``BUSY_SECONDS``; and a slice ends after the step during which
-        one started. Training advances one step per tick at least.
+        The server's interactive page runs. Training yields to them: holding a slot, the
+        tick first waits up to ``YIELD_WAIT`` seconds for none to be in flight; if some
+        still are, the slice is cut to ``BUSY_SECONDS``; and a slice ends after the step
+        during which one started. Training advances one step per tick at least.
+    stop : callable, optional
+        True when the tick should end now (say, its user clicked Pause while it waits):
+        checked every ``STOP_POLL`` seconds while waiting for a slot (a stopped wait trains
+        nothing and reports ``"waiting"``) and after every step of the slice.
 
     Returns
     -------
@@ -164,15 +172,14 @@ def training_tick(trainer: Trainer, slots: threading.Semaphore, *,
     last = trainer.history[-1] if trainer.history else None
     if trainer.done:
         return Tick("done", last)
-    until = None
-    if foreground is not None:
-        if not foreground.wait_idle(YIELD_WAIT):
-            max_seconds = min(max_seconds, BUSY_SECONDS)
-        until = lambda: foreground.busy  # noqa: E731
-    got = slots.acquire(timeout=wait) if wait > 0 else slots.acquire(blocking=False)
-    if not got:
+    ends = [f for f in (stop, None if foreground is None else (lambda: foreground.busy))
+            if f is not None]
+    until = (lambda: any(f() for f in ends)) if ends else None
+    if not _acquire(slots, wait, stop):
         return Tick("waiting", last)
     try:
+        if foreground is not None and not foreground.wait_idle(YIELD_WAIT):
+            max_seconds = min(max_seconds, BUSY_SECONDS)
         with _blas_single_threaded():  # a record every RECORD_SECONDS: smooth curves
             start = time.perf_counter()
             while True:
@@ -185,6 +192,24 @@ def training_tick(trainer: Trainer, slots: threading.Semaphore, *,
     finally:
         slots.release()
     return Tick("done" if trainer.done else "trained", metrics)
+
+
+def _acquire(slots: Slots | threading.Semaphore, wait: float,
+             stop: Callable[[], bool] | None) -> bool:
+    """Take a slot within ``wait`` seconds (0: try once), unless ``stop()`` says to give up.
+
+    :class:`Slots` serve waiters in turn; a plain semaphore is polled for ``stop``."""
+    if wait <= 0:
+        return slots.acquire(blocking=False)
+    if isinstance(slots, Slots):
+        return slots.acquire(timeout=wait, stop=stop)
+    deadline = time.monotonic() + wait
+    while True:
+        left = deadline - time.monotonic()
+        if slots.acquire(timeout=max(0.0, left if stop is None else min(STOP_POLL, left))):
+            return True
+        if time.monotonic() >= deadline or (stop is not None and stop()):
+            return False
 
 
 def history_columns(history: list[Metrics]) -> dict[str, np.ndarray]:

@@ -9,8 +9,6 @@ fragment's timer on or off. Only the semaphore is shared by all sessions.
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -21,23 +19,42 @@ from convviz.nn.inspect import filters_grid, layer_views
 from convviz.nn.model_files import conv_layers
 from convviz.nn.predictions import probabilities
 from convviz.nn.session import TICK_SECONDS, history_columns, max_trainings, training_tick
+from convviz.nn.slots import Slots
 from convviz.nn.train import Trainer
 from convviz.ui.boot import foreground
 
 TICK_EVERY = 2.0  # seconds between fragment runs while training
-SLOT_WAIT = 0.05  # seconds a tick waits for a free slot (waiters are served in order)
+# Seconds a tick waits for a free slot: when more people train than there are slots, they
+# take turns, and each tick trains (and redraws something new) once per turn. A click on
+# Pause ends the wait at once (see _rerun_requested).
+SLOT_WAIT = 10.0
 
 
 @st.cache_resource
-def training_slots() -> threading.BoundedSemaphore:
-    """The server's training slots, shared by every session."""
-    return threading.BoundedSemaphore(max_trainings())
+def training_slots() -> Slots:
+    """The server's training slots, shared by every session (taken in turn)."""
+    return Slots(max_trainings())
 
 
 def _fragment_run() -> bool:
     """Whether this run reruns fragments only (a timer tick), not the whole page."""
     ctx = get_script_run_ctx()
     return bool(ctx is not None and getattr(ctx, "fragment_ids_this_run", None))
+
+
+def _rerun_requested() -> bool:
+    """Whether this session asked for a new run (a click, leaving the page) during this one.
+
+    Streamlit has no public call for this: its pending script request is read (never
+    changed). A timer's own next tick does not count, and anything unexpected reads as no.
+    """
+    requests = getattr(get_script_run_ctx(), "script_requests", None)
+    try:
+        state, data = requests._state.name, requests._rerun_data
+        return state == "STOP" or (state == "RERUN" and (
+            not data.fragment_id_queue or data.is_fragment_scoped_rerun))
+    except AttributeError:
+        return False
 
 
 def _start() -> None:
@@ -88,7 +105,8 @@ def controls(trainer: Trainer | None, stale: bool) -> None:
     elif running:
         c.caption(f"Training: every {TICK_EVERY:g} s, a slice of about {TICK_SECONDS:g} s "
                   "(shorter while other people's pages run on this server), then everything "
-                  "is redrawn.")
+                  "is redrawn. When more people train than the server has room for, they "
+                  "take turns.")
     elif trainer.step:
         c.caption(f"Paused after {trainer.step:,} steps.")
     if stale and trainer is not None and trainer.step:
@@ -214,7 +232,7 @@ def live_view(sample: int) -> None:
         _redraw_after_pause()
         if ss.get("train.running"):
             tick = training_tick(trainer, training_slots(), wait=SLOT_WAIT,
-                                 foreground=foreground())
+                                 foreground=foreground(), stop=_rerun_requested)
             if tick.status == "waiting":
                 st.info("Waiting for a training slot: other people are training on this "
                         "server right now. Training goes on as soon as a slot is free.",

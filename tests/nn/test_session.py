@@ -23,6 +23,7 @@ from convviz.nn.session import (
     step_view_state,
     training_tick,
 )
+from convviz.nn.slots import Slots
 from convviz.nn.step_view import kernel_patch_for_step_view, rounded_step_value
 from convviz.nn.train import Trainer
 
@@ -144,8 +145,10 @@ class _Recording(Trainer):
         return None
 
 
-def test_slots_bound_the_trainings_that_compute_at_once(digits):
-    slots = threading.BoundedSemaphore(2)
+@pytest.mark.parametrize("make", [threading.BoundedSemaphore, Slots])
+def test_slots_bound_the_trainings_that_compute_at_once(digits, make):
+    _Recording.most = 0
+    slots = make(2)
     trainers = [_Recording(model_from_preset("tiny", digits.input_shape, 10), digits)
                 for _ in range(6)]
     statuses: list[str] = []
@@ -206,3 +209,44 @@ def test_a_long_tick_records_a_point_of_the_curves_every_quarter_second(digits):
     assert 3 <= len(trainer.history) <= 5  # ~1 s in records of ~0.25 s (one step at least)
     assert tick.metrics is trainer.history[-1]
     assert trainer.history[-1].step == trainer.step
+
+
+def test_a_stopped_wait_gives_up_and_trains_nothing(trainer):
+    slots = threading.BoundedSemaphore(1)
+    slots.acquire()  # another session computes for a long time
+    calls = []
+
+    def stop() -> bool:  # the user clicks Pause during the third check
+        calls.append(1)
+        return len(calls) == 3
+
+    tick = training_tick(trainer, slots, wait=60.0, stop=stop)
+    assert tick == Tick("waiting", None) and len(calls) == 3 and trainer.step == 0
+
+
+def test_a_waiting_tick_trains_once_a_slot_is_released(trainer):
+    slots = threading.BoundedSemaphore(1)
+    slots.acquire()
+    threading.Timer(0.3, slots.release).start()  # the other session's slice ends
+    tick = training_tick(trainer, slots, wait=60.0, max_seconds=0.05, stop=lambda: False)
+    assert tick.status == "trained" and trainer.step >= 1
+    assert slots.acquire(blocking=False)  # and the slot was given back
+
+
+def test_stop_ends_a_slice_after_its_step(digits):
+    trainer = build_trainer(TrainSettings(arch_text=TINY, epochs=1000, batch_size=8), digits)
+    tick = training_tick(trainer, threading.BoundedSemaphore(1), max_seconds=60.0,
+                         stop=lambda: True)
+    assert tick.status == "trained" and trainer.step == 1
+
+
+def test_stopping_a_wait_for_fair_slots(trainer):
+    slots = Slots(1)
+    slots.acquire()
+    calls = []
+    tick = training_tick(trainer, slots, wait=60.0,
+                         stop=lambda: calls.append(1) or len(calls) == 2)
+    assert tick.status == "waiting" and len(calls) == 2 and slots.waiting == 0
+    slots.release()
+    assert training_tick(trainer, slots, wait=1.0, max_seconds=0.01).status == "trained"
+    assert slots.free == 1
