@@ -136,12 +136,14 @@ def _tree(pid: int, procs: dict[int, tuple[int, int, float]]) -> list[int]:
 
 class Sampler(threading.Thread):
     """Every 0.2 s: the memory of the server (and any children it has), and the CPU time
-    of the server and of the browsers (this process's other descendants)."""
+    of the server, of the browsers (Chromium's processes) and of the harness (this script
+    and Playwright's driver, which every browser event goes through)."""
 
     def __init__(self, server_pid: int | None) -> None:
         super().__init__(daemon=True)
         self.server_pid, self.peak_kb, self.hwm_kb = server_pid, 0, 0
         self._cpu: dict[tuple[int, int], tuple[str, float]] = {}  # (pid, start) -> (who, s)
+        self._kinds: dict[tuple[int, int], str] = {}
         self._base = self._cpu_by_process()
         self._stop_event = threading.Event()
 
@@ -152,8 +154,21 @@ class Sampler(threading.Thread):
     def _cpu_by_process(self) -> dict[tuple[int, int], tuple[str, float]]:
         procs = _processes()
         server = set(_tree(self.server_pid, procs)) if self.server_pid else set()
-        return {(p, procs[p][1]): ("server" if p in server else "client", procs[p][2])
+        return {(p, procs[p][1]): (self._who(p, procs[p][1], server), procs[p][2])
                 for p in _tree(os.getpid(), procs) if p in procs}
+
+    def _who(self, pid: int, start: int, server: set[int]) -> str:
+        """"server", "harness" or "client" (a browser process), kept per process."""
+        key = (pid, start)
+        if key not in self._kinds:
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    cmd = f.read()
+            except OSError:
+                cmd = b""
+            self._kinds[key] = ("server" if pid in server else "harness" if (
+                pid == os.getpid() or b"/playwright/driver/" in cmd) else "client")
+        return self._kinds[key]
 
     def sample(self) -> None:
         self._cpu.update(self._cpu_by_process())  # the last value seen of each process
@@ -165,7 +180,7 @@ class Sampler(threading.Thread):
         self.hwm_kb = max(self.hwm_kb, sum(_status_kb(p, "VmHWM") for p in tree))
 
     def cpu_s(self, who: str) -> float:
-        """CPU seconds used since the start by the server's or the browsers' processes."""
+        """CPU seconds used since the start by the "server", "client" or "harness"."""
         return sum(t - self._base.get(k, (who, 0.0))[1]
                    for k, (w, t) in self._cpu.items() if w == who)
 
@@ -459,7 +474,7 @@ def _script_runs(runlog: Path, sessions: list[Session]) -> dict[str, list[float]
 
 
 def report(sessions: list[Session], sampler: Sampler, args, wall: float,
-           cpu: tuple[float, float, float], load: float,
+           cpu: tuple[float, float, float, float], load: float,
            runs_by_kind: dict[str, list[float]]) -> bool:
     actions = [t for s in sessions for t in s.actions_s]
     runs = [t for s in sessions for t in s.runs_s]
@@ -474,9 +489,10 @@ def report(sessions: list[Session], sampler: Sampler, args, wall: float,
           f"{'the server at ' + args.url if args.url else 'one streamlit process'}, "
           f"{os.cpu_count()} cores, {wall:.0f} s in all; browsers' CPU "
           f"priority: {args.client_priority}")
-    server, client, busy = cpu
-    print(f"  CPU time during the run: server {server:.0f} s, browsers and driver {client:.0f} s,"
-          f" other work on the machine {max(0.0, busy - server - client):.0f} s, of "
+    server, client, harness, busy = cpu
+    print(f"  CPU time during the run: server {server:.0f} s, browsers {client:.0f} s, "
+          f"harness (this script, Playwright's driver) {harness:.0f} s, other work on the "
+          f"machine {max(0.0, busy - server - client - harness):.0f} s, of "
           f"{wall * (os.cpu_count() or 1):.0f} core-seconds (load average before: {load:.1f})")
     if opens:
         print(f"  open a page              p50 {_pct(opens, 50):6.2f} s   "
@@ -577,7 +593,7 @@ def main() -> None:
         finally:
             sampler.stop()
             cpu = (sampler.cpu_s("server"), sampler.cpu_s("client"),
-                   _machine_busy_s() - busy0)
+                   sampler.cpu_s("harness"), _machine_busy_s() - busy0)
             if proc is not None:
                 proc.terminate()
                 try:
