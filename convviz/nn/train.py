@@ -10,6 +10,9 @@ Determinism: the weights after ``n`` steps depend only on the model's initial we
 ``config`` (its seed shuffles the epochs), never on how the steps were sliced or how long a
 slice took. A time budget only moves where a slice ends.
 
+How to train (optimizer, learning rate and schedule, batch size, epochs, seed) is a
+:class:`~convviz.nn.train_config.TrainConfig`, re-exported here.
+
 Keep one Trainer per user (Streamlit: in ``st.session_state``): it shares nothing.
 
 Speed: the matrices of these small models are small, and numpy's BLAS on two threads
@@ -41,13 +44,11 @@ import math
 import numbers
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .._validate import check_choice, check_int
+from .._validate import check_int
 from .losses import softmax_cross_entropy
 from .metrics import (
     Metrics,
@@ -57,7 +58,7 @@ from .metrics import (
     predict_proba,
 )
 from .model import Sequential
-from .optim import SGD, Adam, Momentum, Optimizer
+from .train_config import DEFAULT_LR, OPTIMIZERS, SCHEDULES, TrainConfig
 
 if TYPE_CHECKING:  # imported when needed: the data sets pull in scipy and Pillow
     from .data import Dataset
@@ -65,86 +66,8 @@ if TYPE_CHECKING:  # imported when needed: the data sets pull in scipy and Pillo
 __all__ = ["DEFAULT_LR", "EVAL_SIZE", "OPTIMIZERS", "SCHEDULES", "Metrics", "TrainConfig",
            "Trainer"]
 
-OPTIMIZERS = ("adam", "sgd", "momentum")
-#: The learning rate each optimizer gets when ``lr`` is None (tuned on the digits).
-DEFAULT_LR = MappingProxyType({"adam": 2e-3, "sgd": 0.05, "momentum": 0.02})
-SCHEDULES = ("cosine", "constant")
-MAX_BATCH_SIZE, MAX_EPOCHS = 1024, 1000
 #: Test images scored after each slice (an evenly spaced fixed subset of larger test sets).
 EVAL_SIZE = 512
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """How to train: optimizer, learning rate and its schedule, batch size, epochs, seed.
-
-    The defaults reach about 98% held-out accuracy on the digits with the "small" preset
-    (:data:`convviz.nn.presets.ARCHITECTURES`) in 860 steps (a few seconds).
-
-    Parameters
-    ----------
-    optimizer : {"adam", "sgd", "momentum"}
-        Adam; plain SGD; SGD with momentum 0.9.
-    lr : float > 0 or None
-        Peak learning rate; None becomes the optimizer's :data:`DEFAULT_LR` at
-        construction (so ``dataclasses.replace(config, optimizer=...)`` keeps that number:
-        pass ``lr=None`` again to get the new optimizer's default).
-    batch_size : int, 1 to 1024
-    epochs : int, 1 to 1000
-        Passes over the training images; the run is ``epochs * steps_per_epoch`` steps.
-    seed : int >= 0
-        Shuffles each epoch's order.
-    schedule : {"cosine", "constant"}
-        "cosine" lowers the learning rate from ``lr`` to 0 along half a cosine over the
-        whole run (steadier final accuracy); "constant" keeps ``lr``.
-
-    Examples
-    --------
-    >>> TrainConfig(optimizer="sgd").lr
-    0.05
-    >>> TrainConfig(batch_size=0)
-    Traceback (most recent call last):
-    ...
-    ValueError: `batch_size` must be a positive integer, got 0
-    """
-
-    optimizer: str = "adam"
-    lr: float | None = None
-    batch_size: int = 32
-    epochs: int = 20
-    seed: int = 0
-    schedule: str = "cosine"
-
-    def __post_init__(self) -> None:
-        check_choice(self.optimizer, "optimizer", OPTIMIZERS)
-        lr = DEFAULT_LR[self.optimizer] if self.lr is None else self.lr
-        if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
-            raise TypeError(f"`lr` must be a number > 0 or None, got {lr!r}")
-        if not (math.isfinite(lr) and 0 < lr <= 10):
-            raise ValueError(f"`lr` must be a number > 0 and <= 10, got {lr!r}")
-        object.__setattr__(self, "lr", float(lr))
-        for name, top in (("batch_size", MAX_BATCH_SIZE), ("epochs", MAX_EPOCHS)):
-            value = check_int(getattr(self, name), name, minimum=1)
-            if value > top:
-                raise ValueError(f"`{name}` must be between 1 and {top}, got {value}")
-            object.__setattr__(self, name, value)
-        object.__setattr__(self, "seed", check_int(self.seed, "seed", minimum=0))
-        check_choice(self.schedule, "schedule", SCHEDULES)
-
-    def make_optimizer(self) -> Optimizer:
-        """A fresh optimizer of this kind at the peak learning rate."""
-        cls = {"adam": Adam, "sgd": SGD, "momentum": Momentum}[self.optimizer]
-        return cls(lr=self.lr)
-
-    def lr_at(self, step: int, total_steps: int) -> float:
-        """The learning rate of step ``step`` (0-based) of a ``total_steps`` run.
-
-        >>> TrainConfig(lr=0.1).lr_at(50, 100)  # half way down the cosine
-        0.05
-        """
-        if self.schedule == "constant":
-            return self.lr
-        return self.lr * 0.5 * (1.0 + math.cos(math.pi * step / max(total_steps, 1)))
 
 
 class Trainer:
