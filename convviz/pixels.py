@@ -28,7 +28,6 @@ def downscaled_size(w: int, h: int, max_side: int | None) -> tuple[int, int] | N
     return max(1, round(w * scale)), max(1, round(h * scale))
 
 
-
 def resize_image(img: np.ndarray, *, max_side: int) -> np.ndarray:
     """Downscale so the longest side is at most `max_side`, keeping the aspect ratio.
 

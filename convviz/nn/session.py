@@ -11,11 +11,10 @@ no slot trains nothing and reports ``"waiting"``.
 
 Examples
 --------
->>> import threading
 >>> from convviz.nn.data import load_builtin
 >>> ds = load_builtin("digits")
 >>> trainer = build_trainer(TrainSettings(arch_text="C8k3:relu;M2;F;D10", epochs=5), ds)
->>> slots = threading.BoundedSemaphore(1)
+>>> slots = Slots(1)
 >>> tick = training_tick(trainer, slots, max_seconds=0.05)
 >>> tick.status, trainer.step > 0, len(trainer.history)
 ('trained', True, 1)
@@ -27,7 +26,6 @@ Examples
 from __future__ import annotations
 
 import os
-import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -42,7 +40,7 @@ from .data import Dataset
 from .foreground import Foreground
 from .metrics import Metrics
 from .presets import ARCHITECTURES, DEFAULT_ARCHITECTURE, model_from_specs
-from .slots import STOP_POLL, Slots
+from .slots import Slots
 from .step_view import StepViewPatch, step_view_query
 from .train import DEFAULT_LR, TrainConfig, Trainer
 
@@ -131,7 +129,7 @@ class Tick:
     metrics: Metrics | None
 
 
-def training_tick(trainer: Trainer, slots: Slots | threading.Semaphore, *,
+def training_tick(trainer: Trainer, slots: Slots, *,
                   max_seconds: float = TICK_SECONDS, wait: float = 0.0,
                   foreground: Foreground | None = None,
                   stop: Callable[[], bool] | None = None) -> Tick:
@@ -140,10 +138,9 @@ def training_tick(trainer: Trainer, slots: Slots | threading.Semaphore, *,
     Parameters
     ----------
     trainer : Trainer
-    slots : Slots or threading.Semaphore
-        Shared by every session: a slot is held only while this slice computes and is
-        released in a ``finally``, so no slot can leak. :class:`~convviz.nn.slots.Slots`
-        serve waiting ticks in turn.
+    slots : Slots
+        Shared by every session, served in turn: a slot is held only while this slice
+        computes and is released in a ``finally``, so no slot can leak.
     max_seconds : float
         Training time of the slice (one step at least; the held-out check comes on top).
     wait : float
@@ -158,8 +155,9 @@ def training_tick(trainer: Trainer, slots: Slots | threading.Semaphore, *,
         during which one started. Training advances one step per tick at least.
     stop : callable, optional
         True when the tick should end now (say, its user clicked Pause while it waits):
-        checked every ``STOP_POLL`` seconds while waiting for a slot (a stopped wait trains
-        nothing and reports ``"waiting"``) and after every step of the slice.
+        checked every :data:`~convviz.nn.slots.STOP_POLL` seconds while waiting for a
+        slot (a stopped wait trains nothing and reports ``"waiting"``) and after every
+        step of the slice.
 
     Returns
     -------
@@ -172,10 +170,10 @@ def training_tick(trainer: Trainer, slots: Slots | threading.Semaphore, *,
     last = trainer.history[-1] if trainer.history else None
     if trainer.done:
         return Tick("done", last)
-    ends = [f for f in (stop, None if foreground is None else (lambda: foreground.busy))
-            if f is not None]
-    until = (lambda: any(f() for f in ends)) if ends else None
-    if not _acquire(slots, wait, stop):
+    def until() -> bool:  # checked after every step of the slice
+        return (stop is not None and stop()) or (foreground is not None and foreground.busy)
+
+    if not slots.acquire(blocking=wait > 0, timeout=wait, stop=stop):
         return Tick("waiting", last)
     try:
         if foreground is not None and not foreground.wait_idle(YIELD_WAIT):
@@ -186,30 +184,11 @@ def training_tick(trainer: Trainer, slots: Slots | threading.Semaphore, *,
                 left = max_seconds - (time.perf_counter() - start)
                 metrics = trainer.run(max_seconds=min(RECORD_SECONDS, max(left, 1e-3)),
                                       until=until)
-                if (trainer.done or trainer.diverged or left <= RECORD_SECONDS
-                        or (until is not None and until())):
+                if trainer.done or trainer.diverged or left <= RECORD_SECONDS or until():
                     break
     finally:
         slots.release()
     return Tick("done" if trainer.done else "trained", metrics)
-
-
-def _acquire(slots: Slots | threading.Semaphore, wait: float,
-             stop: Callable[[], bool] | None) -> bool:
-    """Take a slot within ``wait`` seconds (0: try once), unless ``stop()`` says to give up.
-
-    :class:`Slots` serve waiters in turn; a plain semaphore is polled for ``stop``."""
-    if wait <= 0:
-        return slots.acquire(blocking=False)
-    if isinstance(slots, Slots):
-        return slots.acquire(timeout=wait, stop=stop)
-    deadline = time.monotonic() + wait
-    while True:
-        left = deadline - time.monotonic()
-        if slots.acquire(timeout=max(0.0, left if stop is None else min(STOP_POLL, left))):
-            return True
-        if time.monotonic() >= deadline or (stop is not None and stop()):
-            return False
 
 
 def history_columns(history: list[Metrics]) -> dict[str, np.ndarray]:

@@ -51,9 +51,10 @@ def _live_stale_styles(page, seconds: float = 10.0) -> set[str]:
     """The opacity and fade of the live part's stale elements over a few ticks."""
     seen: set[str] = set()
     for _ in range(int(seconds / 0.05)):
-        seen.update(page.evaluate(LIVE_STALE))
-        if len(seen) and page.evaluate(LIVE_STALE) == []:
+        now = page.evaluate(LIVE_STALE)
+        if seen and not now:
             break  # one tick seen from its start to its end
+        seen.update(now)
         page.wait_for_timeout(50)
     return seen
 

@@ -13,6 +13,7 @@ from convviz.nn import session
 from convviz.nn.data import load_builtin
 from convviz.nn.foreground import Foreground
 from convviz.nn.session import TrainSettings, build_trainer, training_tick
+from convviz.nn.slots import Slots
 
 TINY = "C4k3:relu;M2;F;D10"
 
@@ -72,7 +73,7 @@ def test_a_tick_trains_one_step_while_a_page_run_is_in_flight(digits, monkeypatc
     monkeypatch.setattr(session, "YIELD_WAIT", 0.01)
     trainer, fg = _trainer(digits), Foreground()
     with fg.running():
-        tick = training_tick(trainer, threading.BoundedSemaphore(1), max_seconds=5.0,
+        tick = training_tick(trainer, Slots(1), max_seconds=5.0,
                              foreground=fg)
     assert tick.status == "trained"
     assert trainer.step == 1  # the slice ended after its first step
@@ -80,7 +81,7 @@ def test_a_tick_trains_one_step_while_a_page_run_is_in_flight(digits, monkeypatc
 
 def test_an_idle_foreground_lets_the_slice_run_its_time(digits):
     trainer = _trainer(digits)
-    tick = training_tick(trainer, threading.BoundedSemaphore(1), max_seconds=0.2,
+    tick = training_tick(trainer, Slots(1), max_seconds=0.2,
                          foreground=Foreground())
     assert tick.status == "trained"
     assert trainer.step > 1
@@ -99,7 +100,7 @@ def test_a_page_run_starting_mid_slice_ends_the_slice(digits):
     worker.start()
     threading.Timer(0.05, started.set).start()
     t0 = time.perf_counter()
-    training_tick(trainer, threading.BoundedSemaphore(1), max_seconds=30.0, foreground=fg)
+    training_tick(trainer, Slots(1), max_seconds=30.0, foreground=fg)
     elapsed = time.perf_counter() - t0
     done.set()
     worker.join(5)

@@ -4,7 +4,6 @@ files for the page's download and upload."""
 from __future__ import annotations
 
 import doctest
-import threading
 
 import numpy as np
 import pytest
@@ -20,6 +19,7 @@ from convviz.nn.model_files import (
 )
 from convviz.nn.presets import ARCHITECTURES, model_from_preset
 from convviz.nn.session import TrainSettings, build_trainer, training_tick
+from convviz.nn.slots import Slots
 from convviz.stacks import layers_from_text
 
 
@@ -60,7 +60,7 @@ def test_model_to_text_gives_none_for_what_the_text_cannot_say():
 
 def test_model_file_round_trip(digits):
     trainer = build_trainer(TrainSettings(arch_text="C4k3:relu;M2;F;D10", epochs=5), digits)
-    training_tick(trainer, threading.Semaphore(1), max_seconds=0.05)
+    training_tick(trainer, Slots(1), max_seconds=0.05)
     data = model_bytes(trainer.model)
     loaded = load_model_for(data, digits)
     for a, b in zip(trainer.model.layers, loaded.layers, strict=True):

@@ -82,7 +82,7 @@ def test_build_trainer_explains_a_bad_setting(digits):
 
 
 def test_tick_trains_a_slice_and_records_it(trainer):
-    slots = threading.BoundedSemaphore(2)
+    slots = Slots(2)
     tick = training_tick(trainer, slots, max_seconds=0.05)
     assert tick.status == "trained" and tick.metrics is trainer.history[-1]
     assert trainer.step >= 1 and tick.metrics.test_acc is not None
@@ -93,7 +93,7 @@ def test_tick_trains_a_slice_and_records_it(trainer):
 
 
 def test_tick_waits_without_a_free_slot_and_trains_nothing(trainer):
-    slots = threading.BoundedSemaphore(1)
+    slots = Slots(1)
     slots.acquire()  # another session computes
     tick = training_tick(trainer, slots, wait=0.01)
     assert tick == Tick("waiting", None) and trainer.step == 0 and not trainer.history
@@ -103,7 +103,7 @@ def test_tick_waits_without_a_free_slot_and_trains_nothing(trainer):
 
 def test_tick_reports_done_and_then_trains_no_more(digits):
     trainer = build_trainer(TrainSettings(arch_text=TINY, epochs=1, batch_size=64), digits)
-    slots = threading.BoundedSemaphore(1)
+    slots = Slots(1)
     while training_tick(trainer, slots, max_seconds=0.5).status != "done":
         pass
     assert trainer.done and trainer.step == trainer.total_steps
@@ -120,7 +120,7 @@ class _Failing(Trainer):
 
 def test_tick_releases_its_slot_when_training_fails(digits):
     model = model_from_preset("tiny", digits.input_shape, digits.n_classes)
-    slots = threading.BoundedSemaphore(1)
+    slots = Slots(1)
     with pytest.raises(RuntimeError):
         training_tick(_Failing(model, digits), slots)
     assert slots.acquire(blocking=False)
@@ -145,10 +145,8 @@ class _Recording(Trainer):
         return None
 
 
-@pytest.mark.parametrize("make", [threading.BoundedSemaphore, Slots])
-def test_slots_bound_the_trainings_that_compute_at_once(digits, make):
-    _Recording.most = 0
-    slots = make(2)
+def test_slots_bound_the_trainings_that_compute_at_once(digits):
+    slots = Slots(2)
     trainers = [_Recording(model_from_preset("tiny", digits.input_shape, 10), digits)
                 for _ in range(6)]
     statuses: list[str] = []
@@ -168,11 +166,11 @@ def test_slots_bound_the_trainings_that_compute_at_once(digits, make):
 
 def test_tick_checks_its_trainer():
     with pytest.raises(TypeError, match="Trainer"):
-        training_tick("trainer", threading.Semaphore())
+        training_tick("trainer", Slots(1))
 
 
 def test_history_columns(trainer):
-    slots = threading.Semaphore(1)
+    slots = Slots(1)
     for _ in range(3):
         training_tick(trainer, slots, max_seconds=0.01)
     cols = history_columns(trainer.history)
@@ -183,7 +181,7 @@ def test_history_columns(trainer):
 
 
 def test_step_view_state_holds_the_kernel_patch_and_step(trainer, digits):
-    training_tick(trainer, threading.Semaphore(1), max_seconds=0.05)
+    training_tick(trainer, Slots(1), max_seconds=0.05)
     x = digits.x_test[0]
     patch = kernel_patch_for_step_view(trainer.model, 0, 1, x)
     state = step_view_state(patch)
@@ -204,7 +202,7 @@ def test_step_view_state_holds_the_kernel_patch_and_step(trainer, digits):
 
 def test_a_long_tick_records_a_point_of_the_curves_every_quarter_second(digits):
     trainer = build_trainer(TrainSettings(arch_text=TINY, epochs=1000, batch_size=8), digits)
-    tick = training_tick(trainer, threading.BoundedSemaphore(1), max_seconds=1.0)
+    tick = training_tick(trainer, Slots(1), max_seconds=1.0)
     assert tick.status == "trained"
     assert 3 <= len(trainer.history) <= 5  # ~1 s in records of ~0.25 s (one step at least)
     assert tick.metrics is trainer.history[-1]
@@ -212,7 +210,7 @@ def test_a_long_tick_records_a_point_of_the_curves_every_quarter_second(digits):
 
 
 def test_a_stopped_wait_gives_up_and_trains_nothing(trainer):
-    slots = threading.BoundedSemaphore(1)
+    slots = Slots(1)
     slots.acquire()  # another session computes for a long time
     calls = []
 
@@ -222,10 +220,14 @@ def test_a_stopped_wait_gives_up_and_trains_nothing(trainer):
 
     tick = training_tick(trainer, slots, wait=60.0, stop=stop)
     assert tick == Tick("waiting", None) and len(calls) == 3 and trainer.step == 0
+    assert slots.waiting == 0  # it left the queue
+    slots.release()
+    assert training_tick(trainer, slots, wait=1.0, max_seconds=0.01).status == "trained"
+    assert slots.free == 1
 
 
 def test_a_waiting_tick_trains_once_a_slot_is_released(trainer):
-    slots = threading.BoundedSemaphore(1)
+    slots = Slots(1)
     slots.acquire()
     threading.Timer(0.3, slots.release).start()  # the other session's slice ends
     tick = training_tick(trainer, slots, wait=60.0, max_seconds=0.05, stop=lambda: False)
@@ -235,18 +237,6 @@ def test_a_waiting_tick_trains_once_a_slot_is_released(trainer):
 
 def test_stop_ends_a_slice_after_its_step(digits):
     trainer = build_trainer(TrainSettings(arch_text=TINY, epochs=1000, batch_size=8), digits)
-    tick = training_tick(trainer, threading.BoundedSemaphore(1), max_seconds=60.0,
+    tick = training_tick(trainer, Slots(1), max_seconds=60.0,
                          stop=lambda: True)
     assert tick.status == "trained" and trainer.step == 1
-
-
-def test_stopping_a_wait_for_fair_slots(trainer):
-    slots = Slots(1)
-    slots.acquire()
-    calls = []
-    tick = training_tick(trainer, slots, wait=60.0,
-                         stop=lambda: calls.append(1) or len(calls) == 2)
-    assert tick.status == "waiting" and len(calls) == 2 and slots.waiting == 0
-    slots.release()
-    assert training_tick(trainer, slots, wait=1.0, max_seconds=0.01).status == "trained"
-    assert slots.free == 1
