@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -e ".[test,oracle]"
+	$(BIN)/python -m pip install -e ".[test,torch]"
 	touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed

@@ -1,5 +1,5 @@
 """The outside oracle is present where it must be: under CI (CI=true) PyTorch is installed
-by `make test` (the `oracle` extra), so the PyTorch-parity tests run instead of skipping."""
+by `make test` (the `torch` extra), so the PyTorch-parity tests run instead of skipping."""
 
 import importlib.util
 import os
@@ -10,5 +10,5 @@ import pytest
 @pytest.mark.skipif(os.environ.get("CI", "").lower() != "true", reason="checked under CI only")
 def test_torch_is_installed_under_ci():
     assert importlib.util.find_spec("torch") is not None, (
-        "PyTorch is missing: `pip install -e '.[test,oracle]'` installs torch==2.13.0, "
+        "PyTorch is missing: `pip install -e '.[test,torch]'` installs torch==2.13.0, "
         "without which the parity tests skip")
