@@ -7,10 +7,14 @@ overflows (``exp(1000)`` would be infinite in float64).
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+__all__ = ["LogitShift", "SoftmaxParts", "shift_logits", "softmax", "softmax_parts"]
 
 
 @dataclass(frozen=True)
@@ -62,3 +66,89 @@ def softmax(logits: Any, axis: int = -1) -> np.ndarray:
         raise ValueError("`logits` must contain only finite numbers")
     e = np.exp(z - z.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
+
+
+@dataclass(frozen=True)
+class LogitShift:
+    """The result of :func:`shift_logits`.
+
+    Attributes
+    ----------
+    logits : tuple of float, length n
+        Every logit plus ``added``.
+    added : float
+        What was added to every logit: the asked amount, or less when that would have
+        passed the limit.
+    note : str or None
+        Why less than asked was added, for the learner; None when all of it was.
+    """
+
+    logits: tuple[float, ...]
+    added: float
+    note: str | None
+
+
+def shift_logits(logits: Any, by: float, *, limit: float = 1000.0) -> LogitShift:
+    """Add ``by`` to every logit, staying within ``[-limit, limit]`` without changing softmax.
+
+    A widget holds each logit within ``[-limit, limit]``. Clipping each logit on its own
+    would change their differences, and so the probabilities. Instead, when the shift would
+    carry the largest logit above ``limit`` (or the smallest below ``-limit``), every logit
+    moves by the same smaller amount, so the softmax stays exactly what it was.
+
+    Parameters
+    ----------
+    logits : array_like, shape (n,)
+        Each within ``[-limit, limit]``.
+    by : float
+        The constant to add (negative to subtract).
+    limit : float
+        The largest magnitude a logit may take.
+
+    Returns
+    -------
+    LogitShift
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a non-number ``by`` or ``limit``, or logits that are not 1-D, not finite or not
+        within ``[-limit, limit]``.
+
+    Examples
+    --------
+    >>> shift_logits([1.0, 4.0], 100.0).logits
+    (101.0, 104.0)
+    >>> s = shift_logits([900.0, 990.0], 100.0)
+    >>> s.logits, s.added
+    ((910.0, 1000.0), 10.0)
+    """
+    for value, name in ((by, "by"), (limit, "limit")):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(f"`{name}` must be a number, got {value!r} ({type(value).__name__})")
+        if not math.isfinite(value):
+            raise ValueError(f"`{name}` must be a finite number, got {value!r}")
+    if limit <= 0:
+        raise ValueError(f"`limit` must be a positive number, got {limit!r}")
+    z = np.asarray(logits, dtype=np.float64)
+    if z.ndim != 1 or z.size == 0:
+        raise ValueError(f"`logits` must be 1-D and non-empty, got shape {z.shape}")
+    if not np.all(np.isfinite(z)):
+        raise ValueError("`logits` must contain only finite numbers")
+    lo, hi = float(z.min()), float(z.max())
+    if lo < -limit or hi > limit:
+        raise ValueError(f"`logits` must lie within -{limit:g} to {limit:g}, got {lo:g} to "
+                         f"{hi:g}")
+    added = float(min(max(float(by), -limit - lo), limit - hi))
+    note = None
+    if added != by:
+        end, edge = ("largest", f"{limit:g}") if by > 0 else ("smallest", f"-{limit:g}")
+        if added == 0:
+            note = (f"Nothing can be added: the {end} logit is already at the limit of these "
+                    f"inputs ({edge}), and moving only the others would change the "
+                    "probabilities.")
+        else:
+            note = (f"Added {added:g} instead of {float(by):g}: the {end} logit is now at "
+                    f"the limit of these inputs ({edge}). Every logit moved by the same "
+                    "amount, so the probabilities did not change.")
+    return LogitShift(tuple(float(v) for v in z + added), added, note)

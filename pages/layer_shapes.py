@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from convviz.softmax import shift_logits
 from convviz.stacks import (
     PADDINGS,
     PRESET_NOTES,
@@ -31,11 +32,12 @@ ensure_app()
 
 DEFAULT = "Classic Keras MNIST"
 LOGITS = (-1.0, 0.5, 1.5, 1.0, -0.5, 0.0, -2.0, 4.0, 0.5, 2.0)  # a network that sees a "7"
+LOGIT_LIMIT = 1000.0  # each logit's input range is -1000 to 1000
 
 
 def _logits(text: str) -> tuple[float, ...]:
     values = text_to_grid(text, max_side=10).ravel()
-    if values.size != 10 or np.abs(values).max() > 1000:
+    if values.size != 10 or np.abs(values).max() > LOGIT_LIMIT:
         raise ValueError("needs 10 numbers between -1000 and 1000")
     return tuple(float(v) for v in values)
 
@@ -212,16 +214,24 @@ with text:
         "why we subtract the largest first (`exp(1000)` would overflow).")
     grid = st.columns(5)
     for d in range(10):
-        grid[d % 5].number_input(f"logit {d}", -1000.0, 1000.0, step=0.5, key=f"shapes.z{d}")
+        grid[d % 5].number_input(f"logit {d}", -LOGIT_LIMIT, LOGIT_LIMIT, step=0.5,
+                                 key=f"shapes.z{d}")
 
     def _shift(by: float) -> None:
-        for i in range(10):
-            ss[f"shapes.z{i}"] = float(np.clip(ss[f"shapes.z{i}"] + by, -1000, 1000))
+        shift = shift_logits([ss[f"shapes.z{i}"] for i in range(10)], by, limit=LOGIT_LIMIT)
+        ss.update({f"shapes.z{i}": v for i, v in enumerate(shift.logits)})
+        ss["shapes.shift_note"] = shift.note
 
+    stuck = shift_logits([ss[f"shapes.z{i}"] for i in range(10)], 100.0, limit=LOGIT_LIMIT)
     b1, b2 = st.columns(2)
-    b1.button("Add 100 to every logit", key="shapes.shift", on_click=_shift, args=(100.0,))
+    b1.button("Add 100 to every logit", key="shapes.shift", on_click=_shift, args=(100.0,),
+              disabled=stuck.added == 0)
     b2.button("Reset the logits", key="shapes.reset_logits",
               on_click=lambda: ss.update({f"shapes.z{i}": LOGITS[i] for i in range(10)}))
+    if note := ss.pop("shapes.shift_note", None):
+        st.info(note)
+    if stuck.added == 0:
+        st.caption(stuck.note)
     ss["shapes.logits"] = tuple(float(ss[f"shapes.z{d}"]) for d in range(10))
     parts = softmax_parts(ss["shapes.logits"])
     st.dataframe(pd.DataFrame({"digit": range(10), "logit z": ss["shapes.logits"],

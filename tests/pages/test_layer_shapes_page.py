@@ -187,6 +187,21 @@ def test_adding_100_to_every_logit_changes_nothing():
     assert at.number_input(key="shapes.z7").value == 4.0
 
 
+def test_adding_100_ten_times_never_changes_the_answer():
+    at = _run()
+    before = at.dataframe[-1].value["probability"].tolist()
+    for _ in range(10):  # the tenth click would carry the largest logit past 1000
+        at.button(key="shapes.shift").click().run()
+        _no_exception(at)
+        assert at.dataframe[-1].value["probability"].tolist() == before
+        assert next(m for m in at.metric if m.label == "The network answers").value == "digit 7"
+    assert at.number_input(key="shapes.z7").value == 1000.0
+    assert at.number_input(key="shapes.z6").value == 994.0  # -2 + 996: the same shift
+    assert any("instead of 100" in i.value for i in at.info)
+    assert at.button(key="shapes.shift").disabled  # at the limit: the reason beside it
+    assert any("already at the limit" in c.value for c in at.caption)
+
+
 def test_edits_survive_a_visit_to_another_page():
     at = _run()
     _edit(at, {0: {"units": 16}})
