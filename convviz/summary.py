@@ -44,7 +44,9 @@ KERAS_NAMES = {"Conv2D": "conv2d", "MaxPool2D": "max_pooling2d",
 NOT_COMPUTED = "not computed: an earlier layer has no output"
 __all__ = ["ACTIVATIONS", "KERAS_NAMES", "KINDS", "NOT_COMPUTED", "POOLS", "LayerSpec", "Row",
            "SoftmaxParts", "Summary", "dense_equivalent_params", "format_shape",
-           "layer_problem", "softmax", "softmax_parts", "summarize"]
+           "layer_problem", "softmax", "softmax_parts", "summarize", "uncounted_note",
+           "WEIGHTED"]
+WEIGHTED = ("Conv2D", "Dense")  # the kinds of layer that have parameters
 
 
 @dataclass(frozen=True)
@@ -301,6 +303,47 @@ def summarize(input_shape: Sequence[int], layers: Sequence[LayerSpec]) -> Summar
         rows.append(Row(i, name, spec.kind, shape, **info))
         shape = info["output_shape"]
     return Summary(tuple(int(v) for v in shape_in), tuple(rows))
+
+
+def uncounted_note(summary: Summary) -> str | None:
+    """Why Conv2D or Dense rows have no parameter count, or None when every one has one.
+
+    With no Conv2D or Dense row at all, that is the reason. Otherwise the first row with a
+    problem is named (row number, name, kind, reason) with the weighted layers it leaves
+    uncounted, so a page never says "no layer with weights" while such rows exist.
+
+    Parameters
+    ----------
+    summary : Summary
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> s = summarize((8, 8, 1), [LayerSpec("Conv2D", 4, 9), LayerSpec("Flatten"),
+    ...                           LayerSpec("Dense", 10)])
+    >>> uncounted_note(s)[:62]
+    'Layer 1, conv2d (Conv2D), has no output: does not fit: the ker'
+    >>> uncounted_note(summarize((28, 28, 1), [LayerSpec("Flatten")]))
+    'No layer with weights yet: add a Conv2D or a Dense row.'
+    """
+    if not isinstance(summary, Summary):
+        raise TypeError(f"`summary` must be a Summary from summarize, got "
+                        f"{type(summary).__name__}")
+    missing = [r for r in summary.rows if r.kind in WEIGHTED and r.params is None]
+    if not any(r.kind in WEIGHTED for r in summary.rows):
+        return "No layer with weights yet: add a Conv2D or a Dense row."
+    if not missing:
+        return None
+    first = next(r for r in summary.rows if r.error)
+    names = ", ".join(r.name for r in missing)
+    which = (f"the layer with weights ({names}) is" if len(missing) == 1 else
+             f"the {len(missing)} layers with weights ({names}) are")
+    return (f"Layer {first.index + 1}, {first.name} ({first.kind}), has no output: "
+            f"{first.error.rstrip('.')}. Until it is fixed, {which} not counted in this "
+            "comparison.")
 
 
 def dense_equivalent_params(input_shape: Sequence[int], hidden_widths: Sequence[int],

@@ -21,6 +21,7 @@ from convviz.summary import (
     layer_problem,
     softmax_parts,
     summarize,
+    uncounted_note,
 )
 from convviz.ui.boot import ensure_app
 from convviz.ui.layer_table import frame_specs, layers_frame
@@ -194,8 +195,10 @@ with numbers:
                 f"{mlp:,} parameters, but it reads the image as a list of unrelated numbers: "
                 "it must learn a pattern separately at every position, and its first layer "
                 "grows with the number of pixels.")
+        if gap := uncounted_note(summary):
+            st.caption(gap)
     else:
-        st.info("No layer with weights yet: add a Conv2D or a Dense row.")
+        st.info(uncounted_note(summary) or "No layer with weights yet.")
 
 st.header("The classification part: flatten, dense layers, softmax")
 text, demo = st.columns([1.1, 1], gap="large")

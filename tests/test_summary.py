@@ -19,6 +19,7 @@ from convviz.summary import (
     softmax,
     softmax_parts,
     summarize,
+    uncounted_note,
 )
 
 MNIST = PRESETS["Classic Keras MNIST"]
@@ -269,3 +270,31 @@ def test_softmax_parts():
     assert np.allclose(parts.probs, parts.exps / parts.total)
     with pytest.raises(ValueError, match="1-D"):
         softmax_parts([[1.0]])
+
+
+# why Conv2D or Dense rows have no parameter count
+
+
+def test_uncounted_note_names_the_first_failing_layer_when_conv_and_dense_rows_exist():
+    s = summarize((28, 28, 1), [LayerSpec("Conv2D", 8, 30), LayerSpec("Flatten"),
+                                LayerSpec("Dense", 10)])
+    note = uncounted_note(s)
+    assert note.startswith("Layer 1, conv2d (Conv2D), has no output: does not fit: the "
+                           "kernel, 30 wide")
+    assert "the 2 layers with weights (conv2d, dense) are not counted" in note
+
+
+def test_uncounted_note_for_a_failure_after_some_counted_layers():
+    s = summarize((8, 8, 1), [LayerSpec("Conv2D", 4, 3), LayerSpec("Conv2D", 4, 9),
+                              LayerSpec("Flatten"), LayerSpec("Dense", 10)])
+    note = uncounted_note(s)
+    assert note.startswith("Layer 2, conv2d_1 (Conv2D), has no output")
+    assert "the 2 layers with weights (conv2d_1, dense) are not counted" in note
+
+
+def test_uncounted_note_without_weighted_layers_or_problems():
+    assert uncounted_note(summarize((28, 28, 1), [LayerSpec("Flatten")])) == (
+        "No layer with weights yet: add a Conv2D or a Dense row.")
+    assert uncounted_note(summarize(*MNIST)) is None
+    bad_pool = summarize((4, 4, 1), [LayerSpec("MaxPool2D", None, 8)])
+    assert uncounted_note(bad_pool) == "No layer with weights yet: add a Conv2D or a Dense row."

@@ -187,6 +187,24 @@ def test_adding_100_to_every_logit_changes_nothing():
     assert at.number_input(key="shapes.z7").value == 4.0
 
 
+def test_a_failing_first_layer_is_named_where_the_weights_are_compared():
+    at = _run()
+    _edit(at, {0: {"size": 30}})  # a 30x30 kernel on 28x28: no output from row 1 on
+    _no_exception(at)
+    infos = " ".join(i.value for i in at.info)
+    assert "No layer with weights yet" not in infos
+    assert "Layer 1, conv2d (Conv2D), has no output: does not fit" in infos
+    assert "the 5 layers with weights" in infos
+
+
+def test_a_later_failing_layer_is_named_under_the_partial_comparison():
+    at = _run()
+    _edit(at, {4: {"size": 6}})  # row 5: a 6x6 kernel on its 5x5 input
+    _no_exception(at)
+    texts = " ".join(c.value for c in at.caption)
+    assert "Layer 5, conv2d_2 (Conv2D), has no output" in texts
+
+
 def test_adding_100_ten_times_never_changes_the_answer():
     at = _run()
     before = at.dataframe[-1].value["probability"].tolist()
