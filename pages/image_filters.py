@@ -16,10 +16,11 @@ from convviz.sweep_colors import DISPLAY_MODES
 from convviz.sweep_detail import render_window_detail, window_detail
 from convviz.ui.boot import ensure_app
 from convviz.ui.grid_editor import grid_editor, replace_grid
-from convviz.ui.image_input import SOURCES, choose_image
+from convviz.ui.image_input import SOURCES, choose_image, take_new_image
 from convviz.ui.kept import kept, memo
 from convviz.ui.nav import next_link
 from convviz.ui.params import Param, bool_param, choice_param, grid_param, int_param
+from convviz.ui.player import restart_on_change
 from convviz.ui.state import init_settings, save_settings, share_hint
 from convviz.ui.sweep_view import show_sweep
 
@@ -156,6 +157,8 @@ if ss["img.inspect"] not in names:
     ss["img.inspect"] = names[0]
 k_in = names.index(ss["img.inspect"])
 out_h, out_w = maps[k_in].shape
+if take_new_image("img"):  # a new picture: its centre, not the old one's point
+    ss["img.row"], ss["img.col"] = out_h // 2, out_w // 2
 ss["img.row"], ss["img.col"] = min(ss["img.row"], out_h - 1), min(ss["img.col"], out_w - 1)
 point = (ss["img.row"], ss["img.col"])
 st.markdown("**Feature maps**: one per kernel, like the output channels of a conv layer. The "
@@ -240,6 +243,7 @@ if plan is not None:
                 "the feature map filled in up to the window, " + (
                     "one pixel at a time." if region else "a row of windows per frame.")
                 + " Below, the numbers of the current window.")
+    restart_on_change("img.sweep", (work.token, region))  # frame 1 of a new picture
     show_sweep("img.sweep", plan, pkey, display=display, vmax=views[k_in].vmax,
                file_name=f"sweep_{names[k_in]}.gif", zoom=region is not None)
 

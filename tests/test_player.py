@@ -63,10 +63,68 @@ def test_play_at_the_end_starts_over_and_the_slider_scrubs():
     assert _step(at) == "step 4"
     at.button(key="t.toggle").click().run()
     assert at.session_state["t.playing"] and _step(at) == "step 0"
-    at.slider(key="t.slider").set_value(3).run()  # a drag pauses and goes there
+    at.button(key="t.toggle").click().run()  # pause, then a drag goes there
+    at.slider(key="t.slider").set_value(3).run()
     assert not at.session_state["t.playing"] and _step(at) == "step 2"
     at.button(key="t.fwd").click().run()
     assert _step(at) == "step 3" and at.slider(key="t.slider").value == 4
+
+
+def _tick(at: AppTest) -> AppTest:
+    """What a timer tick does while playing: the interval has passed since the last move."""
+    at.session_state["t.last"] = 0.0
+    return at.run()
+
+
+def test_playing_moves_the_step_slider_with_the_frame():
+    at = _app()
+    at.button(key="t.toggle").click().run()
+    for shown in ("step 1", "step 2", "step 3"):
+        _tick(at)
+        assert _step(at) == shown
+        assert at.slider(key="t.slider").value == int(shown.split()[1]) + 1  # 1-based
+
+
+def test_the_slider_is_locked_while_playing_and_a_stale_value_is_ignored():
+    at = _app()
+    at.button(key="t.toggle").click().run()
+    _tick(at)
+    _tick(at)
+    assert at.slider(key="t.slider").disabled
+    stale = at.slider(key="t.slider")
+    stale.proto.disabled = False  # not a user's drag: a request that carries an older value
+    stale.set_value(2).run()
+    assert at.session_state["t.playing"] and _step(at) == "step 2"
+    assert at.slider(key="t.slider").value == 3
+    at.button(key="t.toggle").click().run()
+    assert not at.slider(key="t.slider").disabled
+
+
+def test_restart_goes_back_to_the_first_step_paused_when_the_token_changes():
+    def script():
+        import streamlit as st
+
+        from convviz.ui.player import Player, restart_on_change
+
+        ss = st.session_state
+        if restart_on_change("t", ss.get("token", "a")):
+            st.markdown("restarted")
+        player = Player("t", 9)
+        player.controls()
+        player.show(lambda i: st.markdown(f"step {i}"))
+
+    at = AppTest.from_function(script, default_timeout=30).run()
+    assert not any(m.value == "restarted" for m in at.markdown)  # the first run keeps all
+    at.slider(key="t.slider").set_value(7).run()
+    at.button(key="t.toggle").click().run()
+    at.session_state["token"] = "a"
+    at.run()
+    assert at.session_state["t.pos"] == 6 and at.session_state["t.playing"]
+    at.session_state["token"] = "b"
+    at.run()
+    assert any(m.value == "restarted" for m in at.markdown)
+    assert at.markdown[-1].value == "step 0" and not at.session_state["t.playing"]
+    assert at.slider(key="t.slider").value == 1
 
 
 def test_advance_moves_one_step_per_interval_and_stops_at_the_end():

@@ -7,7 +7,8 @@ the samples and back brings the last upload back; a new working size re-decodes 
 
 Keys (``p`` is the page's prefix): ``p.source``, ``p.sample`` and ``p.size`` are settings
 the page declares (URL parameters); ``p.upload``, ``p.camera`` and ``p.cam_on`` are widgets;
-``p.got.upload``, ``p.got.camera``, ``p.bad`` and ``p.work`` are internal.
+``p.got.upload``, ``p.got.camera``, ``p.bad``, ``p.work``, ``p.seen`` and ``p.new`` are
+internal.
 """
 
 from __future__ import annotations
@@ -119,4 +120,18 @@ def choose_image(p: str, sizes: tuple[int, ...]) -> WorkingImage:
         held = ss.get(f"{p}.work")
         prev = held.token[0] if held is not None else "sample"
         kind = prev if prev == "sample" or ss.get(f"{p}.got.{prev}") else "sample"
-    return _working(p, kind, size)
+    work = _working(p, kind, size)
+    seen = ss.get(f"{p}.seen")
+    if seen is not None and seen != work.token:
+        ss[f"{p}.new"] = True  # until the page has placed its point anew
+    ss[f"{p}.seen"] = work.token
+    return work
+
+
+def take_new_image(p: str) -> bool:
+    """True once after :func:`choose_image` returned a different image than before: another
+    sample, file or photo, or another working size (not on the first run, so a link's
+    values stand). A point of the old picture means nothing on the new one; the page
+    calls this where it places its point, so a run that stops earlier does not lose it.
+    """
+    return bool(st.session_state.pop(f"{p}.new", False))

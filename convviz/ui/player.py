@@ -7,7 +7,7 @@ without a browser (AppTest does not tick fragment timers).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -38,6 +38,24 @@ def advance(pos: int, n_steps: int, *, now: float, last: float,
     return pos + 1, pos + 1 < n_steps - 1, now
 
 
+def restart_on_change(key: str, token: Hashable) -> bool:
+    """Put the player ``key`` back at its first step, paused, when ``token`` changes.
+
+    ``token`` names what the steps are of (the image, its working size, the zoomed
+    region ...): frame 69 of one picture means nothing for the next. The first token seen
+    changes nothing, so a link's or an earlier visit's position stands. Call this before
+    :class:`Player` is made for ``key``. Returns True when it restarted.
+    """
+    ss = st.session_state
+    seen_key = f"{key}.token"
+    seen = ss.get(seen_key)
+    ss[seen_key] = token
+    if seen is None or seen == token:
+        return False
+    ss[f"{key}.pos"], ss[f"{key}.playing"] = 0, False
+    return True
+
+
 def _fragment_run() -> bool:
     """Whether this run reruns fragments only (a timer tick), not the whole page."""
     ctx = get_script_run_ctx()
@@ -60,13 +78,14 @@ class Player:
         ss.setdefault(self.last_key, 0.0)
         if ss[self.pos_key] >= self.n_steps:  # the settings changed under us
             ss[self.pos_key] = self.n_steps - 1
-        ss[self.slider_key] = ss[self.pos_key] + 1
 
     pos_key = property(lambda self: f"{self.key}.pos")
     play_key = property(lambda self: f"{self.key}.playing")
     speed_key = property(lambda self: f"{self.key}.speed")
     last_key = property(lambda self: f"{self.key}.last")
     slider_key = property(lambda self: f"{self.key}.slider")
+    locked_key = property(lambda self: f"{self.key}.locked")  # the slider as last drawn
+    dragged_key = property(lambda self: f"{self.key}.dragged")  # this run is a drag's
 
     @property
     def pos(self) -> int:
@@ -92,16 +111,18 @@ class Player:
         ss[self.last_key] = time.monotonic()
 
     def _scrub(self) -> None:
-        """The step slider moved: go there and pause.
+        """The step slider moved: go there.
 
-        The slider is outside the fragment, so a drag starts a full run. A "change" seen in
-        a fragment run is a tick sent before the last full run moved the slider, carrying
-        its old value (e.g. step 1 right after Pause): keep the position then.
+        The slider is drawn in the fragment, so it moves with every tick, and it is locked
+        while playing. A "change" that arrives while the slider was last drawn locked is a
+        request the browser sent before it got the last tick's position, carrying an older
+        one (e.g. with a Pause click): keep the position then.
         """
         ss = st.session_state
-        if _fragment_run():
+        if ss.get(self.locked_key, False):
             ss[self.slider_key] = ss[self.pos_key] + 1
             return
+        ss[self.dragged_key] = True
         self._stop_and(ss[self.slider_key] - 1)
 
     def _stop_and(self, pos: int) -> None:
@@ -109,7 +130,8 @@ class Player:
         self._set(pos)
 
     def controls(self) -> None:
-        """Draw the buttons, the speed choice and the step slider (full reruns)."""
+        """Draw the buttons and the speed choice (full reruns); the step slider is drawn
+        by :meth:`show`, with the frame."""
         ss = st.session_state
         cols = st.columns([1, 1.3, 1, 1, 2.2])
         cols[0].button("Back", icon=":material/skip_previous:", key=f"{self.key}.back",
@@ -126,18 +148,26 @@ class Player:
                        on_click=lambda: self._stop_and(0))
         cols[4].select_slider("Speed (steps per second)", options=self.speeds,
                             key=self.speed_key)
+
+    def _slider(self) -> None:
+        """The step slider, in the fragment: it follows every tick; locked while playing."""
+        ss = st.session_state
         if self.n_steps > 1:
-            st.slider("Step", 1, self.n_steps, key=self.slider_key,
-                      on_change=self._scrub,
-                      help="Drag to scrub through the windows (pauses playback).")
+            ss[self.slider_key] = ss[self.pos_key] + 1
+            ss[self.locked_key] = bool(ss[self.play_key])
+            st.slider("Step", 1, self.n_steps, key=self.slider_key, on_change=self._scrub,
+                      disabled=ss[self.locked_key],
+                      help="Drag to go to a step (pause first).")
 
     def show(self, draw: Callable[[int], None]) -> None:
-        """Run ``draw(step)`` in a fragment that ticks while playing."""
+        """Draw the step slider and run ``draw(step)`` in a fragment that ticks while
+        playing, so the slider moves with the frame."""
         ss = st.session_state
         interval = 1.0 / float(ss[self.speed_key])
 
         @st.fragment(run_every=interval if ss[self.play_key] else None)
         def _frame() -> None:
+            dragged = ss.pop(self.dragged_key, False)  # this run is the slider's drag
             if ss[self.play_key]:
                 pos, playing, last = advance(self.pos, self.n_steps, now=time.monotonic(),
                                              last=ss[self.last_key], interval=interval)
@@ -145,11 +175,12 @@ class Player:
                 if not playing:
                     ss[self.play_key] = False
                     st.rerun()  # a full run redraws the controls and stops the timer
-            elif _fragment_run():
+            elif _fragment_run() and not dragged:
                 # A tick sent just before Pause/Next reached the server. Drawn alone it
                 # raced with the full run in browser tests (a broken frame image, a dead
                 # download button): redraw the whole page instead.
                 st.rerun()
+            self._slider()
             draw(self.pos)
 
         _frame()

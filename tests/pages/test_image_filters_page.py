@@ -217,3 +217,53 @@ def test_camera_only_after_the_toggle_and_a_photo_is_used():
     assert "(512, 437, 3)" in _md(at, "Layer output shape")
     at.radio(key="img.source").set_value("camera").run()  # ... and the photo is still there
     assert "(60, 80, 3)" in _md(at, "Layer output shape")
+
+
+def _point(at: AppTest) -> tuple[int, int]:
+    return at.number_input(key="img.row").value, at.number_input(key="img.col").value
+
+
+def test_a_new_image_puts_the_point_at_its_centre_and_the_sweep_at_frame_1():
+    at = _run()
+    at.radio(key="img.source").set_value("upload").run()
+    at.file_uploader(key="img.upload").set_value(("tiny.png", _png(5, 5), "image/png")).run()
+    _ok(at)
+    assert _point(at) == (2, 2)  # its centre, not the sample's point clipped to (4, 4)
+    at.button(key="img.sweep.fwd").click().run()
+    assert _frame_caption(at).startswith("Frame 2 of")
+    at.file_uploader(key="img.upload").set_value(("big.png", _png(300, 200), "image/png")).run()
+    _ok(at)
+    assert "(300, 200, 3)" in _md(at, "Layer output shape")
+    assert _point(at) == (150, 100)
+    assert _frame_caption(at).startswith("Frame 1 of")
+    assert _md(at, "**At output cell (150, 100)**")
+
+
+def test_a_new_working_size_resets_the_point_and_the_frame_but_a_rerun_does_not():
+    at = _run()
+    at.number_input(key="img.row").set_value(40).run()
+    at.button(key="img.sweep.fwd").click().run()
+    at.run()
+    assert _point(at) == (40, 150) and _frame_caption(at).startswith("Frame 2 of")
+    at.select_slider(key="img.size").set_value(256).run()
+    _ok(at)
+    assert "(256, 218, 3)" in _md(at, "Layer output shape")
+    assert _point(at) == (128, 109)
+    assert _frame_caption(at).startswith("Frame 1 of")
+
+
+def test_zooming_in_or_out_starts_the_sweep_at_frame_1():
+    at = _run()
+    for _ in range(3):
+        at.button(key="img.sweep.fwd").click().run()
+    assert _frame_caption(at).startswith("Frame 4 of 256")
+    at.toggle(key="img.zoom").set_value(True).run()
+    _ok(at)
+    assert _frame_caption(at).startswith("Frame 1 of 256: the windows of output cell")
+    at.button(key="img.sweep.fwd").click().run()
+    at.slider(key="img.zsize").set_value(8).run()
+    assert _frame_caption(at).startswith("Frame 1 of 64")
+    assert _point(at) == POINT  # zooming keeps the point
+    at.button(key="img.sweep.fwd").click().run()
+    at.toggle(key="img.zoom").set_value(False).run()
+    assert _frame_caption(at).startswith("Frame 1 of 256: the windows of output rows")
