@@ -35,6 +35,8 @@ from convviz.pixels import downscaled_size, resize_image, to_grayscale, to_uint8
 __all__ = [
     "DEFAULT_MAX_PIXELS",
     "ImageError",
+    "count_frames",
+    "first_frame_note",
     "load_image",
     "resize_image",
     "to_grayscale",
@@ -239,6 +241,79 @@ def load_image(
                 f"This image file is damaged and cannot be decoded ({type(exc).__name__}: "
                 f"{exc}). Please save or export it again."
             ) from None
+
+
+def count_frames(
+    source: bytes | bytearray | memoryview | str | os.PathLike | IO[bytes],
+) -> tuple[str, int]:
+    """The file's format and how many frames (or pages, or pictures) it holds.
+
+    :func:`load_image` uses the first frame only; this says whether there were others, so a
+    page can tell the learner. Only the headers are read: no frame is decoded.
+
+    Parameters
+    ----------
+    source : bytes, bytearray, memoryview, str, os.PathLike or binary file object
+        As for :func:`load_image`.
+
+    Returns
+    -------
+    (str, int)
+        Pillow's format name ("GIF", "PNG", "WEBP", "TIFF", "MPO", "JPEG", ...) and the
+        number of frames, 1 for a still image.
+
+    Raises
+    ------
+    ImageError
+        If the file is not an image this module reads.
+
+    Examples
+    --------
+    >>> frames = [Image.new("L", (4, 4), v) for v in (0, 128, 255)]
+    >>> buf = io.BytesIO()
+    >>> frames[0].save(buf, format="GIF", save_all=True, append_images=frames[1:])
+    >>> count_frames(buf.getvalue())
+    ('GIF', 3)
+    """
+    with _read_source(source) as fp, warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            with Image.open(fp, formats=_FORMATS) as img:
+                return str(img.format), int(getattr(img, "n_frames", 1))
+        except (Image.UnidentifiedImageError, Image.DecompressionBombError,
+                *_DECODE_ERRORS):
+            raise ImageError(_NOT_AN_IMAGE) from None
+
+
+def first_frame_note(fmt: str, n_frames: int) -> str | None:
+    """A sentence saying that only the first of a file's frames is used, or None for one.
+
+    Parameters
+    ----------
+    fmt : str
+        The format from :func:`count_frames`.
+    n_frames : int
+        The number of frames from :func:`count_frames`.
+
+    Examples
+    --------
+    >>> first_frame_note("GIF", 3)
+    'This GIF is an animation of 3 frames: only its first frame is used.'
+    >>> first_frame_note("PNG", 1) is None
+    True
+    """
+    n_frames = check_int(n_frames, "n_frames", minimum=1)
+    if n_frames == 1:
+        return None
+    if fmt == "TIFF":
+        return f"This TIFF has {n_frames} pages: only its first page is used."
+    if fmt == "MPO":
+        return (f"This JPEG holds {n_frames} pictures (a multi-picture JPEG, as some cameras "
+                "and phones save): only the first, the main photo, is used.")
+    if fmt in ("GIF", "PNG", "WEBP"):
+        name = "PNG (APNG)" if fmt == "PNG" else fmt
+        return f"This {name} is an animation of {n_frames} frames: only its first frame is used."
+    return f"This file holds {n_frames} images: only the first is used."
 
 
 def _decode(fp: IO[bytes], max_pixels: int, max_side: int | None) -> np.ndarray:

@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFile
 
-from convviz.images import DEFAULT_MAX_PIXELS, ImageError, load_image
+from convviz.images import (
+    DEFAULT_MAX_PIXELS,
+    ImageError,
+    count_frames,
+    first_frame_note,
+    load_image,
+)
 
 
 def encode(img: Image.Image, fmt: str = "PNG", **kwargs) -> bytes:
@@ -150,6 +156,33 @@ def test_multi_frame_files_give_the_first_frame(fmt, kwargs):
     out = load_image(data)
     assert out.shape == (4, 5, 3)
     np.testing.assert_allclose(out[2, 2] * 255, [200, 0, 0], atol=3)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "kwargs", "name"),
+    [("GIF", {}, "GIF"), ("TIFF", {}, "TIFF"), ("PNG", {}, "PNG"),
+     ("WEBP", {"lossless": True}, "WEBP"), ("MPO", {}, "MPO")],
+    ids=["animated-gif", "multipage-tiff", "apng", "animated-webp", "mpo"],
+)
+def test_count_frames_of_multi_frame_files(fmt, kwargs, name):
+    frames = [Image.new("RGB", (5, 4), (v, 0, 0)) for v in (200, 20, 90)]
+    assert count_frames(encode_frames(frames, fmt, **kwargs)) == (name, 3)
+
+
+def test_count_frames_of_still_images_and_of_what_is_not_an_image():
+    assert count_frames(encode(Image.fromarray(RGB_PIXELS))) == ("PNG", 1)
+    assert count_frames(encode(Image.fromarray(RGB_PIXELS), "JPEG")) == ("JPEG", 1)
+    with pytest.raises(ImageError):
+        count_frames(b"not an image at all")
+
+
+def test_first_frame_note_says_which_frame_is_used():
+    assert first_frame_note("GIF", 1) is None
+    assert first_frame_note("GIF", 12) == (
+        "This GIF is an animation of 12 frames: only its first frame is used.")
+    assert "TIFF has 3 pages: only its first page" in first_frame_note("TIFF", 3)
+    assert "only its first frame" in first_frame_note("WEBP", 2)
+    assert "only the first, the main photo" in first_frame_note("MPO", 2)
 
 
 def test_exif_orientation_is_applied_to_jpeg():

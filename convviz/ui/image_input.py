@@ -20,7 +20,7 @@ import numpy as np
 import streamlit as st
 
 from convviz.image_filters import load_upload
-from convviz.images import ImageError
+from convviz.images import ImageError, count_frames, first_frame_note
 from convviz.samples import SAMPLE_IMAGES, load_sample
 
 SOURCES = {"sample": "Sample photo", "upload": "Upload an image", "camera": "Camera"}
@@ -35,6 +35,14 @@ class WorkingImage:
     image: np.ndarray
     original: tuple[int, int]  # (H, W) before downscaling
     label: str
+    frames_note: str | None = None  # an animation or multi-page file: only frame 1 is used
+
+
+def _from_upload(kind: str, file_id: str, name: str, data: bytes, size: int) -> WorkingImage:
+    """Decode an upload (or photo) at the working size; note a file of several frames."""
+    img, original = load_upload(data, size)
+    return WorkingImage((kind, file_id, size), img, original, name,
+                        first_frame_note(*count_frames(data)))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -53,14 +61,14 @@ def _accept(p: str, kind: str, file: Any, size: int) -> None:
     if file.file_id not in bad:
         data = file.getvalue()
         try:
-            img, original = load_upload(data, size)
+            work = _from_upload(kind, file.file_id, file.name, data, size)
         except (ImageError, ValueError, TypeError) as exc:
             if len(bad) > 20:
                 bad.clear()
             bad[file.file_id] = f"Could not use “{file.name}”: {exc}"
         else:
             ss[f"{p}.got.{kind}"] = {"id": file.file_id, "name": file.name, "data": data}
-            ss[f"{p}.work"] = WorkingImage((kind, file.file_id, size), img, original, file.name)
+            ss[f"{p}.work"] = work
             return
     st.error(bad[file.file_id] + " The page goes on with the previous image.")
 
@@ -81,8 +89,7 @@ def _working(p: str, kind: str, size: int) -> WorkingImage:
         img, original = _sample(name, size)
         work = WorkingImage(token, img, original, SAMPLE_IMAGES[name])
     else:
-        img, original = load_upload(got["data"], size)  # decoded fine before
-        work = WorkingImage(token, img, original, got["name"])
+        work = _from_upload(kind, got["id"], got["name"], got["data"], size)  # fine before
     ss[f"{p}.work"] = work
     return work
 
@@ -121,6 +128,8 @@ def choose_image(p: str, sizes: tuple[int, ...]) -> WorkingImage:
         prev = held.token[0] if held is not None else "sample"
         kind = prev if prev == "sample" or ss.get(f"{p}.got.{prev}") else "sample"
     work = _working(p, kind, size)
+    if work.frames_note:
+        st.info(work.frames_note)
     seen = ss.get(f"{p}.seen")
     if seen is not None and seen != work.token:
         ss[f"{p}.new"] = True  # until the page has placed its point anew

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from convviz import render
-from convviz.images import ImageError, load_image
+from convviz.images import ImageError, count_frames, first_frame_note, load_image
 from convviz.nn.data import Dataset
 from convviz.nn.io import ModelFileError
 from convviz.nn.model_files import load_model_for, model_bytes, model_to_text
@@ -80,6 +80,8 @@ def _uploaded_input(trainer: Trainer) -> np.ndarray | None:
         return None
     try:
         img = load_image(file.getvalue(), max_side=512)
+        if note := first_frame_note(*count_frames(file.getvalue())):
+            st.info(note)
         x = fit_image(img, trainer.model.input_shape)
     except (ImageError, ValueError, TypeError) as exc:
         st.error(f"Could not use “{file.name}”: {exc}")

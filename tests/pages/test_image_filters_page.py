@@ -267,3 +267,20 @@ def test_zooming_in_or_out_starts_the_sweep_at_frame_1():
     at.button(key="img.sweep.fwd").click().run()
     at.toggle(key="img.zoom").set_value(False).run()
     assert _frame_caption(at).startswith("Frame 1 of 256: the windows of output rows")
+
+
+def test_an_animated_gif_says_only_its_first_frame_is_used():
+    frames = [Image.new("RGB", (30, 20), (v, 0, 0)) for v in (200, 20, 90, 10)]
+    buf = io.BytesIO()
+    frames[0].save(buf, format="GIF", save_all=True, append_images=frames[1:])
+    at = _run()
+    at.radio(key="img.source").set_value("upload").run()
+    at.file_uploader(key="img.upload").set_value(("anim.gif", buf.getvalue(), "image/gif")).run()
+    _ok(at)
+    assert "(20, 30, 3)" in _md(at, "Layer output shape")
+    notes = [i.value for i in at.info if "first frame" in i.value]
+    assert notes == ["This GIF is an animation of 4 frames: only its first frame is used."]
+    at.select_slider(key="img.size").set_value(256).run()  # decoded again: still said
+    assert any("4 frames" in i.value for i in at.info)
+    at.file_uploader(key="img.upload").set_value(("still.png", _png(20, 30), "image/png")).run()
+    assert not any("first frame" in i.value for i in at.info)

@@ -250,6 +250,19 @@ def test_predict_a_sample_and_an_uploaded_image():
     assert any("Could not use “x.png”" in e.value for e in at.error)
 
 
+def test_an_animated_upload_to_predict_says_only_its_first_frame_is_used():
+    at = _tab(_train(_run(**{"train.arch": TINY})), "Predict")
+    at.radio(key="train.pred_src").set_value("upload").run()
+    frames = [Image.new("L", (30, 40), v) for v in (0, 255, 128)]
+    buf = io.BytesIO()
+    frames[0].save(buf, format="GIF", save_all=True, append_images=frames[1:])
+    at.file_uploader(key="train.pred_img").set_value(("anim.gif", buf.getvalue(), "image/gif"))
+    at.run()
+    _ok(at)
+    assert "This GIF is an animation of 3 frames: only its first frame is used." in [
+        i.value for i in at.info]
+
+
 def test_open_a_learned_kernel_step_by_step():
     at = _tab(_train(_run(**{"train.arch": TINY})), "Step by step")
     _ok(at)
