@@ -6,7 +6,10 @@ the app counts every full page run while it runs (:meth:`Foreground.running`), a
 training tick that finds page runs in flight waits a moment for them
 (:meth:`Foreground.wait_idle`), then trains a short slice that ends as soon as another
 page run starts (:attr:`Foreground.busy`). Training still advances a step per tick when
-the class never pauses. No streamlit here: the app keeps one instance per server.
+the class never pauses. A page run that trains (the run a click on Start makes trains the
+first slice) is training while it does: :meth:`Foreground.aside` takes it out of the count,
+so it neither yields to itself nor makes other people's turns yield to it while it waits
+for a slot. No streamlit here: the app keeps one instance per server.
 
 Examples
 --------
@@ -16,6 +19,9 @@ Examples
 (True, False)
 >>> fg.busy, fg.wait_idle(0.01)
 (False, True)
+>>> with fg.running(), fg.aside():  # this run trains now: not interactive work
+...     fg.busy
+False
 """
 
 from __future__ import annotations
@@ -32,20 +38,48 @@ class Foreground:
 
     def __init__(self) -> None:
         self._n = 0
+        self._by_thread: dict[int, int] = {}  # runs in flight per thread (a session's run)
         self._cond = threading.Condition()
+
+    def _add(self, thread: int, k: int) -> None:
+        """Count ``k`` more (or fewer) runs on ``thread``; hold ``self._cond``."""
+        self._n += k
+        left = self._by_thread.get(thread, 0) + k
+        if left:
+            self._by_thread[thread] = left
+        else:
+            self._by_thread.pop(thread, None)
+        if self._n == 0:
+            self._cond.notify_all()
 
     @contextmanager
     def running(self) -> Iterator[None]:
         """Count the enclosed block as an interactive run (also when it raises)."""
+        me = threading.get_ident()
         with self._cond:
-            self._n += 1
+            self._add(me, 1)
         try:
             yield
         finally:
             with self._cond:
-                self._n -= 1
-                if self._n == 0:
-                    self._cond.notify_all()
+                self._add(me, -1)
+
+    @contextmanager
+    def aside(self) -> Iterator[None]:
+        """Leave the calling thread's runs out of the count for the enclosed block.
+
+        A training tick runs inside it: a page run that trains neither yields to itself
+        nor, while it waits for a training slot, makes other people's slices yield to it.
+        """
+        me = threading.get_ident()
+        with self._cond:
+            k = self._by_thread.get(me, 0)
+            self._add(me, -k)
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._add(me, k)
 
     @property
     def in_flight(self) -> int:

@@ -28,6 +28,10 @@ TICK_EVERY = 2.0  # seconds between fragment runs while training
 # take turns, and each tick trains (and redraws something new) once per turn. A click on
 # Pause ends the wait at once (see _rerun_requested).
 SLOT_WAIT = 10.0
+# Compute seconds a tick trains in a full run of the page (Start's click, a new held-out
+# sample): that run answers a click, so it trains a short slice and the timer's ticks
+# train full ones (TICK_SECONDS). The same for every session, so turns stay fair.
+CLICK_SECONDS = 0.05
 
 
 @st.cache_resource
@@ -232,6 +236,7 @@ def live_view(sample: int) -> None:
         _redraw_after_pause()
         if ss.get("train.running"):
             tick = training_tick(trainer, training_slots(), wait=SLOT_WAIT,
+                                 max_seconds=TICK_SECONDS if _fragment_run() else CLICK_SECONDS,
                                  foreground=foreground(), stop=_rerun_requested)
             if tick.status == "waiting":
                 st.info("Waiting for a training slot: other people are training on this "

@@ -69,14 +69,64 @@ def test_wait_idle_rejects_a_negative_timeout():
         Foreground().wait_idle(-1)
 
 
+def _other_session_run(fg: Foreground):
+    """Another session's page run, in flight until the returned event is set."""
+    entered, leave = threading.Event(), threading.Event()
+
+    def page_run():
+        with fg.running():
+            entered.set()
+            leave.wait(30)
+
+    worker = threading.Thread(target=page_run)
+    worker.start()
+    entered.wait(5)
+    return worker, leave
+
+
 def test_a_tick_trains_one_step_while_a_page_run_is_in_flight(digits, monkeypatch):
     monkeypatch.setattr(session, "YIELD_WAIT", 0.01)
     trainer, fg = _trainer(digits), Foreground()
-    with fg.running():
-        tick = training_tick(trainer, Slots(1), max_seconds=5.0,
-                             foreground=fg)
+    worker, leave = _other_session_run(fg)
+    try:
+        tick = training_tick(trainer, Slots(1), max_seconds=5.0, foreground=fg)
+    finally:
+        leave.set()
+        worker.join(5)
     assert tick.status == "trained"
     assert trainer.step == 1  # the slice ended after its first step
+
+
+def test_aside_leaves_the_callers_runs_out_and_puts_them_back():
+    fg = Foreground()
+    worker, leave = _other_session_run(fg)
+    with fg.running():
+        with fg.running():
+            assert fg.in_flight == 3
+            with fg.aside():
+                assert fg.in_flight == 1 and fg.busy  # the other session's run only
+            assert fg.in_flight == 3
+    leave.set()
+    worker.join(5)
+    with fg.running():
+        with fg.aside():
+            assert (fg.in_flight, fg.busy) == (0, False)
+            assert fg.wait_idle(0) is True
+        with pytest.raises(RuntimeError), fg.aside():
+            raise RuntimeError("a tick that fails")
+        assert fg.in_flight == 1
+    assert fg.in_flight == 0
+
+
+def test_a_tick_inside_its_own_page_run_trains_its_slice(digits, monkeypatch):
+    # Start's click runs the whole page, and its first tick trains inside that run: the
+    # run is training, not interactive work to make way for (it used to train one step).
+    monkeypatch.setattr(session, "YIELD_WAIT", 0.01)
+    trainer, fg = _trainer(digits), Foreground()
+    with fg.running():
+        tick = training_tick(trainer, Slots(1), max_seconds=0.2, foreground=fg)
+        assert fg.in_flight == 1  # counted again once the tick is over
+    assert tick.status == "trained" and trainer.step > 1
 
 
 def test_an_idle_foreground_lets_the_slice_run_its_time(digits):

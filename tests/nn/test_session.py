@@ -240,3 +240,72 @@ def test_stop_ends_a_slice_after_its_step(digits):
     tick = training_tick(trainer, Slots(1), max_seconds=60.0,
                          stop=lambda: True)
     assert tick.status == "trained" and trainer.step == 1
+
+
+class _Stalled(Trainer):
+    """Its first step stalls (no CPU used), as a step does while another session's thread
+    holds the interpreter to redraw its page."""
+
+    def _train_step(self):
+        if self.step == 0:
+            threading.Event().wait(0.3)  # time lost to others, not synchronisation
+        return super()._train_step()
+
+
+def test_time_lost_to_other_sessions_does_not_eat_a_turn(digits):
+    # A slice is a budget of this thread's own compute: a stall of 0.3 s in a 0.2 s slice
+    # used to end the turn after one step.
+    model = model_from_preset("tiny", digits.input_shape, digits.n_classes)
+    trainer = _Stalled(model, digits, session.TrainConfig(epochs=50, batch_size=16))
+    tick = training_tick(trainer, Slots(1), max_seconds=0.2)
+    assert tick.status == "trained" and trainer.step > 1
+
+
+def _queue_of(slots: Slots, n: int) -> None:
+    """Wait until ``n`` callers wait for a slot (a condition, not a fixed time)."""
+    while slots.waiting < n:
+        threading.Event().wait(0.001)
+
+
+def test_two_sessions_take_turns_of_equal_work_from_the_first(digits):
+    # The issue's schedule: A trains in its timer ticks; B clicks Start, so B's first tick
+    # runs inside B's own page run (counted as interactive work), queued behind A. Each
+    # must get a turn before the other gets a second one, and every turn the same work.
+    from convviz.nn.foreground import Foreground
+
+    fg, slots = Foreground(), Slots(1)
+    turns: list[tuple[str, int]] = []
+    ticks = threading.local()
+
+    def cpu_clock() -> float:  # each thread's own "compute": 0.05 s per reading
+        ticks.n = getattr(ticks, "n", 0) + 1
+        return ticks.n * 0.05
+
+    def session_(name: str, page_run: bool) -> None:
+        trainer = build_trainer(TrainSettings(arch_text=TINY, epochs=50, batch_size=16),
+                                digits)
+        for k in range(2):
+            before = trainer.step
+            if page_run and k == 0:
+                with fg.running():  # the click's full page run trains the first tick
+                    tick = training_tick(trainer, slots, wait=60.0, max_seconds=1.0,
+                                         foreground=fg, clock=cpu_clock)
+            else:
+                tick = training_tick(trainer, slots, wait=60.0, max_seconds=1.0,
+                                     foreground=fg, clock=cpu_clock)
+            assert tick.status == "trained"
+            turns.append((name, trainer.step - before))
+
+    slots.acquire()  # hold the slot until both sessions are queued: a fixed order
+    a = threading.Thread(target=session_, args=("A", False))
+    a.start()
+    _queue_of(slots, 1)
+    b = threading.Thread(target=session_, args=("B", True))
+    b.start()
+    _queue_of(slots, 2)
+    slots.release()
+    a.join()
+    b.join()
+    assert [name for name, _ in turns] == ["A", "B", "A", "B"]
+    steps = [n for _, n in turns]
+    assert steps[0] > 1 and len(set(steps)) == 1, turns  # the same work every turn

@@ -134,6 +134,15 @@ def test_a_time_budget_still_takes_one_step(digits):
     assert m.step == 1 and len(trainer.history) == 1
 
 
+def test_a_time_budget_is_measured_with_the_given_clock(digits):
+    trainer = make(digits, epochs=5)
+    readings = iter(range(100))
+    trainer.run(max_seconds=4, clock=lambda: float(next(readings)))  # 1 "second" a step
+    assert trainer.step == 4
+    with pytest.raises(TypeError, match="`clock`"):
+        trainer.run(max_seconds=1, clock=3.0)
+
+
 def test_metrics_are_sane(digits):
     trainer = make(digits, "small", epochs=1)
     m = trainer.run(max_steps=43)
