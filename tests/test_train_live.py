@@ -42,3 +42,16 @@ def test_leaving_is_a_stop(requests):
 def test_outside_a_run_it_reads_no(monkeypatch):
     monkeypatch.setattr(train_live, "get_script_run_ctx", lambda: None)
     assert train_live._rerun_requested() is False
+
+
+@pytest.mark.parametrize(("others", "size", "text"), [
+    (0, 1, None),
+    (1, 1, "Sharing the server with 1 other training: the server trains 1 at a time, so "
+           "you take turns, and each goes slower than alone."),
+    (2, 1, "Sharing the server with 2 other trainings: the server trains 1 at a time, so "
+           "you take turns, and each goes slower than alone."),
+    (2, 3, "Sharing the server with 2 other trainings: each has a slot of its own, and "
+           "all of them share the server's cores."),
+])
+def test_sharing_note(others, size, text):
+    assert train_live.sharing_note(others, size) == text

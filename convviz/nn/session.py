@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
@@ -143,7 +143,8 @@ def training_tick(trainer: Trainer, slots: Slots, *,
                   max_seconds: float = TICK_SECONDS, wait: float = 0.0,
                   foreground: Foreground | None = None,
                   stop: Callable[[], bool] | None = None,
-                  clock: Callable[[], float] = time.thread_time) -> Tick:
+                  clock: Callable[[], float] = time.thread_time,
+                  who: Hashable | None = None) -> Tick:
     """Train one slice of about ``max_seconds`` of compute if a training slot is free.
 
     Parameters
@@ -177,6 +178,10 @@ def training_tick(trainer: Trainer, slots: Slots, *,
         What the slice's budget is measured with: by default this thread's CPU time, so
         that time lost to other sessions (their redraws hold the interpreter) does not
         eat this turn. Tests pass a deterministic clock.
+    who : hashable, optional
+        The session training: checked in to ``slots`` before and after the tick (and
+        counted while it waits), so every page can say how many trainings share the
+        server (:meth:`Slots.others`).
 
     Returns
     -------
@@ -189,15 +194,22 @@ def training_tick(trainer: Trainer, slots: Slots, *,
     last = trainer.history[-1] if trainer.history else None
     if trainer.done:
         return Tick("done", last)
-    with nullcontext() if foreground is None else foreground.aside():
-        return _tick(trainer, slots, max_seconds, wait, foreground, stop, clock, last)
+    if who is not None:
+        slots.checkin(who)
+    try:
+        with nullcontext() if foreground is None else foreground.aside():
+            return _tick(trainer, slots, max_seconds, wait, foreground, stop, clock, last,
+                         who)
+    finally:
+        if who is not None:
+            slots.checkin(who)
 
 
 def _tick(trainer: Trainer, slots: Slots, max_seconds: float, wait: float,
           foreground: Foreground | None, stop: Callable[[], bool] | None,
-          clock: Callable[[], float], last: Metrics | None) -> Tick:
+          clock: Callable[[], float], last: Metrics | None, who: Hashable | None) -> Tick:
     """:func:`training_tick` once its trainer is checked (the caller's run set aside)."""
-    if not slots.acquire(blocking=wait > 0, timeout=wait, stop=stop):
+    if not slots.acquire(blocking=wait > 0, timeout=wait, stop=stop, who=who):
         return Tick("waiting", last)
     try:
         if foreground is not None and not foreground.wait_idle(YIELD_WAIT):

@@ -4,7 +4,8 @@ trains a slice per tick and redraws the progress, curves, filters and feature ma
 The model and its history live in the session's :class:`~convviz.nn.train.Trainer`
 (``st.session_state["train.trainer"]``); ``train.running`` is the flag the buttons flip.
 The buttons sit outside the fragment, so a click starts a full run, which turns the
-fragment's timer on or off. Only the semaphore is shared by all sessions.
+fragment's timer on or off. Only the training slots are shared by all sessions: they
+give turns, and count the trainings so that each page can say how many share the server.
 """
 
 from __future__ import annotations
@@ -61,17 +62,48 @@ def _rerun_requested() -> bool:
         return False
 
 
+def session_id() -> str:
+    """This session's id: who checks in to the training slots."""
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else "no session"
+
+
+def sharing_note(others: int, size: int) -> str | None:
+    """What a training page says when ``others`` other trainings share ``size`` slots.
+
+    Examples
+    --------
+    >>> sharing_note(0, 1) is None
+    True
+    >>> sharing_note(2, 1)[:44]
+    'Sharing the server with 2 other trainings: t'
+    """
+    if others <= 0:
+        return None
+    head = f"Sharing the server with {others} other training{'s' if others != 1 else ''}: "
+    if others + 1 > size:
+        return head + (f"the server trains {size} at a time, so you take turns, and each "
+                       "goes slower than alone.")
+    return head + "each has a slot of its own, and all of them share the server's cores."
+
+
+def _stop_training() -> None:
+    """Not training any more (Pause, Reset, the end): this session counts no more."""
+    st.session_state["train.running"] = False
+    training_slots().checkout(session_id())
+
+
 def _start() -> None:
     st.session_state["train.running"] = True
 
 
 def _pause() -> None:
-    st.session_state["train.running"] = False
+    _stop_training()
 
 
 def _reset() -> None:
     ss = st.session_state
-    ss["train.running"] = False
+    _stop_training()
     trainer = ss.get("train.trainer")
     if ss.get("train.stale") or trainer is None:
         ss["train.trainer"] = None  # the page builds a new one from the settings
@@ -235,16 +267,20 @@ def live_view(sample: int) -> None:
     def _draw(trainer: Trainer) -> None:
         _redraw_after_pause()
         if ss.get("train.running"):
-            tick = training_tick(trainer, training_slots(), wait=SLOT_WAIT,
+            slots, me = training_slots(), session_id()
+            tick = training_tick(trainer, slots, wait=SLOT_WAIT,
                                  max_seconds=TICK_SECONDS if _fragment_run() else CLICK_SECONDS,
-                                 foreground=foreground(), stop=_rerun_requested)
+                                 foreground=foreground(), stop=_rerun_requested, who=me)
             if tick.status == "waiting":
                 st.info("Waiting for a training slot: other people are training on this "
                         "server right now. Training goes on as soon as a slot is free.",
                         icon=":material/hourglass_top:")
             if trainer.done:
-                ss["train.running"] = False
+                _stop_training()
                 st.rerun()  # a full run redraws the buttons and stops the timer
+            note = sharing_note(slots.others(me), slots.size)
+            if note:
+                st.caption(f":material/group: {note}")
         st.progress(trainer.progress, text=f"Step {trainer.step:,} of {trainer.total_steps:,}"
                     f" · epoch {trainer.epoch:.1f} of {trainer.config.epochs}")
         _metric_row(trainer)

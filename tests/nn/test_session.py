@@ -309,3 +309,14 @@ def test_two_sessions_take_turns_of_equal_work_from_the_first(digits):
     assert [name for name, _ in turns] == ["A", "B", "A", "B"]
     steps = [n for _, n in turns]
     assert steps[0] > 1 and len(set(steps)) == 1, turns  # the same work every turn
+
+
+def test_a_tick_counts_its_session_as_training(trainer):
+    slots = Slots(1)
+    slots.checkin("ann")
+    training_tick(trainer, slots, max_seconds=0.01, who="me")
+    assert slots.others("ann") == 1 and slots.others("me") == 1
+    slots.acquire()  # ann's slice: my next tick finds no slot and still counts
+    assert training_tick(trainer, slots, wait=0.01, who="me").status == "waiting"
+    assert slots.others("ann") == 1
+    slots.release()

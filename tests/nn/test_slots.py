@@ -89,3 +89,63 @@ def test_context_manager_and_too_many_releases():
 def test_bad_count(n, error):
     with pytest.raises(error, match="`n`"):
         Slots(n)
+
+
+class _Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_trainings_are_counted_by_who_checked_in_lately():
+    clock = _Clock()
+    slots = Slots(1, seen_for=20.0, clock=clock)
+    assert slots.others("me") == 0
+    slots.checkin("me")
+    assert slots.others("me") == 0  # alone
+    slots.checkin("ann")
+    slots.checkin("bob")
+    slots.checkin("bob")  # again: still one training
+    assert slots.others("me") == 2 and slots.others("ann") == 2
+    assert slots.trainings == 3
+    slots.checkout("ann")  # paused
+    assert slots.others("me") == 1
+    clock.now += 15.0
+    slots.checkin("me")
+    clock.now += 6.0  # bob last seen 21 s ago: a closed tab, say
+    assert slots.others("me") == 0 and slots.trainings == 1
+    slots.checkout("nobody")  # never checked in: nothing to do
+
+
+def test_a_caller_waiting_for_a_slot_counts_as_training():
+    clock = _Clock()
+    slots = Slots(1, seen_for=5.0, clock=clock)
+    slots.checkin("me")
+    slots.acquire()
+    got = threading.Event()
+
+    def waiter() -> None:
+        if slots.acquire(timeout=30, who="ann"):
+            got.set()
+            slots.release()
+
+    th = threading.Thread(target=waiter)
+    th.start()
+    while slots.waiting < 1:
+        time.sleep(0.001)
+    clock.now += 60.0  # a long wait: still training, in the queue
+    assert slots.others("me") == 1
+    slots.release()
+    th.join()
+    assert got.is_set()
+
+
+@pytest.mark.parametrize(("kwargs", "error"), [({"seen_for": 0}, ValueError),
+                                              ({"seen_for": "long"}, TypeError)])
+def test_bad_seen_for(kwargs, error):
+    with pytest.raises(error, match="`seen_for`"):
+        Slots(1, **kwargs)

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from convviz.nn.model_files import model_bytes
 from convviz.nn.presets import ARCHITECTURES, model_from_preset
-from convviz.ui.train_live import training_slots
+from convviz.ui.train_live import sharing_note, training_slots
 
 PAGE = "pages/train.py"
 TINY = "C4k3:relu;M2;F;D10"
@@ -321,3 +321,32 @@ def test_a_deeper_conv_layer_with_several_input_channels():
     _ok(at)
     assert not at.error
     assert any("plus the other channels' sums" in m.value for m in at.markdown)
+
+
+def test_the_page_says_how_many_other_trainings_share_the_server():
+    slots = training_slots()
+    others = ("test-other-1", "test-other-2")
+    for who in others:
+        slots.checkin(who)
+    try:
+        at = _run(**{"train.arch": TINY})
+        assert not any("Sharing the server" in c.value for c in at.caption)  # not training
+        at.button(key="train.start").click().run()
+        _ok(at)
+        note = sharing_note(2, slots.size)
+        assert note.startswith("Sharing the server with 2 other trainings:")
+        assert any(note in c.value for c in at.caption), [c.value for c in at.caption]
+        assert slots.trainings == 3  # this page counts too
+        slots.checkout(others[0])
+        at.run()
+        assert any("Sharing the server with 1 other training:" in c.value for c in at.caption)
+        at.button(key="train.pause").click().run()
+        assert slots.trainings == 1  # paused: this page no longer counts
+    finally:
+        for who in others:
+            slots.checkout(who)
+    at.button(key="train.resume").click().run()
+    _ok(at)
+    assert not any("Sharing the server" in c.value for c in at.caption)  # alone
+    at.button(key="train.pause").click().run()
+    assert slots.trainings == 0
