@@ -20,14 +20,15 @@ import numpy as np
 from ._validate import check_choice, check_int
 from .codegen import framework_code
 from .exercise import check_answer, exercise_question, random_exercise, worked_formula
-from .padding import padding_mask, resolve_padding_1d
-from .pool_text import global_pool_text, kept_fraction_text, pool_step_text, shift_demo
+from .padding import padding_mask, padding_mode_problem, resolve_padding_1d, same_padding_1d
+from .pool_text import global_pool_text, pool_count_text, pool_step_text, shift_demo
+from .pooling import pool_padding_problem
 from .shapes import _compute
 
 __all__ = ["RULES", "Axis", "WindowGrid", "check_answer", "coverage_counts", "exercise_question",
-           "framework_code", "global_pool_text", "kept_fraction_text", "no_fit_hint",
-           "pool_step_text", "random_exercise", "rule_notes", "shift_demo", "window_grid",
-           "worked_formula"]
+           "framework_code", "global_pool_text", "no_fit_hint", "padding_coverage_text",
+           "pool_count_text", "pool_step_text", "random_exercise", "rule_notes",
+           "same_padding_text", "shift_demo", "window_grid", "worked_formula"]
 
 RULES = {"torch": "PyTorch (floor)", "keras": "Keras / TensorFlow",
          "pool_ceil": "Pooling with ceil_mode (PyTorch)"}
@@ -204,12 +205,81 @@ def coverage_counts(size: Any, kernel_size: Any, stride: Any = 1, padding: Any =
     return grid.counts(include_padding=include_padding)
 
 
+def padding_coverage_text(kernel_size: int = 3, size: int | None = None) -> str:
+    """What padding does to the windows per cell, with the engine's counts for a k x k kernel.
+
+    Padding of ``(k - 1) // 2`` puts the border cells under more windows and keeps the
+    size, but a corner stays under fewer windows than a central cell. At stride 1, on an
+    input larger than the kernel, only full padding (``k - 1`` per side) puts every cell
+    under the same number, ``k * k``. The counts are those of a ``size`` x ``size`` input
+    (default ``k + 2``).
+
+    Examples
+    --------
+    >>> print(padding_coverage_text(3))  # doctest: +NORMALIZE_WHITESPACE
+    Without padding a corner cell is under 1 window and a central one under 9. Padding 1
+    puts the border under more windows and keeps the size, but not as many: a corner is
+    under 4, the centre under 9. At stride 1, on an input larger than the kernel, only full
+    padding (P = K - 1 = 2) puts every cell under the same number of windows, 9, and the
+    output grows to n + 2.
+    """
+    k = check_int(kernel_size, "kernel_size", minimum=2)
+    n = check_int(k + 2 if size is None else size, "size", minimum=k + 1)
+    half = (k - 1) // 2
+    valid = coverage_counts(n, k)
+    padded = coverage_counts(n, k, padding=half)
+    full = coverage_counts(n, k, padding="full")
+    grown = window_grid(n, k, padding="full").cols.out - n
+    equal = int(full.min()) if full.min() == full.max() else None
+    one = "window" if valid[0, 0] == 1 else "windows"
+    text = (f"Without padding a corner cell is under {valid[0, 0]} {one} and a central one "
+            f"under {valid.max()}. Padding {half} puts the border under more windows and keeps "
+            f"the size, but not as many: a corner is under {padded[0, 0]}, the centre under "
+            f"{padded.max()}.")
+    if equal is not None:
+        text += (" At stride 1, on an input larger than the kernel, only full padding "
+                 f"(P = K - 1 = {k - 1}) puts every cell under the same number of windows, "
+                 f"{equal}, and the output grows to n + {grown}.")
+    return text
+
+
+def same_padding_text(n: int, kernel_size: int, stride: int = 1, dilation: int = 1) -> str:
+    """How "same" padding is split, TensorFlow's rule in words, with these settings' pads.
+
+    The total is ``max(k_eff - s, 0)`` when ``s`` divides ``n``, else
+    ``max(k_eff - n % s, 0)``; the odd extra cell goes at the end (bottom/right). Only at
+    stride 1 is the total ``k_eff - 1``, so that an even kernel pads one more at the end.
+
+    Examples
+    --------
+    >>> print(same_padding_text(8, 3, 2))  # doctest: +NORMALIZE_WHITESPACE
+    **same** pads just enough for ceil(n / s) output cells: in total max(k_eff - s, 0) when
+    s divides n, else max(k_eff - (n mod s), 0), the odd extra cell at the bottom/right. At
+    stride 1 the total is k_eff - 1, so an even kernel pads one more at the bottom/right; at
+    stride 2 it depends on n: 8 cells get (before, after) = (0, 1) with a 3-wide kernel and
+    (1, 1) with a 4-wide one. With these settings (n = 8, k_eff = 3, s = 2) "same" pads (0, 1).
+    """
+    n = check_int(n, "n", minimum=1)
+    k = check_int(kernel_size, "kernel_size", minimum=1)
+    s = check_int(stride, "stride", minimum=1)
+    d = check_int(dilation, "dilation", minimum=1)
+    eff = d * (k - 1) + 1
+    odd, even = same_padding_1d(8, 3, 2), same_padding_1d(8, 4, 2)
+    return ("**same** pads just enough for ceil(n / s) output cells: in total max(k_eff - s, 0) "
+            "when s divides n, else max(k_eff - (n mod s), 0), the odd extra cell at the "
+            "bottom/right. At stride 1 the total is k_eff - 1, so an even kernel pads one more "
+            "at the bottom/right; at stride 2 it depends on n: 8 cells get (before, after) = "
+            f"{odd} with a 3-wide kernel and {even} with a 4-wide one. With these settings "
+            f'(n = {n}, k_eff = {eff}, s = {s}) "same" pads {same_padding_1d(n, k, s, d)}.')
+
+
 def rule_notes(size: Any, kernel_size: int, *, stride: int = 1, padding: Any = 0,
                dilation: int = 1, rule: str = "torch",
                padding_mode: str = "zeros") -> list[tuple[str, str]]:
     """What a framework would say about these settings, as (level, text) pairs.
 
-    ``level`` is "warning" (the framework refuses or differs) or "info".
+    ``level`` is "error" (PyTorch cannot compute this convolution with this
+    ``padding_mode``), "warning" (the framework refuses or differs) or "info".
 
     Examples
     --------
@@ -234,18 +304,32 @@ def rule_notes(size: Any, kernel_size: int, *, stride: int = 1, padding: Any = 0
     if padding_mode != "zeros" and rule == "keras":
         notes.append(("info", f'Keras pads with zeros only; "{padding_mode}" padding needs a '
                       "custom pad."))
+    if rule != "pool_ceil" and not g.reason:
+        problem = padding_mode_problem((r.n, c.n), ((r.before, r.after), (c.before, c.after)),
+                                       padding_mode)
+        if problem:
+            notes.append(("error", f"This convolution cannot be computed: {problem}. With "
+                          f'padding_mode "zeros" or "replicate" the output would be '
+                          f"{r.out} x {c.out}."))
     if rule == "pool_ceil":
         worst = max(r.before, r.after, c.before, c.after)
-        if worst > k // 2:
-            notes.append(("warning", f"PyTorch pooling refuses padding {worst} here: it must "
-                          f"be at most half the window, {k} // 2 = {k // 2}, so that no "
-                          "window sees only padding."))
+        problem = pool_padding_problem(worst, k)
+        if problem:
+            notes.append(("warning", f"PyTorch pooling refuses this: {problem}."))
         if r.extra or c.extra:
             notes.append(("info", "ceil_mode adds a last window that hangs past the edge "
                           "(the hatched cells beyond the padding): max pooling ignores them."))
     if padding == "same" and (r.before != r.after or c.before != c.after):
+        if rule == "pool_ceil":
+            who = ('as in Keras; PyTorch\'s pooling has no "same", so its code below pads '
+                   "explicitly")
+        elif s > 1:
+            who = ('as in Keras; PyTorch refuses "same" with a stride above 1, so its code '
+                   "below pads explicitly")
+        else:
+            who = 'as in Keras and in PyTorch\'s padding="same"'
         notes.append(("info", f'This "same" padding is uneven, {pads}: the odd extra '
-                      "row or column goes to the bottom/right, as in Keras and PyTorch."))
+                      f"row or column goes to the bottom/right, {who}."))
     if not g.reason:
         missed = int((g.counts(include_padding=False) == 0).sum())
         if missed:

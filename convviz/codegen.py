@@ -11,12 +11,17 @@ from __future__ import annotations
 from typing import Any
 
 from ._validate import check_choice, check_int
-from .padding import PADDING_MODES, resolve_padding_1d
+from .padding import PADDING_MODES, padding_mode_problem, resolve_padding_1d
+from .pooling import pool_padding_problem
 from .shapes import _compute
 
 LAYERS = ("conv", "maxpool", "avgpool", "globalmax", "globalavg")
 _TORCH_PAD = {"zeros": "nn.ZeroPad2d", "reflect": "nn.ReflectionPad2d",
               "replicate": "nn.ReplicationPad2d", "circular": "nn.CircularPad2d"}
+#: What PyTorch 2.13 says when a padding mode's pads are too large for the input.
+_TORCH_MODE_ERROR = {
+    "reflect": "Padding size should be less than the corresponding input dimension",
+    "circular": "Padding value causes wrapping around more than once."}
 
 
 def _torch_padding(pads: tuple[tuple[int, int], tuple[int, int]]) -> str | None:
@@ -78,9 +83,6 @@ def _torch(h: int, w: int, k: int, s: int, d: int, padding: Any, pads, out_hw,
                 lines.append("# (padded cells now count as input: averages divide by them too)")
         else:
             pad_arg = sym
-            if max(t, left) > k // 2:
-                lines.append(f"# PyTorch raises RuntimeError here: pooling padding must be at "
-                             f"most kernel_size // 2 = {k // 2}")
         if layer == "maxpool":
             main = (f"nn.MaxPool2d(kernel_size={k}, stride={s}, padding={pad_arg}, "
                     f"dilation={d}, ceil_mode={ceil_mode})")
@@ -90,13 +92,25 @@ def _torch(h: int, w: int, k: int, s: int, d: int, padding: Any, pads, out_hw,
             main = (f"nn.AvgPool2d(kernel_size={k}, stride={s}, padding={pad_arg}, "
                     f"ceil_mode={ceil_mode}, count_include_pad={count_include_pad})")
         out_c = cin
+    if layer == "conv":
+        refused = padding_mode_problem((h, w), pads, padding_mode)
+        error = _TORCH_MODE_ERROR.get(padding_mode)
+    else:  # pooling; an uneven pad went to ConstantPad2d above and is not limited
+        refused = None if pre else pool_padding_problem(max(t, left), k)
+        error = "pad should be at most half of effective kernel size"
+    if refused:
+        lines.append(f"# PyTorch raises RuntimeError here: {refused}")
     if pre is None:
         lines.append(f"layer = {main}")
     else:
         lines += ["layer = nn.Sequential(", f"    {pre},", f"    {main},", ")"]
-    lines += [f"x = torch.zeros(1, {cin}, {h}, {w})  # (N, C, H, W): PyTorch puts channels "
-              "first",
-              f"print(layer(x).shape)  # torch.Size([1, {out_c}, {out_hw[0]}, {out_hw[1]}])"]
+    lines.append(f"x = torch.zeros(1, {cin}, {h}, {w})  # (N, C, H, W): PyTorch puts channels "
+                 "first")
+    if refused:
+        lines.append(f"layer(x)  # RuntimeError: {error}")
+    else:
+        lines.append(f"print(layer(x).shape)  # torch.Size([1, {out_c}, {out_hw[0]}, "
+                     f"{out_hw[1]}])")
     return "\n".join(lines)
 
 

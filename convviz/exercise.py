@@ -60,6 +60,23 @@ def _worked(settings: dict[str, Any], **changes: Any) -> int | None:
         return None
 
 
+def _keeps_size_hint(settings: dict[str, Any]) -> str:
+    """When the output keeps the input's size at stride 1: padding that adds back the
+    k_eff - 1 cells the kernel takes away, "same" or P = (k_eff - 1) / 2 per side."""
+    k, d, s = settings["kernel_size"], settings["dilation"], settings["stride"]
+    eff = d * (k - 1) + 1
+    text = (f"At stride 1 the size stays the same when the padding adds back the "
+            f"k_eff - 1 = {eff - 1} cells the kernel takes away: \"same\"")
+    if (eff - 1) % 2 == 0:
+        p = (eff - 1) // 2
+        if _worked({**settings, "stride": 1, "padding": p}) == settings["size"]:
+            text += f", or P = (k_eff - 1) / 2 = {p} on each side"  # checked, not assumed
+    text += "."
+    if s > 1:
+        text += f" Here the stride is {s}: the windows jump {s} cells, so fewer fit."
+    return text
+
+
 def check_answer(settings: dict[str, Any], answer_text: Any) -> tuple[bool, str]:
     """Check a learner's output size ("5", "5x5" or "(5, 5)") against the engine's.
 
@@ -94,7 +111,10 @@ def check_answer(settings: dict[str, Any], answer_text: Any) -> tuple[bool, str]
          "Did you forget the dilation? The kernel spans d * (k - 1) + 1 cells."),
         (g == _worked(settings, ceil_mode=True) and p != "same",
          "Round down: a window that would hang past the edge is not used."),
-        (g == n and p != "same", 'Only "same" padding (with stride 1) keeps the size.'),
+        (g == n and p == "same" and settings["stride"] > 1,
+         f'"same" padding keeps ceil(n / s) = ceil({n} / {settings["stride"]}) = {right} '
+         "cells: the input's size only at stride 1."),
+        (g == n and p != "same", _keeps_size_hint(settings)),
     ]
     hint = next((text for cond, text in hints if cond), "Work through the formula below.")
     return False, f"Not quite: you said {g}, the output is {right} x {right}. {hint}"

@@ -127,6 +127,51 @@ def resolve_padding(
     return p, p
 
 
+def padding_mode_problem(size: tuple[int, int], pads: Pads, padding_mode: str) -> str | None:
+    """Why PyTorch refuses ``padding_mode`` with these pads, or None when it accepts it.
+
+    PyTorch's limits (``F.pad`` and ``nn.Conv2d(padding_mode=...)``): "reflect" needs
+    every pad smaller than the input along its axis, "circular" at most the input;
+    "zeros" and "replicate" take any padding.
+
+    Parameters
+    ----------
+    size : (H, W) of the unpadded input.
+    pads : ((top, bottom), (left, right))
+    padding_mode : "zeros", "reflect", "replicate" or "circular"
+
+    Examples
+    --------
+    >>> padding_mode_problem((3, 3), ((5, 5), (5, 5)), "reflect")
+    "`padding` of 5 is too large for padding_mode='reflect' on an input with 3 rows: \
+reflect padding must be less than 3"
+    >>> padding_mode_problem((3, 3), ((3, 3), (3, 3)), "circular") is None
+    True
+    """
+    check_choice(padding_mode, "padding_mode", PADDING_MODES)
+    for n, (before, after), word in ((size[0], pads[0], "rows"), (size[1], pads[1], "columns")):
+        worst = max(before, after)
+        if padding_mode == "reflect" and worst >= n:
+            return (f"`padding` of {worst} is too large for padding_mode='reflect' on an input "
+                    f"with {n} {word}: reflect padding must be less than {n}")
+        if padding_mode == "circular" and worst > n:
+            return (f"`padding` of {worst} is too large for padding_mode='circular' on an "
+                    f"input with {n} {word}: circular padding can be at most {n}")
+    return None
+
+
+def check_padding_mode(size: tuple[int, int], pads: Pads, padding_mode: str) -> None:
+    """Raise ``ValueError`` with :func:`padding_mode_problem`'s reason when PyTorch would.
+
+    Examples
+    --------
+    >>> check_padding_mode((4, 4), ((3, 3), (3, 3)), "reflect")  # 3 < 4: accepted
+    """
+    problem = padding_mode_problem(size, pads, padding_mode)
+    if problem:
+        raise ValueError(problem)
+
+
 def pad_spatial(x: np.ndarray, pads: Pads, padding_mode: str = "zeros", *,
                 fill: float = 0.0) -> np.ndarray:
     """Pad the two spatial axes of a (H, W), (H, W, C) or (N, H, W, C) array.
@@ -150,21 +195,8 @@ def pad_spatial(x: np.ndarray, pads: Pads, padding_mode: str = "zeros", *,
            [1., 2., 2.],
            [3., 4., 4.]])
     """
-    check_choice(padding_mode, "padding_mode", PADDING_MODES)
     ax = 1 if x.ndim == 4 else 0  # first spatial axis
-    for axis, (before, after), word in ((ax, pads[0], "rows"), (ax + 1, pads[1], "columns")):
-        n = x.shape[axis]
-        worst = max(before, after)
-        if padding_mode == "reflect" and worst >= n:
-            raise ValueError(
-                f"`padding` of {worst} is too large for padding_mode='reflect' on an input "
-                f"with {n} {word}: reflect padding must be less than {n}"
-            )
-        if padding_mode == "circular" and worst > n:
-            raise ValueError(
-                f"`padding` of {worst} is too large for padding_mode='circular' on an input "
-                f"with {n} {word}: circular padding can be at most {n}"
-            )
+    check_padding_mode((x.shape[ax], x.shape[ax + 1]), pads, padding_mode)
     if not any(pads[0]) and not any(pads[1]):
         return x
     width = [(0, 0)] * x.ndim

@@ -1,4 +1,5 @@
-"""Pooling read-outs for teaching: what a window computed, and how much a pooling keeps.
+"""Pooling read-outs for teaching: what a window computed, and how many values a pooling
+gives for how many.
 
 Pure text and numbers; :mod:`convviz.arithmetic` re-exports these.
 """
@@ -18,26 +19,40 @@ def _percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.3g}%"
 
 
-def kept_fraction_text(in_shape: tuple[int, int], out_shape: tuple[int, int],
-                       pool: Any = None, stride: Any = None) -> str:
-    """One line saying how many activations a pooling keeps (``pool=None``: global).
+def pool_count_text(in_shape: tuple[int, int], out_shape: tuple[int, int],
+                    pool: Any = None, stride: Any = None) -> str:
+    """One line saying how many values a pooling turns into how many (``pool=None``: global).
+
+    Neutral about the kind of pooling: a max pool keeps one of its window's values, an
+    average pool keeps none of them (it computes a new one), so the line counts outputs
+    per input instead of saying what "survives".
 
     Examples
     --------
-    >>> kept_fraction_text((4, 4), (2, 2), 2, 2)
-    '2x2 with stride 2 keeps 25% of the activations (4 of 16)'
-    >>> kept_fraction_text((6, 6), (1, 1))
-    'Global pooling keeps 1 of the 36 activations (2.78%)'
+    >>> pool_count_text((4, 4), (2, 2), 2, 2)
+    '2x2 with stride 2 turns 16 values into 4: one output per 4 inputs (25% as many)'
+    >>> pool_count_text((5, 5), (2, 2), 3, 2)
+    '3x3 with stride 2 turns 25 values into 4 (16% as many); the windows overlap, so an \
+input can be in several of them'
+    >>> pool_count_text((6, 6), (1, 1))
+    'Global pooling turns the 36 values of a channel into 1 (2.78% as many)'
     """
     total = int(in_shape[0]) * int(in_shape[1])
     kept = int(out_shape[0]) * int(out_shape[1])
     if pool is None:
-        return f"Global pooling keeps 1 of the {total} activations ({_percent(kept, total)})"
+        return (f"Global pooling turns the {total} values of a channel into 1 "
+                f"({_percent(kept, total)} as many)")
     what = f"{pool}x{pool} with stride {stride}"
     if kept >= total:
         return (f"{what} gives {kept} outputs for {total} inputs: it does not shrink the map, "
                 "it only replaces each value by its window's summary")
-    return f"{what} keeps {_percent(kept, total)} of the activations ({kept} of {total})"
+    per = f": one output per {total // kept} inputs" if total % kept == 0 else ""
+    text = f"{what} turns {total} values into {kept}{per} ({_percent(kept, total)} as many)"
+    if stride < pool:
+        text += "; the windows overlap, so an input can be in several of them"
+    elif stride > pool:
+        text += "; the windows skip cells, so some inputs are in no window"
+    return text
 
 
 def pool_step_text(step: Step, pad_cells: np.ndarray, *, count_include_pad: bool = True) -> str:

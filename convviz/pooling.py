@@ -35,6 +35,39 @@ class PoolSetup:
     ndim: int
 
 
+def pool_padding_problem(padding: int, pool_size: int, *, axis: str | None = None) -> str | None:
+    """Why PyTorch refuses this pooling padding, or None when it accepts it.
+
+    PyTorch's ``max_pool2d`` and ``avg_pool2d`` take at most ``pool_size // 2`` padding on
+    a side (dilation does not change the limit); within it every window keeps at least
+    one input cell. This is the one place convviz states the rule: :func:`pool2d`, the
+    layer-stack text and table, and the framework code all use it.
+
+    Parameters
+    ----------
+    padding : int
+        Padding on one side (>= 0).
+    pool_size : int
+        Window side along the same axis (>= 1).
+    axis : str, optional
+        "rows" or "columns", named in the message.
+
+    Examples
+    --------
+    >>> pool_padding_problem(1, 2) is None
+    True
+    >>> pool_padding_problem(2, 2)
+    "`padding` of 2 is too large for a pool of 2: pooling padding must be at most half the \
+pool size, 2 // 2 = 1 (PyTorch's rule; within it every window keeps an input cell)"
+    """
+    if padding <= pool_size // 2:
+        return None
+    along = f" along the {axis}" if axis else ""
+    return (f"`padding` of {padding} is too large for a pool of {pool_size}{along}: pooling "
+            f"padding must be at most half the pool size, {pool_size} // 2 = {pool_size // 2} "
+            "(PyTorch's rule; within it every window keeps an input cell)")
+
+
 def _mode(mode: Any) -> str:
     if isinstance(mode, str):
         mode = _ALIASES.get(mode, mode)
@@ -54,12 +87,9 @@ def prepare_pool(x: Any, pool_size: Any, *, stride: Any = None, padding: Any = 0
     outs, extra = [], []
     for axis, word in ((0, "rows"), (1, "columns")):
         k, (before, after) = size[axis], pads[axis]
-        if max(before, after) > k // 2:
-            raise ValueError(
-                f"`padding` of {max(before, after)} is too large for a pool of {k} along the "
-                f"{word}: pooling padding must be at most half the pool size, {k // 2} "
-                "(PyTorch's rule: a window must never see only padding)"
-            )
+        problem = pool_padding_problem(max(before, after), k, axis=word)
+        if problem:
+            raise ValueError(problem)
         n = (h, w)[axis]
         out, reason = _compute(n, k, stride[axis], 1, before, after, bool(ceil_mode))
         if reason:

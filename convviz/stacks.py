@@ -19,7 +19,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .summary import ACTIVATIONS, POOLS, LayerSpec
+from .pooling import pool_padding_problem
+from .summary import ACTIVATIONS, POOLS, LayerSpec, summarize
 
 #: Keys of a table row (the page gives them friendlier labels).
 COLUMNS = ("layer", "units", "size", "stride", "padding", "activation")
@@ -111,6 +112,10 @@ def _parse_token(token: str) -> LayerSpec:
         padding = pword.lower()
     elif p is not None:
         padding = int(p)
+    if kind in POOLS and isinstance(padding, int):
+        problem = pool_padding_problem(padding, size)
+        if problem:
+            raise ValueError(problem)
     return LayerSpec(kind, count, size, _number(s, "the stride"), padding,
                      act.lower() if act else None)
 
@@ -211,14 +216,48 @@ PRESETS = {
     "Too deep for 28x28": _preset((28, 28, 1), "C32k3;M2;C64k3;M2;C64k3;M2;C64k3;F;D10"),
     "Empty": _preset((28, 28, 1), ""),
 }
+#: How the LeNet-5 presets differ from the 1998 network (LeCun, Bottou, Bengio and
+#: Haffner, "Gradient-based learning applied to document recognition").
+LENET5_DIFFERENCES = (
+    "Unlike the 1998 network, its pooling has no weights (LeNet-5's subsampling layers had "
+    "a trainable weight and bias per map), its second convolution sees all 6 maps (LeNet-5's "
+    "C3 connected each of its 16 maps to only 3, 4 or 6 of them) and it ends in a Dense "
+    "layer with softmax (LeNet-5 ended in 10 RBF units with hand-chosen weights)")
+#: Trainable parameters of LeNet-5 as the 1998 paper counts them.
+LENET5_PAPER_PARAMS = "about 60,000"
+
+_ORDINAL = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+
+
+def _lenet_note(name: str) -> str:
+    total = summarize(*PRESETS[name]).total_params
+    return ("After LeCun's LeNet-5 (1998), on 32x32 images: 5x5 kernels, 2x2 average pooling, "
+            f"tanh, and three dense layers. {LENET5_DIFFERENCES}. The paper counts "
+            f"{LENET5_PAPER_PARAMS} trainable parameters; this preset has {total:,}.")
+
+
+def _too_deep_note(name: str) -> str:
+    """Say where the stack stops, from its computed summary (the failing row and the
+    pooling before it)."""
+    shape, layers = PRESETS[name]
+    rows = summarize(shape, layers).rows
+    bad = next(r for r in rows if r.error)
+    pools = [r for r in rows[:bad.index] if r.kind in POOLS]
+    last = pools[-1]
+    k = layers[bad.index].kernel_size
+    side = bad.input_shape[0]
+    return (f"One pool too many for {shape[0]}x{shape[1]}: the {_ORDINAL[len(pools) - 1]} "
+            f"pool makes {last.input_shape[0]} → {last.output_shape[0]}, so the last {k}x{k} "
+            f"convolution (row {bad.index + 1}) does not fit on a {side}x{side} map and has no "
+            "output at all, as its summary row says.")
+
+
 PRESET_NOTES = {
     "Classic Keras MNIST": "The Keras example for handwritten digits: three 3x3 convolutions, "
                            "two 2x2 max pools, then a small dense classifier.",
-    "LeNet-5 style": "LeCun's 1998 digit reader on 32x32 images: 5x5 kernels, average "
-                     "pooling, tanh, and three dense layers.",
+    "LeNet-5 style": _lenet_note("LeNet-5 style"),
     "Tiny (digits 16x16)": "A very small net with 'same' padding: each 2x2 pool halves "
                            "16 → 8 → 4.",
-    "Too deep for 28x28": "One pool and one convolution too many: the last 3x3 kernel finds "
-                          "only a 1x1 map.",
+    "Too deep for 28x28": _too_deep_note("Too deep for 28x28"),
     "Empty": "Start from nothing: add rows to the table.",
 }

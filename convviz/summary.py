@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .pooling import pool_padding_problem
 from .shapes import output_size
 from .softmax import SoftmaxParts, softmax, softmax_parts
 
@@ -42,8 +43,11 @@ KERAS_NAMES = {"Conv2D": "conv2d", "MaxPool2D": "max_pooling2d",
                "ReLU": "re_lu", "GlobalAvgPool2D": "global_average_pooling2d",
                "GlobalMaxPool2D": "global_max_pooling2d"}
 NOT_COMPUTED = "not computed: an earlier layer has no output"
-__all__ = ["ACTIVATIONS", "KERAS_NAMES", "KINDS", "NOT_COMPUTED", "POOLS", "LayerSpec", "Row",
-           "SoftmaxParts", "Summary", "dense_equivalent_params", "format_shape",
+#: Why a stack needs ReLU (or another nonlinearity) between its layers.
+RELU_WHY = ("a nonlinearity: without one between them, Conv2D and Dense layers stacked "
+            "directly collapse into one linear map (plus a bias), no more than one layer")
+__all__ = ["ACTIVATIONS", "KERAS_NAMES", "KINDS", "NOT_COMPUTED", "POOLS", "RELU_WHY",
+           "LayerSpec", "Row", "SoftmaxParts", "Summary", "dense_equivalent_params", "format_shape",
            "layer_problem", "softmax", "softmax_parts", "summarize", "uncounted_note",
            "WEIGHTED"]
 WEIGHTED = ("Conv2D", "Dense")  # the kinds of layer that have parameters
@@ -180,6 +184,10 @@ def layer_problem(spec: LayerSpec) -> str | None:
         if not (pad in ("valid", "same") or (isinstance(pad, numbers.Integral)
                                              and _is_whole(pad, 0))):
             return f"padding must be 'valid', 'same' or a whole number >= 0, got {pad!r}"
+        too_much = (pool_padding_problem(int(pad), int(spec.kernel_size))
+                    if spec.kind in POOLS and isinstance(pad, numbers.Integral) else None)
+        if too_much:  # PyTorch's rule, as on the Pooling page
+            return too_much
     if spec.activation not in (None, *ACTIVATIONS):
         return f"activation must be one of {', '.join(ACTIVATIONS)} or none, " \
                f"got {spec.activation!r}"
@@ -210,7 +218,8 @@ def _layer(spec: LayerSpec, shape: tuple[int, ...]) -> dict[str, Any]:
         text = " × ".join(map(str, shape)) + f" = {flat}" if len(shape) > 1 else "already flat"
         return {"output_shape": (flat,), "params": 0, "size_text": text}
     if kind == "ReLU":
-        return {"output_shape": shape, "params": 0, "size_text": "same shape: max(0, x)"}
+        return {"output_shape": shape, "params": 0, "size_text": "same shape: max(0, x)",
+                "note": RELU_WHY}
     if kind == "Dense":
         units, n_in = int(spec.filters_or_units), shape[-1]
         out = (*shape[:-1], units)

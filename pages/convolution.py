@@ -4,6 +4,7 @@ import numpy as np
 import streamlit as st
 
 import convviz as cv
+from convviz import arithmetic as ar
 from convviz import conv_view as view
 from convviz import examples as ex
 from convviz import render
@@ -126,11 +127,14 @@ with c_k:
                 "each output sits half a cell off the input cells (\"symmetry imbalance\").")
     with st.expander("Kernel size: 3x3, 1x1, 5x5, 7x7 ..."):
         st.markdown(
-            "- **3x3** is the usual choice: the smallest size with a centre, and two stacked "
-            "3x3 layers see as far as one 5x5 with fewer weights.\n- **1x1** looks at one "
+            "- **3x3** is the usual choice: the smallest odd size that sees its neighbours "
+            "(1x1 has a centre too, but sees only its own cell), and two stacked 3x3 layers "
+            "see as far as one 5x5 with fewer weights.\n- **1x1** looks at one "
             "cell only: with several channels it *mixes channels* (a weighted sum of R, G, B "
             "per pixel).\n- **5x5, 7x7, 11x11** see more at once but the output **shrinks "
-            "faster** (K - 1 cells per side without padding) and cost more.\n- **Even** "
+            "faster** (at stride 1 without padding each axis loses K - 1 cells) and cost "
+            "more.\n"
+            "- **Even** "
             "sizes (2x2, 4x4) have no centre cell: the output is shifted half a cell.")
 with c_geo:
     st.subheader("Sliding")
@@ -274,16 +278,21 @@ if rgb:
                 f" {meaning}")
 
 with st.expander("Why the border counts less, and why the output shrinks", expanded=False):
+    small, big = cv.output_size(7, 3), cv.output_size(28, 3)
     st.markdown(
-        "A corner cell fits in only one window position, a central one in many: without "
-        "padding the border is **used less**, and each side loses K - 1 cells. Per side: "
-        "**output = floor((W - K + 2P) / S) + 1** (W input, K kernel, P padding, S stride); "
-        "a 7x7 input and a 3x3 kernel give 5x5, a 28x28 input gives 26x26. Padding adds "
-        "cells around the border so the corners are used as often as the rest.")
+        "A corner cell fits in fewer window positions than a central one: the border is "
+        "**used less**, and without padding the output shrinks: at stride 1 each axis loses "
+        "k_eff - 1 cells, (k_eff - 1) / 2 at each border when that is whole: "
+        f"a 7x7 input and a 3x3 kernel give {small}x{small}, a 28x28 input gives "
+        f"{big}x{big}, {(28 - big) // 2} cell at each border. Per axis, with the letters of "
+        "the formula under the steps: **output = floor((n + p_before + p_after - k_eff) / s)"
+        " + 1**, **k_eff = d (k - 1) + 1** (n input cells, k kernel, p padding, s stride, "
+        f"d dilation).\n\n{ar.padding_coverage_text(3)}")
     if plan is not None:
         cov = view.coverage(plan)
         st.image(render.draw_grid(cov, cell=40, colors=render.gray_colors(cov, 0, cov.max())),
-                 caption="How many windows use each input cell, with these settings.")
+                 caption="How many windows use each input cell, with these settings: "
+                 f"the top-left corner {cov[0, 0]}, the busiest cell {cov.max()}.")
 
 save_settings(SPECS)
 share_hint()

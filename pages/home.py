@@ -31,7 +31,8 @@ st.markdown(
     "1. **Feature extraction**: convolution layers slide small *kernels* (grids of learned "
     "weights) over the image and produce *feature maps* that light up where a pattern "
     "appears (edges first, then corners, textures, parts of objects); pooling layers "
-    "shrink the maps and keep the strongest responses.\n"
+    "shrink the maps, summarising each small window by one value (max pooling keeps its "
+    "strongest response, average pooling its mean).\n"
     "2. **Classification**: the last feature maps are flattened into one long list of "
     "numbers and fully connected (dense) layers turn them into a probability per class."
 )

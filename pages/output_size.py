@@ -131,7 +131,10 @@ with view:
         st.error(f"**No output** {grid.reason.removeprefix('no output ')}.")
         bad = grid.rows if grid.rows.reason else grid.cols
         st.markdown(ar.no_fit_hint(bad))
-    else:
+    notes = ar.rule_notes((h, w), k, stride=s, padding=p, dilation=d, rule=rule,
+                          padding_mode=mode)
+    refused = any(level == "error" for level, _ in notes)  # PyTorch cannot compute it
+    if not grid.reason and not refused:
         oh, ow = grid.out_shape
         st.metric("Output size", f"{oh} x {ow}", delta=f"from {h} x {w}", delta_color="off",
                   delta_arrow="off")
@@ -140,9 +143,8 @@ with view:
     else:
         st.code("\n".join(f"{ax}:\n{text}" for ax, text in explain.items()), language=None,
                 wrap_lines=True)
-    for level, text in ar.rule_notes((h, w), k, stride=s, padding=p, dilation=d, rule=rule,
-                                     padding_mode=mode):
-        (st.warning if level == "warning" else st.info)(text)
+    for level, text in notes:
+        {"error": st.error, "warning": st.warning}.get(level, st.info)(text)
     if not grid.reason:
         counts, mask = grid.counts(), grid.pad_mask
         colors = render.diverging_colors(counts, vmax=float(counts.max()))
@@ -172,22 +174,25 @@ t1, t2, t3, t4 = st.columns(4)
 inner = grid.counts(include_padding=False) if not grid.reason else None
 with t1:
     st.subheader("Borders and shrinking")
+    small, big = cv.output_size(7, 3), cv.output_size(28, 3)
     st.markdown(
         "A border cell sits under fewer windows than a central one, so the edges count "
-        "less, and without padding the output shrinks by k − 1: "
-        f"7x7 with 3x3 gives {cv.output_size(7, 3)}x{cv.output_size(7, 3)}; "
-        f"28x28 gives {cv.output_size(28, 3)}x{cv.output_size(28, 3)}."
+        "less, and without padding the output shrinks: at stride 1 each axis loses "
+        "k_eff − 1 = d (k − 1) cells, "
+        f"{grid.rows.eff - 1} for this kernel. 7x7 with 3x3 gives {small}x{small}; "
+        f"28x28 gives {big}x{big}, {(28 - big) // 2} cell lost at each border."
         + (f" Here the top-left input cell is under {_times(inner[0, 0])}, the busiest "
            f"under {_times(inner.max())}." if inner is not None else "")
     )
 with t2:
     st.subheader("Padding")
     st.markdown(
-        "Zeros around the border give the corners their due and keep the size. "
-        "**valid** means no padding; **same** pads just enough that the output is "
-        "ceil(n / s) (an even kernel pads one more at the bottom/right). Other modes fill "
-        "the border differently: *reflect* (mirror), *replicate* (repeat the edge), "
-        "*circular* (wrap around)."
+        f"Zeros around the border keep the size and put the border cells under more "
+        f"windows. {ar.padding_coverage_text(3)}\n\n"
+        f"**valid** means no padding; {ar.same_padding_text(w, k, s, d)}\n\n"
+        "Other modes fill the border differently: *reflect* (mirror; PyTorch needs the "
+        "padding smaller than the input's side), *replicate* (repeat the edge, any "
+        "padding), *circular* (wrap around; at most the input's side)."
     )
 with t3:
     st.subheader("Stride")

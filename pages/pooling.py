@@ -60,8 +60,8 @@ st.markdown(
     "weights**: each window is summarised by one number. **Max pooling** keeps the "
     "largest value (the strongest response), **average pooling** the mean, and **global** "
     "pooling summarises the whole map in one value per channel. With a 2x2 window and "
-    "stride 2 each side halves and one value in four survives, so the next layers have a "
-    "quarter of the work."
+    "stride 2 each side halves and the map has one value for every four inputs, so the "
+    "next layers have a quarter of the cells to work on."
 )
 
 controls, view = st.columns([1, 2.4], gap="large")
@@ -76,8 +76,8 @@ with controls:
         ss["pool.s"] = ss["pool.k"]
     st.slider("Stride", 1, 4, key="pool.s", disabled=not local or ss["pool.tied"])
     st.slider("Padding", 0, 2, key="pool.p", disabled=not local,
-              help="At most half the pool size, as in PyTorch: a window must never see "
-                   "only padding.")
+              help="At most half the pool size (pool size // 2), as PyTorch requires; "
+                   "within it every window keeps at least one input cell.")
     st.checkbox("ceil_mode (round the output size up)", key="pool.ceil", disabled=not local)
     st.checkbox("count_include_pad (average: divide by padding cells too)", key="pool.cip",
                 disabled=mode != "avg")
@@ -101,7 +101,7 @@ with view:
         value = float(cv.global_pool(x, kind))
         step = cv.pool_plan(x, x.shape, mode=kind).step(0)
         marks = [step.argmax] if step.argmax else []
-        st.markdown(f"**{ar.kept_fraction_text(x.shape, (1, 1))}**")
+        st.markdown(f"**{ar.pool_count_text(x.shape, (1, 1))}**")
         st.code(ar.global_pool_text(x, kind, value), language=None)
         left = render.draw_grid(x, cell=_cell(max(x.shape), 520), colors=colors_of(x),
                                 marks=marks)
@@ -123,7 +123,7 @@ with view:
             st.error(f"{exc}. Lower the padding or pick a larger pool size.")
             st.image(render.draw_grid(x, cell=_cell(max(x.shape), 520), colors=colors_of(x)))
         if plan is not None:
-            st.markdown(f"**{ar.kept_fraction_text(x.shape, out.shape, k, s)}** "
+            st.markdown(f"**{ar.pool_count_text(x.shape, out.shape, k, s)}** "
                         f"({x.shape[0]} x {x.shape[1]} → {out.shape[0]} x {out.shape[1]}).")
             cell = _cell(max(plan.padded.shape), 520)
             ocell = _cell(max(out.shape), 340)
@@ -168,7 +168,8 @@ with view:
 
 st.header("Why pool?")
 st.markdown(
-    "- **Less to compute.** 2x2 pooling with stride 2 keeps one value in four: the next "
+    "- **Less to compute.** 2x2 pooling with stride 2 gives one value per four inputs (the "
+    "largest of the four for max pooling, their mean for average pooling): the next "
     "layer's maps have a quarter of the cells.\n"
     "- **A little shift invariance.** Max pooling reports *that* a feature fired somewhere "
     "in the window, not exactly where, so nudging the input by a pixel often leaves the "

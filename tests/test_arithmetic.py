@@ -16,11 +16,53 @@ def test_coverage_5x5_with_3x3_by_hand():
     np.testing.assert_array_equal(ar.coverage_counts(5, 3), np.outer(row, row))
 
 
-def test_padding_gives_the_corners_their_due():
+def test_padding_puts_the_border_under_more_windows_but_not_as_many():
     assert ar.coverage_counts(4, 3)[0, 0] == 1
     counts = ar.coverage_counts(4, 3, padding=1)
     np.testing.assert_array_equal(counts, [[4, 6, 6, 4], [6, 9, 9, 6], [6, 9, 9, 6],
                                            [4, 6, 6, 4]])
+
+
+def test_at_stride_1_only_full_padding_covers_every_cell_equally():
+    for n in range(1, 10):
+        for k in range(1, 6):
+            for d in range(1, 4):
+                full = ar.coverage_counts(n, k, padding="full", dilation=d)
+                assert (full == k * k).all(), (n, k, d)
+            for p in range(0, k - 1):  # less padding, on an input larger than the kernel
+                if n > k:
+                    less = ar.coverage_counts(n, k, padding=p)
+                    assert less[0, 0] < less.max(), (n, k, p)
+    # why the sentence says "larger than the kernel": one window covers a k x k input evenly
+    assert (ar.coverage_counts(3, 3) == 1).all()
+
+
+def test_padding_coverage_text_quotes_the_engine():
+    text = ar.padding_coverage_text(3)
+    valid, padded = ar.coverage_counts(5, 3), ar.coverage_counts(5, 3, padding=1)
+    assert (valid[0, 0], padded[0, 0], padded.max()) == (1, 4, 9)
+    assert "corner cell is under 1 window and a central one under 9" in text
+    assert "a corner is under 4, the centre under 9" in text
+    assert "At stride 1, on an input larger than the kernel, only full padding (P = K - 1 = 2)" \
+        in text and "same number of windows, 9" in text
+    assert "as often" not in text
+    text5 = ar.padding_coverage_text(5)
+    padded5 = ar.coverage_counts(7, 5, padding=2)
+    assert f"a corner is under {padded5[0, 0]}, the centre under {padded5.max()}" in text5
+    assert f"same number of windows, {5 * 5}" in text5
+    with pytest.raises(ValueError, match="kernel_size"):
+        ar.padding_coverage_text(1)
+
+
+def test_same_padding_text_gives_the_stride_1_rule_only_for_stride_1():
+    from convviz.padding import same_padding_1d
+
+    text = ar.same_padding_text(8, 3, 2)
+    assert same_padding_1d(8, 3, 2) == (0, 1) and same_padding_1d(8, 4, 2) == (1, 1)
+    assert "At stride 1 the total is k_eff - 1, so an even kernel pads one more" in text
+    assert "8 cells get (before, after) = (0, 1) with a 3-wide kernel and (1, 1)" in text
+    assert '(n = 8, k_eff = 3, s = 2) "same" pads (0, 1)' in text
+    assert '(n = 7, k_eff = 5, s = 1) "same" pads (2, 2)' in ar.same_padding_text(7, 3, 1, 2)
 
 
 def test_stride_and_floor_leave_cells_uncovered():
@@ -128,7 +170,42 @@ def test_keras_explicit_padding_and_modes_are_explained():
 
 def test_pool_padding_above_half_the_window_is_refused():
     notes = ar.rule_notes(6, 3, padding=2, rule="pool_ceil")
-    assert _levels(notes, "at most half the window, 3 // 2 = 1") == ["warning"]
+    assert _levels(notes, "at most half the pool size, 3 // 2 = 1") == ["warning"]
+    assert _levels(ar.rule_notes(6, 3, padding=1, dilation=2, rule="pool_ceil"), "half") == []
+
+
+def test_uneven_same_names_pytorch_only_where_pytorch_takes_it():
+    at_stride_1 = ar.rule_notes(6, 4, padding="same", rule="torch")
+    assert _levels(at_stride_1, "as in Keras and in PyTorch's padding=\"same\"") == ["info"]
+    for rule in ("torch", "keras"):
+        notes = ar.rule_notes(8, 3, stride=2, padding="same", rule=rule)
+        uneven = [text for _, text in notes if "uneven" in text]
+        assert len(uneven) == 1 and "(top, bottom) = (0, 1)" in uneven[0]
+        assert "Keras and PyTorch" not in uneven[0]
+        assert 'PyTorch refuses "same" with a stride above 1' in uneven[0]
+    pooled = [t for _, t in ar.rule_notes(5, 2, stride=1, padding="same", rule="pool_ceil")
+              if "uneven" in t]
+    assert pooled and "PyTorch's pooling has no \"same\"" in pooled[0]
+
+
+@pytest.mark.parametrize(("n", "p", "mode", "refused"), [
+    (3, 2, "reflect", False), (3, 3, "reflect", True), (3, 5, "reflect", True),
+    (3, 3, "circular", False), (3, 4, "circular", True), (3, 5, "replicate", False),
+    (3, 5, "zeros", False)])
+def test_padding_modes_pytorch_refuses_are_errors(n, p, mode, refused):
+    from convviz.padding import padding_mode_problem
+
+    notes = ar.rule_notes(n, 3, padding=p, padding_mode=mode)
+    errors = [text for level, text in notes if level == "error"]
+    if not refused:
+        assert errors == []
+        return
+    problem = padding_mode_problem((n, n), ((p, p), (p, p)), mode)
+    out = cv.output_size(n, 3, padding=p)
+    assert errors == [f"This convolution cannot be computed: {problem}. With padding_mode "
+                      f'"zeros" or "replicate" the output would be {out} x {out}.']
+    assert _levels(ar.rule_notes(n, 3, padding=p, padding_mode=mode, rule="pool_ceil"),
+                   "cannot be computed") == []
 
 
 def test_ceil_overhang_uneven_same_and_uncovered_cells_are_explained():
@@ -182,6 +259,31 @@ def test_pool_code():
     assert "AdaptiveMaxPool2d(1)" in torch_code and "GlobalMaxPooling2D" in keras_code
 
 
+def test_code_never_prints_a_shape_pytorch_would_refuse():
+    torch_code, keras_code = ar.framework_code(3, 3, padding=5, padding_mode="reflect")
+    assert "torch.Size" not in torch_code and "11, 11" not in torch_code
+    assert "# PyTorch raises RuntimeError here: `padding` of 5 is too large for " \
+        "padding_mode='reflect' on an input with 3 rows" in torch_code
+    assert torch_code.splitlines()[-1] == ("layer(x)  # RuntimeError: Padding size should be "
+                                           "less than the corresponding input dimension")
+    assert "zeros only" in keras_code
+    torch_code, _ = ar.framework_code(3, 3, padding=4, padding_mode="circular")
+    assert "torch.Size" not in torch_code and "wrapping around more than once" in torch_code
+    torch_code, _ = ar.framework_code(3, 3, padding=3, padding_mode="circular")
+    assert "raises" not in torch_code and "torch.Size([1, 8, 7, 7])" in torch_code
+    torch_code, _ = ar.framework_code((2, 2), 5, padding="same", padding_mode="reflect")
+    assert "torch.Size" not in torch_code and 'padding="same"' in torch_code
+    torch_code, _ = ar.framework_code((7, 7), 4, stride=2, padding="same",
+                                      padding_mode="reflect")  # uneven: a ReflectionPad2d
+    assert "nn.ReflectionPad2d((1, 2, 1, 2))" in torch_code and "torch.Size" in torch_code
+    torch_code, _ = ar.framework_code(6, 3, padding=2, layer="maxpool")
+    assert "torch.Size" not in torch_code
+    assert "# PyTorch raises RuntimeError here: `padding` of 2 is too large for a pool of 3" \
+        in torch_code
+    torch_code, _ = ar.framework_code(6, 3, padding=1, layer="maxpool")
+    assert "raises" not in torch_code and "torch.Size([1, 1, 6, 6])" in torch_code
+
+
 def test_code_refuses_what_does_not_fit_and_bad_options():
     with pytest.raises(ValueError, match="no output"):
         ar.framework_code(3, 5)
@@ -191,12 +293,15 @@ def test_code_refuses_what_does_not_fit_and_bad_options():
         ar.framework_code(7, 3, padding_mode="mirror")
 
 
-CODE_CASES = [(h, k, s, p, d, layer, ceil)
+CODE_CASES = [(h, k, s, p, d, layer, ceil, "zeros")
               for h in (4, 7, 8) for k in (1, 2, 3, 4) for s in (1, 2, 3)
               for p in (0, 1, "valid", "same", "full") for d in (1, 2)
               for layer, ceil in (("conv", False), ("maxpool", False), ("maxpool", True),
                                   ("avgpool", True))
               if not (layer == "avgpool" and d > 1)]
+CODE_CASES += [(h, k, s, p, 1, "conv", False, mode)  # padding modes at PyTorch's limits
+               for h in (2, 3, 4) for k in (1, 3, 4) for s in (1, 2) for p in (1, 2, 3, 4, "same")
+               for mode in ("reflect", "circular", "replicate")]
 
 
 @pytest.mark.filterwarnings("ignore:Using padding='same'")
@@ -204,22 +309,25 @@ def test_torch_code_runs_and_prints_the_engine_shape():
     torch = pytest.importorskip("torch")
     torch.manual_seed(0)
     checked = 0
-    for h, k, s, p, d, layer, ceil in CODE_CASES:
+    refused = 0
+    for h, k, s, p, d, layer, ceil, mode in CODE_CASES:
         g = ar.window_grid((h, h + 1), k, s, p, d, ceil_mode=ceil and layer != "conv")
         if g.reason:
             continue
         torch_code, _ = ar.framework_code((h, h + 1), k, stride=s, padding=p, dilation=d,
-                                          layer=layer, ceil_mode=ceil)
+                                          layer=layer, ceil_mode=ceil, padding_mode=mode)
         ns: dict = {}
         if "raises" in torch_code:  # the snippet says PyTorch refuses it: check that it does
+            assert "torch.Size" not in torch_code
             with pytest.raises(RuntimeError):
-                exec(torch_code.replace("print(", "_ = ("), ns)
+                exec(torch_code, ns)
+            refused += 1
             continue
         exec(torch_code.replace("print(", "_ = ("), ns)
         assert tuple(ns["layer"](ns["x"]).shape[2:]) == g.out_shape, torch_code
         assert f"{g.out_shape[0]}, {g.out_shape[1]}])" in torch_code
         checked += 1
-    assert checked > 300
+    assert checked > 300 and refused > 20
 
 
 # --- the exercise -----------------------------------------------------------------------------
@@ -266,6 +374,20 @@ def test_wrong_answers_get_a_hint():
     assert not ok and "square" in message
 
 
+def test_keeps_size_hint_is_true():
+    ex = {**EX, "padding": 1}  # 3x3 with P = 1 keeps the size at stride 1
+    assert cv.output_size(7, 3, padding=1) == 7
+    message = ar.check_answer({**ex, "stride": 2}, "7")[1]
+    assert 'Only "same"' not in message
+    assert 'At stride 1 the size stays the same when the padding adds back the k_eff - 1 = 2 ' \
+        'cells the kernel takes away: "same", or P = (k_eff - 1) / 2 = 1 on each side.' in message
+    assert "Here the stride is 2" in message
+    even = ar.check_answer({**EX, "size": 8, "kernel_size": 4}, "8")[1]
+    assert 'takes away: "same".' in even and "P = " not in even  # no symmetric P for 4x4
+    same = ar.check_answer({**EX, "size": 8, "stride": 2, "padding": "same"}, "8")[1]
+    assert f"ceil(8 / 2) = {cv.output_size(8, 3, stride=2, padding='same')} cells" in same
+
+
 def test_question_and_worked_formula():
     ex = {**EX, "padding": "same"}
     assert 'padding="same"' in ar.exercise_question(ex)
@@ -275,14 +397,21 @@ def test_question_and_worked_formula():
 # --- pooling read-outs ------------------------------------------------------------------------
 
 
-def test_kept_fraction_text():
-    assert ar.kept_fraction_text((4, 4), (2, 2), 2, 2) == \
-        "2x2 with stride 2 keeps 25% of the activations (4 of 16)"
-    assert ar.kept_fraction_text((6, 6), (3, 3), 2, 2).startswith("2x2 with stride 2 keeps 25%")
-    assert "(9 of 25)" in ar.kept_fraction_text((5, 5), (3, 3), 2, 2)
-    assert "does not shrink" in ar.kept_fraction_text((4, 4), (4, 4), 3, 1)
-    assert ar.kept_fraction_text((6, 6), (1, 1)) == \
-        "Global pooling keeps 1 of the 36 activations (2.78%)"
+def test_pool_count_text_counts_outputs_per_input():
+    assert ar.pool_count_text((4, 4), (2, 2), 2, 2) == \
+        "2x2 with stride 2 turns 16 values into 4: one output per 4 inputs (25% as many)"
+    assert ar.pool_count_text((6, 6), (3, 3), 2, 2).startswith(
+        "2x2 with stride 2 turns 36 values into 9: one output per 4 inputs")
+    assert ar.pool_count_text((5, 5), (3, 3), 2, 2) == \
+        "2x2 with stride 2 turns 25 values into 9 (36% as many)"
+    overlap = ar.pool_count_text((5, 5), (2, 2), 3, 2)
+    assert "overlap" in overlap and "one output per" not in overlap
+    assert "no window" in ar.pool_count_text((8, 8), (3, 3), 2, 3)
+    assert "does not shrink" in ar.pool_count_text((4, 4), (4, 4), 3, 1)
+    assert ar.pool_count_text((6, 6), (1, 1)) == \
+        "Global pooling turns the 36 values of a channel into 1 (2.78% as many)"
+    for text in (ar.pool_count_text((4, 4), (2, 2), 2, 2), ar.pool_count_text((6, 6), (1, 1))):
+        assert "keeps" not in text  # an average keeps none of its inputs
 
 
 X4 = np.array([[1, 3, 2, 1], [4, 2, 0, 1], [5, 1, 7, 2], [0, 2, 3, 8]])

@@ -348,3 +348,15 @@ def test_error_messages(fn, args, kwargs, exc, message):
     with pytest.raises(exc, match=re.escape(message)):
         fn(*args, **kwargs)
 
+
+
+def test_shared_weights_give_translation_equivariance_not_invariance():
+    """What the Layer shapes page says: shift the input and the feature map shifts with it
+    (exactly, with circular padding); the map itself does not stay the same."""
+    rng = np.random.default_rng(0)
+    x, k = rng.normal(size=(8, 8)), rng.normal(size=(3, 3))
+    out = cv.conv2d(x, k, padding=1, padding_mode="circular")
+    for shift in ((1, 0), (0, 2), (3, 5)):
+        moved = cv.conv2d(np.roll(x, shift, axis=(0, 1)), k, padding=1, padding_mode="circular")
+        np.testing.assert_allclose(moved, np.roll(out, shift, axis=(0, 1)), atol=1e-12)
+        assert not np.allclose(moved, out)

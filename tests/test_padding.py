@@ -9,7 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import convviz as cv
-from convviz.padding import pad_spatial, padding_mask, resolve_padding, same_padding_1d
+from convviz.padding import (
+    check_padding_mode,
+    pad_spatial,
+    padding_mask,
+    padding_mode_problem,
+    resolve_padding,
+    same_padding_1d,
+)
 
 
 @pytest.mark.parametrize(("spec", "size", "kernel", "stride", "dilation", "expected"), [
@@ -30,6 +37,8 @@ from convviz.padding import pad_spatial, padding_mask, resolve_padding, same_pad
     ("same", (7, 8), (4, 3), (2, 2), (1, 1), ((1, 2), (0, 1))),
     ("same", (5, 5), (3, 3), (1, 1), (2, 2), ((2, 2), (2, 2))),
     ("same", (6, 6), (3, 3), (3, 3), (1, 1), ((0, 0), (0, 0))),
+    # stride 2: the split depends on n, not only on the kernel (TensorFlow's rule)
+    ("same", (8, 8), (3, 4), (2, 2), (1, 1), ((0, 1), (1, 1))),
 ])
 def test_resolve_padding_every_form(spec, size, kernel, stride, dilation, expected):
     assert resolve_padding(spec, size, kernel, stride, dilation) == expected
@@ -163,3 +172,35 @@ def test_padding_mask_marks_exactly_the_border(h, w, t, b, left, r):
     padded = pad_spatial(np.ones((h, w)), pads, "zeros")
     assert mask.shape == padded.shape
     np.testing.assert_array_equal(mask, padded == 0)
+
+
+def test_same_padding_over_a_grid_is_tensorflows_rule():
+    """Every n, k, s, d up to small sizes: TensorFlow's total, the extra cell at the end."""
+    for n in range(1, 17):
+        for k in range(1, 8):
+            for s in range(1, 5):
+                for d in range(1, 4):
+                    eff = d * (k - 1) + 1
+                    total = max(eff - s, 0) if n % s == 0 else max(eff - n % s, 0)
+                    before, after = same_padding_1d(n, k, s, d)
+                    assert (before, after) == (total // 2, total - total // 2), (n, k, s, d)
+    # the stride-1 rule ("an even kernel pads one more at the end") is not the stride-2 one
+    assert same_padding_1d(8, 4, 1) == (1, 2) and same_padding_1d(8, 4, 2) == (1, 1)
+
+
+# PyTorch 2.13, nn.Conv2d(padding=p, padding_mode=...) on a 3x3 input: reflect takes p <= 2,
+# circular p <= 3, zeros and replicate any p (checked by hand against torch).
+@pytest.mark.parametrize(("mode", "largest"), [("reflect", 2), ("circular", 3),
+                                               ("zeros", 9), ("replicate", 9)])
+def test_padding_mode_problem_is_pytorchs_limit(mode, largest):
+    for p in range(0, 10):
+        problem = padding_mode_problem((3, 3), ((p, p), (p, p)), mode)
+        assert (problem is None) == (p <= largest), (mode, p, problem)
+        if problem:
+            with pytest.raises(ValueError, match=re.escape(problem)):
+                pad_spatial(np.ones((3, 3)), ((p, p), (p, p)), mode)
+            with pytest.raises(ValueError, match=re.escape(problem)):
+                check_padding_mode((3, 3), ((p, p), (p, p)), mode)
+    assert "3 rows: reflect padding must be less than 3" in \
+        padding_mode_problem((3, 3), ((5, 5), (5, 5)), "reflect")
+    assert "4 columns" in padding_mode_problem((9, 4), ((0, 0), (0, 5)), "circular")

@@ -8,6 +8,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import convviz as cv
+from convviz.pooling import pool_padding_problem
 
 # The teaching example: 2x2 max pooling with stride 2 keeps one value in four.
 X4 = np.array([[1, 3, 2, 1],
@@ -278,3 +279,17 @@ def test_global_pool_errors():
         cv.global_pool(X4, "median")
     with pytest.raises(ValueError, match="`x` must not be empty"):
         cv.global_pool(np.ones((0, 3)))
+
+
+# PyTorch 2.13's max_pool2d / avg_pool2d: padding at most kernel_size // 2, dilation or not
+# (checked by hand: k=2 p=1 ok, k=2 p=2 refused, k=3 p=2 refused, k=4 p=2 ok).
+@pytest.mark.parametrize(("k", "p", "ok"), [(1, 0, True), (1, 1, False), (2, 1, True),
+                                            (2, 2, False), (3, 1, True), (3, 2, False),
+                                            (4, 2, True), (4, 3, False)])
+def test_pool_padding_problem_is_pytorchs_rule(k, p, ok):
+    problem = pool_padding_problem(p, k)
+    assert (problem is None) == ok
+    if not ok:
+        assert f"at most half the pool size, {k} // 2 = {k // 2}" in problem
+        with pytest.raises(ValueError, match=re.escape(problem.split(":")[1])):
+            cv.pool2d(np.ones((6, 6)), k, stride=1, padding=p)

@@ -8,8 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from convviz.pooling import pool_padding_problem
 from convviz.stacks import (
     COLUMNS,
+    LENET5_DIFFERENCES,
     PRESET_NOTES,
     PRESETS,
     layers_from_text,
@@ -17,7 +19,7 @@ from convviz.stacks import (
     spec_from_row,
     spec_to_row,
 )
-from convviz.summary import KINDS, LayerSpec, layer_problem
+from convviz.summary import KINDS, LayerSpec, layer_problem, summarize
 
 
 def test_mnist_text():
@@ -85,6 +87,9 @@ def test_spaces_case_and_empty_tokens_are_tolerated():
     ("C8k3s0", "the stride must be between 1"),
     ("C8k3p", "not a layer"),
     ("C8k3psame", "not a layer"),
+    ("C8k3;M2p2", "layer 2 ('M2p2'): `padding` of 2 is too large for a pool of 2: pooling "
+     "padding must be at most half the pool size, 2 // 2 = 1"),
+    ("A3p2", "`padding` of 2 is too large for a pool of 3"),
     (";".join(["F"] * 41), "at most 40 layers"),
 ])
 def test_parse_errors(text, message):
@@ -137,3 +142,37 @@ def test_spec_from_row_keeps_bad_cells_for_the_summary():
 def test_all_kinds_have_a_letter():
     for kind in KINDS:
         assert layers_to_text([LayerSpec(kind, 1, 1)])
+
+
+def test_pool_padding_follows_the_pooling_pages_rule():
+    assert layers_from_text("M2p1;A3p1;M4p2;M2same")[2].padding == 2
+    for k in range(1, 6):
+        for p in range(0, 4):
+            problem = pool_padding_problem(p, k)
+            if problem is None:
+                assert layers_from_text(f"M{k}p{p}")[0].padding == p
+            else:
+                with pytest.raises(ValueError, match=re.escape(problem)):
+                    layers_from_text(f"M{k}p{p}")
+
+
+def test_too_deep_note_is_the_summary_s_story():
+    rows = summarize(*PRESETS["Too deep for 28x28"]).rows
+    bad = next(r for r in rows if r.error)
+    pools = [r for r in rows[:bad.index] if r.kind == "MaxPool2D"]
+    assert len(pools) == 3 and (pools[-1].input_shape[0], pools[-1].output_shape[0]) == (3, 1)
+    assert bad.kind == "Conv2D" and bad.output_shape is None and bad.input_shape[:2] == (1, 1)
+    note = PRESET_NOTES["Too deep for 28x28"]
+    assert "the third pool makes 3 → 1" in note
+    assert f"convolution (row {bad.index + 1}) does not fit on a 1x1 map" in note
+    assert "no output at all" in note and "finds only a 1x1 map" not in note
+
+
+def test_lenet_note_says_how_it_differs_from_1998():
+    note = PRESET_NOTES["LeNet-5 style"]
+    total = summarize(*PRESETS["LeNet-5 style"]).total_params
+    assert total == 61_706
+    assert f"this preset has {total:,}" in note and "about 60,000" in note
+    assert LENET5_DIFFERENCES in note
+    for part in ("trainable weight and bias per map", "C3", "3, 4 or 6", "RBF"):
+        assert part in LENET5_DIFFERENCES

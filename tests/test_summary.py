@@ -12,6 +12,7 @@ import convviz as cv
 from convviz.stacks import PRESETS, layers_from_text
 from convviz.summary import (
     NOT_COMPUTED,
+    RELU_WHY,
     LayerSpec,
     dense_equivalent_params,
     format_shape,
@@ -298,3 +299,36 @@ def test_uncounted_note_without_weighted_layers_or_problems():
     assert uncounted_note(summarize(*MNIST)) is None
     bad_pool = summarize((4, 4, 1), [LayerSpec("MaxPool2D", None, 8)])
     assert uncounted_note(bad_pool) == "No layer with weights yet: add a Conv2D or a Dense row."
+
+
+def test_pool_padding_above_half_the_window_is_a_problem_row():
+    spec = LayerSpec("MaxPool2D", kernel_size=2, padding=2)
+    assert layer_problem(spec) == ("`padding` of 2 is too large for a pool of 2: pooling padding "
+                                   "must be at most half the pool size, 2 // 2 = 1 (PyTorch's "
+                                   "rule; within it every window keeps an input cell)")
+    assert layer_problem(LayerSpec("AvgPool2D", kernel_size=2, padding=1)) is None
+    assert layer_problem(LayerSpec("MaxPool2D", kernel_size=2, padding="same")) is None
+    assert layer_problem(LayerSpec("Conv2D", 4, 2, padding=2)) is None  # convolutions: any
+    with pytest.raises(ValueError, match="too large for a pool of 2"):
+        cv.pool2d(np.ones((6, 6)), 2, padding=2)  # the Pooling page's rule is the same
+    row = summarize((8, 8, 1), [LayerSpec("MaxPool2D", kernel_size=2, padding=2)]).rows[0]
+    assert row.output_shape is None and "too large for a pool of 2" in row.error
+
+
+def test_relu_rows_say_why_a_nonlinearity_is_needed():
+    row = summarize((4, 4, 1), [LayerSpec("ReLU")]).rows[0]
+    assert row.note == RELU_WHY
+    assert "collapse into one linear map" in RELU_WHY
+
+
+def test_the_collapse_claim_holds_in_the_engine():
+    """Two convolutions with nothing between them are one convolution (one linear map);
+    a ReLU between them breaks that."""
+    rng = np.random.default_rng(0)
+    x, a, b = rng.normal(size=(9, 9)), rng.normal(size=(3, 3)), rng.normal(size=(3, 3))
+    two = cv.conv2d(cv.conv2d(x, a, 0.5), b, -1.0)  # (5, 5)
+    k = cv.conv2d(np.pad(b, 2), a[::-1, ::-1])  # the 5x5 kernel of the pair, (5, 5)
+    one = cv.conv2d(x, k, 0.5 * b.sum() - 1.0)
+    np.testing.assert_allclose(two, one, atol=1e-9)
+    relu = cv.conv2d(np.maximum(cv.conv2d(x, a, 0.5), 0), b, -1.0)
+    assert not np.allclose(relu, one)

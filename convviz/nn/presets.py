@@ -40,8 +40,8 @@ from typing import Any
 import numpy as np
 
 from .._validate import check_int
-from ..stacks import layers_from_text
-from ..summary import POOLS, LayerSpec
+from ..stacks import LENET5_DIFFERENCES, LENET5_PAPER_PARAMS, layers_from_text
+from ..summary import POOLS, LayerSpec, summarize
 from .conv_layer import Conv2D
 from .layers import Dense, Flatten, Layer, ReLU
 from .model import Sequential
@@ -75,6 +75,9 @@ class Architecture:
     text: str
 
 
+_LENET_TEXT = "C6k5same:relu;A2;C16k5:relu;A2;F;D120:relu;D84:relu;D10:softmax"
+_LENET_PARAMS = summarize((28, 28, 1), layers_from_text(_LENET_TEXT)).total_params
+
 ARCHITECTURES: MappingProxyType[str, Architecture] = MappingProxyType({
     a.key: a for a in (
         Architecture(
@@ -91,8 +94,10 @@ ARCHITECTURES: MappingProxyType[str, Architecture] = MappingProxyType({
             "lenet", "LeNet-like",
             "After LeCun's LeNet-5 (1998): 5x5 kernels, average pooling and three Dense "
             "layers, with ReLU instead of tanh; the first convolution uses 'same' padding, "
-            "so 28x28 images get LeNet's 32x32 shapes.",
-            "C6k5same:relu;A2;C16k5:relu;A2;F;D120:relu;D84:relu;D10:softmax"),
+            f"so 28x28 images get LeNet's 32x32 shapes. {LENET5_DIFFERENCES}. The paper "
+            f"counts {LENET5_PAPER_PARAMS} trainable parameters; this one has "
+            f"{_LENET_PARAMS:,} on 28x28 images.",
+            _LENET_TEXT),
         Architecture(
             "keras_mnist_small", "Keras MNIST, scaled down",
             "The classic Keras MNIST example with a quarter of its filters (8 and 16) and the "

@@ -7,7 +7,8 @@ from apptest import open_page
 from streamlit.testing.v1 import AppTest
 
 import convviz as cv
-from convviz.conv_view import step_equation
+from convviz import arithmetic as ar
+from convviz.conv_view import coverage, step_equation
 from convviz.examples import make_input, rgb_filters
 from convviz.render import format_value
 from convviz.ui.params import grid_to_text
@@ -167,3 +168,30 @@ def test_url_opens_the_same_example():
     assert _shown_value(at) == format_value(plan.step(0).value)
     assert at.number_input(key="conv.rows").value == 8
     assert at.number_input(key="conv.kcols").value == 2
+
+
+def _markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def _image_captions(at: AppTest) -> str:
+    return "\n".join(i.caption for e in at.get("image") for i in e.proto.imgs)
+
+
+def test_border_and_kernel_size_text_is_true():
+    at = _run()
+    _ok(at)
+    text = _markdown(at)
+    assert "as often as the rest" not in text and "each side loses" not in text
+    assert "K - 1 cells per side" not in text and "the smallest size with a centre" not in text
+    assert "the smallest odd size that sees its neighbours (1x1 has a centre too" in text
+    assert "at stride 1 each axis loses k_eff - 1 cells, (k_eff - 1) / 2 at each border" in text
+    assert "a 28x28 input gives 26x26, 1 cell at each border" in text
+    assert "**output = floor((n + p_before + p_after - k_eff) / s) + 1**, " \
+        "**k_eff = d (k - 1) + 1**" in text
+    assert ar.padding_coverage_text(3) in text
+    cov = coverage(cv.conv_plan(make_input("digit", 7, 7), cv.KERNELS["sobel_x"].array))
+    assert f"the top-left corner {cov[0, 0]}, the busiest cell {cov.max()}." in \
+        _image_captions(at)
+    at.number_input(key="conv.pad").set_value(1).run()
+    assert "the top-left corner 4, the busiest cell 9." in _image_captions(at)

@@ -6,8 +6,8 @@ import pytest
 from apptest import open_page
 from streamlit.testing.v1 import AppTest
 
-from convviz.stacks import PRESETS, layers_to_text
-from convviz.summary import softmax
+from convviz.stacks import PRESET_NOTES, PRESETS, layers_to_text
+from convviz.summary import RELU_WHY, softmax, summarize
 
 PAGE = "pages/layer_shapes.py"
 MNIST_TEXT = layers_to_text(PRESETS["Classic Keras MNIST"][1])
@@ -228,3 +228,55 @@ def test_edits_survive_a_visit_to_another_page():
     _no_exception(at)
     assert "3×3×1×16 + 16 = 160" in _summary(at)
     assert list(at.data_editor[0].value["units"])[0] == 16
+
+
+def _markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_weight_sharing_is_equivariance_and_pooling_gives_the_invariance():
+    at = _run()
+    _no_exception(at)
+    text = _markdown(at)
+    assert "translation invariance" not in text
+    assert "shift the input and the feature map shifts with it (translation *equivariance*)" \
+        in text
+    assert "comes only approximately, from pooling and global pooling" in text
+
+
+def test_preset_notes_come_from_the_summary():
+    at = _run()
+    at.selectbox(key="shapes.preset").select("Too deep for 28x28").run()
+    _no_exception(at)
+    captions = " ".join(c.value for c in at.caption)
+    assert "finds only a 1x1 map" not in captions
+    assert PRESET_NOTES["Too deep for 28x28"] in captions
+    assert "the third pool makes 3 → 1" in captions and "(row 7)" in captions
+    assert "Layer 7" in at.error[0].value  # the row the note names is the failing one
+    at.selectbox(key="shapes.preset").select("LeNet-5 style").run()
+    _no_exception(at)
+    captions = " ".join(c.value for c in at.caption)
+    total = summarize(*PRESETS["LeNet-5 style"]).total_params
+    assert _metric(at, "Total params") == f"{total:,}"
+    assert f"this preset has {total:,}" in captions and "about 60,000" in captions
+    assert "RBF" in captions
+
+
+def test_pool_padding_follows_the_pooling_page_rule():
+    at = _run(**{"shapes.layers": "C8k3;M2p2;F;D10"})
+    _no_exception(at)
+    assert any("`padding` of 2 is too large for a pool of 2" in w.value for w in at.warning)
+    assert at.query_params["shapes.layers"] == MNIST_TEXT  # the link's stack was refused
+    _edit(at, {1: {"padding": "2"}})
+    _no_exception(at)
+    assert "too large for a pool of 2: pooling padding must be at most half the pool size" \
+        in _summary(at)
+    _edit(at, {1: {"padding": "1"}})
+    _no_exception(at)
+    assert "too large" not in _summary(at) and "(14, 14, 32)" in _summary(at)
+
+
+def test_relu_rows_say_why():
+    at = _run(**{"shapes.layers": "C8k3;R;F;D10"})
+    _no_exception(at)
+    assert RELU_WHY in _summary(at)

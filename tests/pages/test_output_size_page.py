@@ -159,3 +159,64 @@ def test_new_exercise_and_draw_it():
     assert at.slider(key="size.k").value == ex["kernel_size"]
     right = _right_answer(ex)
     assert _size(at) == f"{right} x {right}"
+
+
+def _markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_padding_text_says_what_the_window_counts_show():
+    at = _run()
+    _ok(at)
+    text = _markdown(at)
+    assert "their due" not in text and "as often as the rest" not in text
+    assert ar.padding_coverage_text(3) in text
+    assert "a corner is under 4, the centre under 9" in text
+    assert "each axis loses k_eff − 1 = d (k − 1) cells, 2 for this kernel" in text
+    assert "28x28 gives 26x26, 1 cell lost at each border" in text
+    at.slider(key="size.d").set_value(2).run()
+    assert "each axis loses k_eff − 1 = d (k − 1) cells, 4 for this kernel" in _markdown(at)
+
+
+def test_same_padding_text_gives_the_stride_1_rule_only_for_stride_1():
+    at = _run(**{"size.h": "8", "size.w": "8", "size.s": "2", "size.p": "same"})
+    assert not at.exception
+    text = _markdown(at)
+    assert "(an even kernel pads one more at the bottom/right)" not in text
+    assert ar.same_padding_text(8, 3, 2) in text
+    assert '"same" pads (0, 1)' in text
+    notes = " ".join(i.value for i in at.info)
+    assert "uneven" in notes and "as in Keras and PyTorch" not in notes
+    assert 'PyTorch refuses "same" with a stride above 1' in notes
+
+
+def test_padding_modes_pytorch_refuses_are_errors_and_never_printed_as_code():
+    at = _run(**{"size.h": "3", "size.w": "3", "size.p": "5", "size.mode": "reflect"})
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and errors[0].startswith("This convolution cannot be computed: ")
+    assert "reflect padding must be less than 3" in errors[0]
+    assert not at.metric  # no "11 x 11" shown as if PyTorch computed it
+    assert "torch.Size([1, 8, 11, 11])" not in _codes(at)
+    assert "layer(x)  # RuntimeError" in _codes(at)
+    at.selectbox(key="size.mode").set_value("circular").run()
+    assert "circular padding can be at most 3" in at.error[0].value
+    at.selectbox(key="size.p").set_value(3).run()
+    _ok(at)
+    assert _size(at) == "7 x 7" and "torch.Size([1, 8, 7, 7])" in _codes(at)
+    at.selectbox(key="size.mode").set_value("replicate").run()
+    at.selectbox(key="size.p").set_value(5).run()
+    _ok(at)
+    assert _size(at) == "11 x 11"
+
+
+def test_exercise_hint_does_not_claim_only_same_keeps_the_size():
+    at = _run()
+    at.session_state["size.ex"] = {"size": 7, "kernel_size": 3, "stride": 2, "padding": 1,
+                                   "dilation": 1}
+    at.text_input(key="size.answer").input("7")
+    at.button(key="size.check").click().run()
+    assert not at.exception
+    message = at.error[0].value
+    assert 'Only "same"' not in message
+    assert '"same", or P = (k_eff - 1) / 2 = 1 on each side' in message

@@ -44,7 +44,8 @@ def test_default_seeded_grid_shows_engine_values():
     assert _step_text(at) == (f"max({', '.join(format_value(v) for v in x[:2, :2].ravel())}) "
                               f"= {format_value(out[0, 0])}")
     assert _step_text(at) == "max(8, 6, 0, 0) = 8"
-    assert "2x2 with stride 2 keeps 25% of the activations (9 of 36)" in _markdown(at)
+    assert ("2x2 with stride 2 turns 36 values into 9: one output per 4 inputs (25% as many)"
+            in _markdown(at))
     at.slider(key="pool.slider").set_value(9).run()
     _ok(at)
     assert _step_text(at).endswith(f"= {format_value(out[2, 2])}")
@@ -81,7 +82,7 @@ def test_stride_padding_ceil_and_count_include_pad():
     _ok(at)
     out = cv.pool2d(np.array([[1, 3, 2, 1], [4, 2, 0, 1], [5, 1, 7, 2], [0, 2, 3, 8]]), 3,
                     stride=2, padding=1, mode="avg", ceil_mode=True, count_include_pad=False)
-    assert f"({out.size} of 16)" in _markdown(at)
+    assert f"3x3 with stride 2 turns 16 values into {out.size} " in _markdown(at)
 
 
 def test_tied_stride_follows_the_pool_size_and_overlap_keeps_more():
@@ -89,12 +90,13 @@ def test_tied_stride_follows_the_pool_size_and_overlap_keeps_more():
     at.slider(key="pool.k").set_value(3).run()
     _ok(at)
     assert at.slider(key="pool.s").value == 3
-    assert "3x3 with stride 3 keeps" in _markdown(at)
+    assert "3x3 with stride 3 turns 36 values into 4" in _markdown(at)
     at.slider(key="pool.k").set_value(2).run()
     at.checkbox(key="pool.tied").uncheck().run()
     at.slider(key="pool.s").set_value(1).run()
     _ok(at)
-    assert "2x2 with stride 1 keeps 69.4% of the activations (25 of 36)" in _markdown(at)
+    assert ("2x2 with stride 1 turns 36 values into 25 (69.4% as many); the windows overlap"
+            in _markdown(at))
 
 
 def test_padding_above_half_the_pool_is_explained():
@@ -110,7 +112,8 @@ def test_global_modes():
     at.radio(key="pool.mode").set_value("gmax").run()
     _ok(at)
     assert _step_text(at) == "max of the 16 values = 8"
-    assert "Global pooling keeps 1 of the 16 activations (6.25%)" in _markdown(at)
+    assert "Global pooling turns the 16 values of a channel into 1 (6.25% as many)" in \
+        _markdown(at)
     at.radio(key="pool.mode").set_value("gavg").run()
     _ok(at)
     assert _step_text(at) == "(sum of the 16 values) / 16 = 42 / 16 = 2.62"
@@ -125,13 +128,28 @@ def test_size_and_seed_make_a_new_grid():
     at.slider(key="pool.n").set_value(5).run()
     _ok(at)
     np.testing.assert_array_equal(at.session_state["pool.x"], random_grid(5, 5, seed=7))
-    assert "(4 of 25)" in _markdown(at)
+    assert "turns 25 values into 4" in _markdown(at)
     at.checkbox(key="pool.ceil").check().run()
     _ok(at)
-    assert "(9 of 25)" in _markdown(at)
+    assert "turns 25 values into 9" in _markdown(at)
 
 
 def test_link_without_a_grid_uses_its_size_and_seed():
     at = _run(**{"pool.n": "8", "pool.seed": "3"})
     _ok(at)
     np.testing.assert_array_equal(at.session_state["pool.x"], random_grid(8, 8, seed=3))
+
+
+def test_no_sentence_says_every_pooling_keeps_its_inputs():
+    """Only max pooling keeps one of its inputs; an average computes a new value."""
+    for mode in ("max", "avg", "gmax", "gavg"):
+        at = _run(**{"pool.mode": mode})
+        _ok(at)
+        text = _markdown(at)
+        assert "of the activations" not in text and "one value in four survives" not in text
+        assert "keeps one value in four" not in text
+        assert "one value for every four inputs" in text  # the introduction
+        assert "their mean for average pooling" in text  # why pool
+    at = _run()
+    assert "within it every window keeps at least one input cell" in \
+        at.slider(key="pool.p").help
