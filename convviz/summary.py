@@ -44,8 +44,8 @@ KERAS_NAMES = {"Conv2D": "conv2d", "MaxPool2D": "max_pooling2d",
                "GlobalMaxPool2D": "global_max_pooling2d"}
 NOT_COMPUTED = "not computed: an earlier layer has no output"
 #: Why a stack needs ReLU (or another nonlinearity) between its layers.
-RELU_WHY = ("a nonlinearity: without one between them, Conv2D and Dense layers stacked "
-            "directly collapse into one linear map (plus a bias), no more than one layer")
+RELU_WHY = ("the nonlinearity that makes depth count: without one between them, Conv2D and "
+            "Dense layers stacked directly collapse into one linear map (plus a bias)")
 __all__ = ["ACTIVATIONS", "KERAS_NAMES", "KINDS", "NOT_COMPUTED", "POOLS", "RELU_WHY",
            "LayerSpec", "Row", "SoftmaxParts", "Summary", "dense_equivalent_params", "format_shape",
            "layer_problem", "softmax", "softmax_parts", "summarize", "uncounted_note",

@@ -31,7 +31,14 @@ from convviz.stacks import (
     layers_from_text,
     layers_to_text,
 )
-from convviz.summary import NOT_COMPUTED, Summary, format_shape, layer_problem, summarize
+from convviz.summary import (
+    NOT_COMPUTED,
+    RELU_WHY,
+    Summary,
+    format_shape,
+    layer_problem,
+    summarize,
+)
 from convviz.ui.layer_table import frame_specs, layers_frame
 
 from .params import Param, choice_param, float_param, int_param
@@ -232,7 +239,7 @@ def architecture_editor(input_shape: tuple[int, ...], n_classes: int,
                      f"{summary.total_params:,} parameters", expanded=True):
         st.markdown(_summary_table(summary))
         st.caption(f"The last Dense layer gets one unit per class ({n_classes} here). A "
-                   "row with relu applies ReLU after it (no extra parameters).")
+                   f"row with relu applies ReLU after it (no extra parameters), {RELU_WHY}.")
     if problem:
         st.error(f"This architecture cannot be trained on this data: {problem}.")
         return None

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from convviz.nn.model_files import model_bytes
 from convviz.nn.presets import ARCHITECTURES, model_from_preset
+from convviz.summary import RELU_WHY
 from convviz.ui.train_live import sharing_note, training_slots
 
 PAGE = "pages/train.py"
@@ -350,3 +351,11 @@ def test_the_page_says_how_many_other_trainings_share_the_server():
     assert not any("Sharing the server" in c.value for c in at.caption)  # alone
     at.button(key="train.pause").click().run()
     assert slots.trainings == 0
+
+
+def test_the_architecture_says_why_relu_is_needed():
+    at = _run()
+    _ok(at)
+    assert any(f"applies ReLU after it (no extra parameters), {RELU_WHY}." in c.value
+               for c in at.caption)
+    assert "collapse into one linear map" in RELU_WHY
