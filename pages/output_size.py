@@ -35,7 +35,7 @@ EXAMPLES = {
     "Even kernel, same": (6, 6, 4, 1, "same", 1),
     "Too wide": (5, 5, 5, 1, 1, 2),
 }
-PAD_LABEL = {"valid": "valid (none)", "same": "same (keep n / stride)",
+PAD_LABEL = {"valid": "valid (none)", "same": "same (ceil(n / s) outputs)",
              "full": "full (k_eff - 1 each side)"}
 DONE = np.array([255, 224, 178], np.uint8)  # output cells already computed
 ss = st.session_state

@@ -220,3 +220,10 @@ def test_exercise_hint_does_not_claim_only_same_keeps_the_size():
     message = at.error[0].value
     assert 'Only "same"' not in message
     assert '"same", or P = (k_eff - 1) / 2 = 1 on each side' in message
+
+
+def test_the_same_label_says_what_same_keeps():
+    at = _run(**{"size.h": "7", "size.w": "7", "size.s": "2", "size.p": "same"})
+    _ok(at)
+    assert "same (ceil(n / s) outputs)" in at.selectbox(key="size.p").options
+    assert _size(at) == f"{cv.output_size(7, 3, stride=2, padding='same')} x 4" == "4 x 4"
