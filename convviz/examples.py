@@ -21,8 +21,9 @@ import numpy as np
 
 from ._validate import check_choice, check_int
 
-__all__ = ["CHANNEL_NAMES", "FILTER_MIX", "PRESETS", "check_grid_shape", "digit_grid",
-           "edge_grid", "make_input", "random_grid", "resize_grid", "rgb_filters"]
+__all__ = ["CHANNEL_NAMES", "FILTER_MIX", "GIVEN", "GIVEN_LABEL", "INPUT_CHOICES", "PRESETS",
+           "check_grid_shape", "digit_grid", "edge_grid", "input_label", "make_input",
+           "random_grid", "resize_grid", "rgb_filters", "rgb_input"]
 
 #: Input presets: name -> label for a menu.
 PRESETS: dict[str, str] = {
@@ -30,6 +31,11 @@ PRESETS: dict[str, str] = {
     "edge": "a vertical edge (0 | 9)",
     "digit": 'a handwritten-style "7"',
 }
+#: An input no preset makes: a grid set by a link or another page (a learned kernel's patch).
+GIVEN = "given"
+GIVEN_LABEL = "the grid given by a link or another page"
+#: Every input choice of the step-by-step page.
+INPUT_CHOICES = (*PRESETS, GIVEN)
 
 CHANNEL_NAMES = ("R", "G", "B")
 
@@ -169,6 +175,55 @@ def make_input(preset: str, rows: int, cols: int, *, seed: int = 0,
         return np.stack([vertical, horizontal, vertical[:, ::-1]], axis=-1)
     mask = _digit_mask(rows, cols)[..., None]
     return np.where(mask, np.array([9.0, 6.0, 0.0]), np.array([1.0, 2.0, 7.0]))
+
+
+def input_label(preset: str, *, given: str | None = None) -> str:
+    """The menu text of an input choice: what the input grid is.
+
+    Parameters
+    ----------
+    preset : str
+        One of :data:`INPUT_CHOICES`.
+    given : str, optional
+        For :data:`GIVEN`: what the page that sent the grid said it is ("a 12x12 patch of
+        held-out sample 17 (a “3”)"); without it, :data:`GIVEN_LABEL`. It does not change
+        while the choice is selected (a menu's text is how the browser names the choice).
+
+    Examples
+    --------
+    >>> input_label("edge")
+    'a vertical edge (0 | 9)'
+    >>> input_label(GIVEN, given="a 5x5 patch of sample 3")
+    'a 5x5 patch of sample 3'
+    """
+    check_choice(preset, "preset", INPUT_CHOICES)
+    if preset != GIVEN:
+        return PRESETS[preset]
+    return str(given) if given else GIVEN_LABEL
+
+
+def rgb_input(preset: str, grid: Any, *, seed: int = 0) -> np.ndarray:
+    """The 3-channel input of the page's RGB mode for an input choice and the 1-channel grid.
+
+    A preset builds its RGB version (:func:`make_input`) at the grid's size; a
+    :data:`GIVEN` grid has no colour version, so it is repeated in R, G and B.
+
+    Returns
+    -------
+    ndarray of float64, shape (rows, cols, 3)
+
+    Examples
+    --------
+    >>> rgb_input(GIVEN, [[1.0, 2.0]]).tolist()
+    [[[1.0, 1.0, 1.0], [2.0, 2.0, 2.0]]]
+    """
+    check_choice(preset, "preset", INPUT_CHOICES)
+    arr = np.asarray(grid, dtype=np.float64)
+    if arr.ndim != 2:
+        raise ValueError(f"`grid` must be 2-D, got shape {arr.shape}")
+    if preset == GIVEN:
+        return np.repeat(arr[..., None], 3, axis=-1)
+    return make_input(preset, *arr.shape, seed=seed, channels=3)
 
 
 def resize_grid(grid: Any, rows: int, cols: int) -> np.ndarray:

@@ -1,5 +1,7 @@
 """Convolution, step by step: every product and sum of one window at a time."""
 
+from functools import partial
+
 import numpy as np
 import streamlit as st
 
@@ -30,7 +32,7 @@ def _grid(default: np.ndarray, lo: int, hi: int, name: str) -> prm.Param:
 
 SPECS = {
     "conv.mode": prm.choice_param("gray", ["gray", "rgb"]),
-    "conv.preset": prm.choice_param("digit", list(ex.PRESETS)),
+    "conv.preset": prm.choice_param("digit", list(ex.INPUT_CHOICES)),
     "conv.seed": prm.int_param(0, 0, 9999),
     "conv.x": _grid(ex.make_input("digit", 7, 7), 5, 12, "input"),
     "conv.kname": prm.choice_param("sobel_x", KNAMES),
@@ -60,13 +62,16 @@ for msg in init_settings(SPECS):
 
 
 def _refill() -> None:
+    if ss["conv.preset"] == ex.GIVEN:  # nothing to make it from: keep the grid
+        return
     replace_grid("conv.x", ex.make_input(ss["conv.preset"], *ss["conv.x"].shape,
                                       seed=ss["conv.seed"]))
 
 
 def _resize_input() -> None:
     old, shape, seed = ss["conv.x"], (ss["conv.rows"], ss["conv.cols"]), ss["conv.seed"]
-    pristine = np.array_equal(old, ex.make_input(ss["conv.preset"], *old.shape, seed=seed))
+    pristine = ss["conv.preset"] in ex.PRESETS and np.array_equal(
+        old, ex.make_input(ss["conv.preset"], *old.shape, seed=seed))
     replace_grid("conv.x", ex.make_input(ss["conv.preset"], *shape, seed=seed)
                  if pristine else ex.resize_grid(old, *shape))  # keep hand edits
 
@@ -96,8 +101,9 @@ if not rgb:
 c_in, c_k, c_geo = st.columns([1.15, 1.15, 1], gap="large")
 with c_in:
     st.subheader("Input")
-    st.selectbox("Start from", list(ex.PRESETS), key="conv.preset", format_func=ex.PRESETS.get,
-                 on_change=_refill)
+    st.selectbox("Start from", [*ex.PRESETS, *[ex.GIVEN] * (ss["conv.preset"] == ex.GIVEN)],
+                 key="conv.preset", on_change=_refill,
+                 format_func=partial(ex.input_label, given=ss.get("conv.given")))
     a, b, c = st.columns(3)
     a.number_input("Rows", 5, 12, key="conv.rows", on_change=_resize_input)
     b.number_input("Columns", 5, 12, key="conv.cols", on_change=_resize_input)
@@ -105,9 +111,11 @@ with c_in:
                    disabled=ss["conv.preset"] != "random", help="Random integers: same seed, "
                    "same grid.")
     if rgb:
-        x = ex.make_input(ss["conv.preset"], *ss["conv.x"].shape, seed=ss["conv.seed"], channels=3)
+        x = ex.rgb_input(ss["conv.preset"], ss["conv.x"], seed=ss["conv.seed"])
         st.caption("RGB mode builds the input from the preset, the size and the seed (that is "
-                   "what the link stores); cell edits apply to the 1-channel grid only.")
+                   "what the link stores); cell edits apply to the 1-channel grid only."
+                   if ss["conv.preset"] != ex.GIVEN else "RGB mode repeats the given grid in "
+                   "R, G and B: it has no colours of its own.")
     else:
         with st.expander(f"Edit the {ss['conv.rows']}x{ss['conv.cols']} input cell by cell"):
             x = grid_editor("conv.x", lo=-99, hi=99, help="Type a number (-99 to 99).")

@@ -6,14 +6,18 @@ import pytest
 import convviz as cv
 from convviz.examples import (
     FILTER_MIX,
+    GIVEN,
+    INPUT_CHOICES,
     PRESETS,
     check_grid_shape,
     digit_grid,
     edge_grid,
+    input_label,
     make_input,
     random_grid,
     resize_grid,
     rgb_filters,
+    rgb_input,
 )
 
 SIZES = [(5, 5), (7, 7), (12, 12), (5, 12), (12, 5), (6, 9)]
@@ -135,3 +139,26 @@ def test_rgb_filters_errors():
         rgb_filters(np.ones((3, 3)), 0)
     with pytest.raises(ValueError, match="2-D"):
         rgb_filters(np.ones((3, 3, 3)), 1)
+
+
+# an input given by a link or another page
+
+
+def test_a_given_input_is_labelled_as_what_it_is():
+    label = "a 7x7 patch of held-out sample 17 (a “3”)"
+    assert GIVEN in INPUT_CHOICES and GIVEN not in PRESETS
+    assert input_label(GIVEN, given=label) == label
+    assert input_label(GIVEN) == "the grid given by a link or another page"
+    assert input_label("digit", given=label) == PRESETS["digit"]
+    with pytest.raises(ValueError, match="`preset` must be one of"):
+        input_label("nonsense")
+
+
+def test_rgb_input_of_a_given_grid_repeats_it_in_each_channel():
+    grid = np.arange(30.0).reshape(5, 6)
+    x = rgb_input(GIVEN, grid, seed=3)
+    assert x.shape == (5, 6, 3) and all(np.array_equal(x[..., c], grid) for c in range(3))
+    assert np.array_equal(rgb_input("random", grid, seed=3),
+                          make_input("random", 5, 6, seed=3, channels=3))
+    with pytest.raises(ValueError, match="`preset` must be one of"):
+        make_input(GIVEN, 5, 5)  # nothing to make it from

@@ -268,6 +268,7 @@ def step_view_state(patch: StepViewPatch, *, decimals: int = 2) -> dict[str, Any
     query = step_view_query(patch, decimals=decimals)
     state: dict[str, Any] = {
         "conv.mode": query["conv.mode"],
+        "conv.preset": query["conv.preset"],
         "conv.x": text_to_grid(query["conv.x"], max_side=12),
         "conv.kname": query["conv.kname"],
         "conv.k": text_to_grid(query["conv.k"], max_side=7),
@@ -281,6 +282,7 @@ def step_view_state(patch: StepViewPatch, *, decimals: int = 2) -> dict[str, Any
     }
     state["conv.pos"] = patch.step_index
     state["conv.playing"] = False
+    state["conv.given"] = patch.label  # what the input grid is, for the page's menu
     return state
 
 

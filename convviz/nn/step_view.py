@@ -26,6 +26,7 @@ import numpy as np
 
 from .._validate import check_int
 from ..conv_steps import conv_plan
+from ..examples import GIVEN
 from ..ui.params import grid_to_text
 from .conv_layer import Conv2D
 from .inspect import check_example
@@ -72,6 +73,9 @@ class StepViewPatch:
         This channel's sum of products there (exact); with one input channel,
         ``channel_sum + bias`` equals ``layer_value`` up to float rounding.
     layer_index, filter_index, channel : int
+    label : str
+        What the patch is, for the page's input menu: "a 7x7 patch of held-out sample 17
+        (a “3”)", or of a channel of the previous layer's output for a deeper layer.
     """
 
     input_patch: np.ndarray
@@ -88,6 +92,7 @@ class StepViewPatch:
     layer_index: int
     filter_index: int
     channel: int
+    label: str = "a patch of the sample"
 
     @property
     def step_index(self) -> int:
@@ -120,7 +125,8 @@ def _axis_window(n_pad: int, k: int, s: int, best: int, target: int,
 
 def kernel_patch_for_step_view(model: Sequential, layer_index: int, filter_index: int,
                                x_single: Any, channel: int = 0,
-                               patch_size: int | None = None) -> StepViewPatch:
+                               patch_size: int | None = None, *,
+                               sample_name: str = "the sample") -> StepViewPatch:
     """A learned kernel and the patch of its input around the filter's strongest response.
 
     Parameters
@@ -139,6 +145,9 @@ def kernel_patch_for_step_view(model: Sequential, layer_index: int, filter_index
         Wanted side of the patch, clipped to 5..12 (the page's range) and to the layer's
         padded input; default ``max(7, kH + 2 * stride)`` (up to 12). A side may come out
         different when that is needed to start on a window and hold the strongest one.
+    sample_name : str
+        What ``x_single`` is, for :attr:`StepViewPatch.label` ("held-out sample 17
+        (a “3”)").
 
     Returns
     -------
@@ -187,6 +196,12 @@ def kernel_patch_for_step_view(model: Sequential, layer_index: int, filter_index
     j0, pw, mw = _axis_window(padded.shape[1], kw, sw, int(best[1]), target, "columns")
     r0, c0 = i0 * sh, j0 * sw
     kernel = layer.params["weight"][:, :, channel, filter_index]
+    if not isinstance(sample_name, str):
+        raise TypeError(f"`sample_name` must be a str, got {type(sample_name).__name__}")
+    of = sample_name if layer_index == 0 else (
+        f"{model.layers[layer_index - 1].name}'s output for {sample_name}")
+    if c_in > 1 or layer_index > 0:
+        of = f"channel {channel + 1} of {of}"
     window = padded[best[0] * sh:best[0] * sh + kh, best[1] * sw:best[1] * sw + kw]
     return StepViewPatch(
         input_patch=padded[r0:r0 + ph, c0:c0 + pw].copy(), kernel=kernel.copy(),
@@ -195,7 +210,8 @@ def kernel_patch_for_step_view(model: Sequential, layer_index: int, filter_index
         out_shape=(mh, mw), out_pos=(int(best[0]) - i0, int(best[1]) - j0),
         layer_pos=(int(best[0]), int(best[1])), layer_value=float(out[best]),
         channel_sum=float(np.sum(window.astype(np.float64) * kernel)),
-        layer_index=layer_index, filter_index=filter_index, channel=channel)
+        layer_index=layer_index, filter_index=filter_index, channel=channel,
+        label=f"a {ph}x{pw} patch of {of}")
 
 
 def _rounded(patch: StepViewPatch, decimals: int) -> tuple[np.ndarray, np.ndarray, float]:
@@ -224,7 +240,8 @@ def step_view_query(patch: StepViewPatch, *, decimals: int = 2) -> dict[str, str
     Returns
     -------
     dict of str to str
-        "conv.mode", "conv.x", "conv.kname", "conv.k", "conv.bias", "conv.stride",
+        "conv.mode", "conv.preset" (:data:`convviz.examples.GIVEN`: not a preset's grid),
+        "conv.x", "conv.kname", "conv.k", "conv.bias", "conv.stride",
         "conv.pad_kind", "conv.pad", "conv.pad_mode", "conv.dil", "conv.flip".
 
     Raises
@@ -240,7 +257,8 @@ def step_view_query(patch: StepViewPatch, *, decimals: int = 2) -> dict[str, str
     if abs(bias) > MAX_BIAS:
         raise ValueError(f"the step-by-step page takes a bias from {-MAX_BIAS:g} to "
                          f"{MAX_BIAS:g}; this filter's bias is {bias:g}")
-    return {"conv.mode": "gray", "conv.x": grid_to_text(x), "conv.kname": "custom",
+    return {"conv.mode": "gray", "conv.preset": GIVEN, "conv.x": grid_to_text(x),
+            "conv.kname": "custom",
             "conv.k": grid_to_text(k), "conv.bias": f"{bias:g}",
             "conv.stride": str(patch.stride), "conv.pad_kind": "number", "conv.pad": "0",
             "conv.pad_mode": "zeros", "conv.dil": "1", "conv.flip": "0"}

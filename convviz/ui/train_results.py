@@ -200,7 +200,9 @@ def step_view(trainer: Trainer, sample: int) -> None:
     layer, f, ch = picked
     c_in = model.layers[layer].params["weight"].shape[2]
     try:
-        patch = kernel_patch_for_step_view(model, layer, f, ds.x_test[sample], channel=ch)
+        patch = kernel_patch_for_step_view(
+            model, layer, f, ds.x_test[sample], channel=ch, sample_name=f"held-out sample "
+            f"{sample + 1} (a “{ds.class_names[ds.y_test[sample]]}”)")
         state = step_view_state(patch)
     except (ValueError, TypeError) as exc:
         st.error(f"This kernel cannot be opened step by step: {exc}.")

@@ -193,6 +193,7 @@ def test_step_view_state_holds_the_kernel_patch_and_step(trainer, digits):
     assert state["conv.kname"] == "custom" and state["conv.mode"] == "gray"
     assert (state["conv.stride"], state["conv.pad"], state["conv.dil"]) == (1, 0, 1)
     assert state["conv.pad_kind"] == "number" and state["conv.flip"] is False
+    assert state["conv.preset"] == "given" and state["conv.given"] == patch.label
     # what the convolution page computes at that step: the rounded value
     plan = conv_plan(state["conv.x"], state["conv.k"], state["conv.bias"],
                      stride=state["conv.stride"])

@@ -138,3 +138,27 @@ def test_errors_name_the_argument():
     small = Sequential([Conv2D(2, 3), MaxPool2D(2), Conv2D(2, 2)], input_shape=(10, 10, 1))
     with pytest.raises(ValueError, match="has 4 rows .* needs at least 5"):
         kernel_patch_for_step_view(small, 2, 0, np.zeros((10, 10, 1)))
+
+
+def test_the_label_says_what_the_patch_is_of():
+    model = conv_model(16, 3, 1, "valid")
+    x = np.random.default_rng(0).random((16, 16, 1))
+    patch = kernel_patch_for_step_view(model, 0, 0, x, sample_name="held-out sample 17 (a “3”)")
+    assert patch.label == "a 7x7 patch of held-out sample 17 (a “3”)"
+    assert kernel_patch_for_step_view(model, 0, 0, x).label == "a 7x7 patch of the sample"
+    rgb = conv_model(16, 3, 1, "valid", channels=3)
+    patch = kernel_patch_for_step_view(rgb, 0, 0, np.zeros((16, 16, 3)), channel=1,
+                                       sample_name="sample 2")
+    assert patch.label == "a 7x7 patch of channel 2 of sample 2"
+    deep = Sequential([Conv2D(2, 3, padding="same"), ReLU(), Conv2D(4, 3)],
+                      input_shape=(9, 9, 1), seed=3)
+    patch = kernel_patch_for_step_view(deep, 2, 0, np.ones((9, 9, 1)), channel=1,
+                                       sample_name="sample 5")
+    h, w = patch.input_patch.shape
+    assert patch.label == f"a {h}x{w} patch of channel 2 of relu_1's output for sample 5"
+
+
+def test_the_query_opens_the_page_with_the_given_input_not_a_preset():
+    model = conv_model(16, 3, 1, "valid")
+    patch = kernel_patch_for_step_view(model, 0, 0, np.zeros((16, 16, 1)))
+    assert step_view_query(patch)["conv.preset"] == "given"

@@ -3,13 +3,13 @@
 
 import numpy as np
 import pytest
-from apptest import open_page
+from apptest import ROOT, open_page
 from streamlit.testing.v1 import AppTest
 
 import convviz as cv
 from convviz import arithmetic as ar
 from convviz.conv_view import coverage, step_equation
-from convviz.examples import make_input, rgb_filters
+from convviz.examples import PRESETS, make_input, rgb_filters
 from convviz.render import format_value
 from convviz.ui.params import grid_to_text
 
@@ -195,3 +195,42 @@ def test_border_and_kernel_size_text_is_true():
         _image_captions(at)
     at.number_input(key="conv.pad").set_value(1).run()
     assert "the top-left corner 4, the busiest cell 9." in _image_captions(at)
+
+
+def _input_menu(at: AppTest):
+    box = at.selectbox(key="conv.preset")
+    return box.value, box.options[-1]  # the choice and the text the given grid shows
+
+
+def test_a_given_grid_is_not_labelled_as_a_preset():
+    grid = make_input("random", 6, 6, seed=8)
+    at = _run(**{"conv.preset": "given", "conv.x": grid_to_text(grid)})
+    _ok(at)
+    assert _input_menu(at) == ("given", "the grid given by a link or another page")
+    np.testing.assert_array_equal(at.session_state["conv.x"], grid)
+    at.number_input(key="conv.rows").set_value(8).run()  # a given grid is cropped or padded
+    _ok(at)
+    np.testing.assert_array_equal(at.session_state["conv.x"][:6], grid)
+    assert not at.session_state["conv.x"][6:].any()
+    at.radio(key="conv.mode").set_value("rgb").run()  # the same grid in R, G and B
+    _ok(at)
+    at.radio(key="conv.mode").set_value("gray").run()
+    at.selectbox(key="conv.preset").select("edge").run()
+    _ok(at)
+    assert at.selectbox(key="conv.preset").value == "edge"
+    assert len(at.selectbox(key="conv.preset").options) == len(PRESETS)  # given: only when given
+
+
+def test_a_grid_sent_by_another_page_shows_what_it_is():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    grid = np.arange(36.0).reshape(6, 6) % 7
+    at.session_state["conv.preset"] = "given"  # as the training page's button sets them
+    at.session_state["conv.x"] = grid
+    at.session_state["conv.given"] = "a 6x6 patch of sample 3"
+    at.switch_page("pages/convolution.py").run()
+    _ok(at)
+    assert _input_menu(at) == ("given", "a 6x6 patch of sample 3")
+    at.number_input(key="conv.cols").set_value(5).run()  # a cell edit keeps the choice
+    _ok(at)
+    assert _input_menu(at) == ("given", "a 6x6 patch of sample 3")
+    np.testing.assert_array_equal(at.session_state["conv.x"], grid[:, :5])

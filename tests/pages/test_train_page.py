@@ -5,6 +5,7 @@ choice and uploads, saving and loading a model, the tabs and the step-by-step li
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import numpy as np
@@ -273,6 +274,10 @@ def test_open_a_learned_kernel_step_by_step():
     assert at.title[0].value == "Convolution, step by step"
     np.testing.assert_array_equal(at.session_state["conv.k"], np.round(kernel.astype(float), 2))
     assert at.session_state["conv.kname"] == "custom"
+    menu = at.selectbox(key="conv.preset")  # the input is named as what it is
+    assert menu.value == "given"
+    label = menu.options[-1]
+    assert re.fullmatch(r"a \d+x\d+ patch of held-out sample \d+ \(a “\d”\)", label), label
 
 
 def test_training_stops_by_itself_at_the_end():
