@@ -8,6 +8,7 @@ from convviz.nn.session import build_trainer
 from convviz.ui import train_grads, train_live, train_results
 from convviz.ui import train_setup as setup
 from convviz.ui.boot import ensure_app
+from convviz.ui.layout import side_by_side
 from convviz.ui.nav import next_link
 from convviz.ui.state import init_settings, save_settings, share_hint
 
@@ -28,29 +29,38 @@ trainer = ss.get("train.trainer")
 running = bool(ss["train.running"]) and trainer is not None
 
 st.header("1. Set it up")
-data_col, arch_col = st.columns([1, 1.5], gap="large")
+data_col, arch_col = side_by_side([1, 1.5], key="train-setup", gap="large")
 with data_col:
     data = setup.choose_data(running)
     st.divider()
     settings = setup.training_knobs(running)
 ds = data.dataset
-with arch_col:
-    arch = setup.architecture_editor(ds.input_shape, ds.n_classes, running)
+record = ss.get("train.record")
+with arch_col:  # while it trains, the table shows the model being trained, locked
+    choice = setup.architecture_editor(ds.input_shape, ds.n_classes, running,
+                                       locked=record["fitted"] if record and running else None)
+arch, problem = choice.text, choice.problem
 
 sig = (data.token, arch, settings.optimizer, settings.lr, settings.batch_size,
        settings.epochs, settings.seed)
 if trainer is not None and ss.get("train.sig") is None:
-    ss["train.sig"] = sig  # a model just loaded from a file: these are now its settings
+    # a model just loaded from a file: these are now its settings
+    ss["train.sig"], ss["train.record"] = sig, setup.settings_record(data, arch)
 stale = trainer is not None and ss.get("train.sig") != sig
 ss["train.stale"] = stale and arch is not None
-fresh = trainer is None or (stale and trainer.step == 0 and not ss.get("train.from_file"))
+untrained = trainer is not None and trainer.step == 0 and not ss.get("train.from_file")
+if arch is None and untrained and not running:
+    ss["train.trainer"] = trainer = None  # the table makes no model: none to start or show
+fresh = trainer is None or (stale and untrained)
 if arch is not None and not running and fresh:
     try:
         trainer = build_trainer(dataclasses.replace(settings, arch_text=arch), ds)
     except (ValueError, TypeError) as exc:
         st.error(f"Cannot build this model: {exc}.")
+        problem = f"cannot build this model: {exc}"
     else:
         ss["train.trainer"], ss["train.sig"], ss["train.from_file"] = trainer, sig, None
+        ss["train.record"] = setup.settings_record(data, arch)
         ss["train.stale"] = stale = False
 
 st.header("2. Train it")
@@ -68,7 +78,7 @@ st.markdown(
     "per step. Step after step, the **loss falls and the accuracy rises**. The *held-out* "
     "accuracy is measured on images the network never trains on: it shows whether it "
     "learned the classes or only memorised its examples.")
-train_live.controls(ss.get("train.trainer"), ss["train.stale"])
+train_live.controls(ss.get("train.trainer"), ss["train.stale"], problem)
 trainer = ss.get("train.trainer")
 sample = 0
 if trainer is not None and trainer.dataset.n_test:

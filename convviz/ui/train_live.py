@@ -23,6 +23,7 @@ from convviz.nn.session import TICK_SECONDS, history_columns, max_trainings, tra
 from convviz.nn.slots import Slots
 from convviz.nn.train import Trainer
 from convviz.ui.boot import foreground
+from convviz.ui.train_setup import restore_settings
 
 TICK_EVERY = 2.0  # seconds between fragment runs while training
 # Seconds a tick waits for a free slot: when more people train than there are slots, they
@@ -94,7 +95,11 @@ def _stop_training() -> None:
 
 
 def _start() -> None:
-    st.session_state["train.running"] = True
+    ss = st.session_state
+    record = ss.get("train.record")
+    if ss.get("train.stale") and record is not None:
+        restore_settings(record)  # it trains this model: the page shows its settings
+    ss["train.running"] = True
 
 
 def _pause() -> None:
@@ -111,24 +116,38 @@ def _reset() -> None:
         trainer.reset()
 
 
-def controls(trainer: Trainer | None, stale: bool) -> None:
-    """Start (or Pause, or Resume) and Reset, with a line on the state of the run."""
+def controls(trainer: Trainer | None, stale: bool, problem: str | None = None) -> None:
+    """Start (or Pause, or Resume) and Reset, with a line on the state of the run.
+
+    ``problem`` says why the settings cannot make a model (an architecture that does not
+    fit the data, say): Start, Resume and Reset are then off, and the reason is shown
+    beside them. Resume (or Start) with settings changed since the model was built puts
+    its settings back on the page: what trains is what the page shows.
+    """
     ss = st.session_state
     running = bool(ss.get("train.running")) and trainer is not None
+    blocked = problem is not None and not running
     a, b, c = st.columns([1, 1, 3], vertical_alignment="center")
     if running:
         a.button("Pause", icon=":material/pause:", key="train.pause", type="primary",
                  width="stretch", on_click=_pause)
+        label = "Pause"
     elif trainer is None or trainer.step == 0:
         a.button("Start", icon=":material/play_arrow:", key="train.start", type="primary",
-                 width="stretch", on_click=_start, disabled=trainer is None)
+                 width="stretch", on_click=_start, disabled=trainer is None or blocked)
+        label = "Start"
     else:
         a.button("Resume", icon=":material/play_arrow:", key="train.resume", type="primary",
-                 width="stretch", on_click=_start, disabled=trainer.done)
+                 width="stretch", on_click=_start, disabled=trainer.done or blocked)
+        label = "Resume"
     b.button("Reset", icon=":material/replay:", key="train.reset", width="stretch",
-             on_click=_reset, help="Start over: fresh initial weights, an empty history.",
-             disabled=trainer is None and not stale)
-    if trainer is None:
+             on_click=_reset, help="Start over with the settings above: fresh initial "
+             "weights, an empty history.",
+             disabled=(trainer is None and not stale) or blocked)
+    if blocked:
+        c.warning(f"**{label} and Reset are off** until the settings can make a model: "
+                  f"{problem}.", icon=":material/block:")
+    elif trainer is None:
         c.caption("Fix the settings above to build a model.")
     elif trainer.diverged:
         c.error("Training diverged: the loss became infinite. Lower the learning rate and "
@@ -145,10 +164,10 @@ def controls(trainer: Trainer | None, stale: bool) -> None:
                   "take turns.")
     elif trainer.step:
         c.caption(f"Paused after {trainer.step:,} steps.")
-    if stale and trainer is not None and trainer.step:
+    if stale and trainer is not None and trainer.step and not blocked:
         st.warning("The settings changed since this model was built. **Reset** starts a new "
-                   "model with them; **Resume** goes on with this one as it was set up.",
-                   icon=":material/tune:")
+                   "model with them; **Resume** goes on with this one and puts its settings "
+                   "back.", icon=":material/tune:")
 
 
 def _metric_row(trainer: Trainer) -> None:

@@ -2,9 +2,14 @@
 
 Keys (all under ``train.``): the URL settings ``train.data``, ``train.arch``, ``train.opt``,
 ``train.lr``, ``train.batch``, ``train.epochs``, ``train.seed`` (see :data:`SPECS`); the
-widgets ``train.preset``, ``train.editor<ver>``, ``train.zip``, ``train.zip_size``,
-``train.zip_rgb``, ``train.mnist``; internal ``train.ver``, ``train.base``,
-``train.in_use`` (the data set training uses), ``train.upload`` and ``train.bad``.
+widgets ``train.preset``, ``train.editor<ver>`` (``train.locked`` while training runs),
+``train.zip``, ``train.zip_size``, ``train.zip_rgb``, ``train.mnist``; internal
+``train.ver``, ``train.base``, ``train.in_use`` (the data set training uses),
+``train.upload`` and ``train.bad``.
+
+The settings a model was built with are kept beside it (:func:`settings_record`): while it
+trains, the page shows those (:func:`restore_settings`, and the locked table of
+:func:`architecture_editor`), never edits made since.
 """
 
 from __future__ import annotations
@@ -66,6 +71,41 @@ class DataInUse:
 
     token: tuple
     dataset: Dataset
+
+
+@dataclass(frozen=True)
+class ArchChoice:
+    """The architecture table's answer: the stack's text when it can be trained on the
+    data (its last Dense fitted to the classes), else None and the reason."""
+
+    text: str | None
+    problem: str | None = None
+
+
+def settings_record(data: DataInUse, fitted: str | None) -> dict:
+    """The settings now on the page, as the model built from them keeps them.
+
+    ``data`` is the data set it trains on, ``fitted`` the architecture it was built from
+    (the table's text with the last Dense fitted to the classes).
+    """
+    ss = st.session_state
+    record = {key: ss[key] for key in SPECS}
+    record["train.data"] = data.token[0]  # the data it trains on (not a failed upload)
+    record["train.in_use"] = data
+    if data.token[0] == "images_zip":
+        record["train.zip_size"], record["train.zip_rgb"] = data.token[2], data.token[3] == 3
+    record["fitted"] = fitted
+    return record
+
+
+def restore_settings(record: dict) -> None:
+    """Put the settings of ``record`` (:func:`settings_record`) back on the page (call it
+    from a callback, before the widgets are drawn): the table starts afresh from them."""
+    ss = st.session_state
+    for key, value in record.items():
+        if key != "fitted":
+            ss[key] = value
+    ss["train.ver"] = ss.get("train.ver", 0) + 1
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the data set...")
@@ -182,16 +222,19 @@ def _summary_table(summary: Summary) -> str:
 
 
 def architecture_editor(input_shape: tuple[int, ...], n_classes: int,
-                        disabled: bool) -> str | None:
+                        disabled: bool, locked: str | None = None) -> ArchChoice:
     """The preset menu, the layer table and its live summary for ``input_shape``.
 
-    Returns the stack's text when it can be trained on this data, else None (the reason
-    is shown).
+    ``locked`` (while training runs) is the text of the model being trained: the table,
+    disabled, and the summary show it exactly, whatever was edited before. Returns the
+    stack's text when it can be trained on this data, else None and the reason (shown).
     """
     ss = st.session_state
     ss.setdefault("train.ver", 0)
     key = f"train.editor{ss['train.ver']}"
-    if key not in ss:  # a fresh table: first visit, back from another page, a preset
+    if locked is not None:
+        key, disabled = "train.locked", True
+    elif key not in ss:  # a fresh table: first visit, back from another page, a preset
         ss["train.base"] = ss["train.arch"]
     match = next((k for k, a in ARCHITECTURES.items() if a.text == ss["train.arch"]), "custom")
     ss["train.preset"] = match
@@ -201,7 +244,7 @@ def architecture_editor(input_shape: tuple[int, ...], n_classes: int,
                  on_change=_load_preset, disabled=disabled)
     st.caption(ARCHITECTURES[match].description if match in ARCHITECTURES
                else "Your own stack: edit the table.")
-    base = layers_frame(ss["train.base"])
+    base = layers_frame(ss["train.base"] if locked is None else locked)
     num = st.column_config.NumberColumn
     edited = st.data_editor(
         base, key=key, num_rows="dynamic", hide_index=True, width="stretch", disabled=disabled,
@@ -223,7 +266,7 @@ def architecture_editor(input_shape: tuple[int, ...], n_classes: int,
                 "(softmax is applied by the loss)."),
         })
     specs = frame_specs(edited)
-    if all(layer_problem(s) is None for s in specs):
+    if locked is None and all(layer_problem(s) is None for s in specs):
         ss["train.arch"] = layers_to_text(specs)
     try:
         fitted, summary = check_specs(specs, input_shape, n_classes)
@@ -242,8 +285,8 @@ def architecture_editor(input_shape: tuple[int, ...], n_classes: int,
                    f"row with relu applies ReLU after it (no extra parameters), {RELU_WHY}.")
     if problem:
         st.error(f"This architecture cannot be trained on this data: {problem}.")
-        return None
-    return layers_to_text(fitted)
+        return ArchChoice(None, problem)
+    return ArchChoice(layers_to_text(fitted))
 
 
 def _optimizer_changed() -> None:

@@ -358,6 +358,67 @@ def test_the_page_says_how_many_other_trainings_share_the_server():
     assert slots.trainings == 0
 
 
+def _edit(at: AppTest, edited: dict) -> AppTest:
+    """Apply architecture-table edits the way the browser reports them, then run."""
+    key = f"train.editor{at.session_state['train.ver']}"
+    at.session_state[key] = {"edited_rows": edited, "added_rows": [], "deleted_rows": []}
+    return at.run()
+
+
+def _summary(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("| # | Layer |"))
+
+
+def test_an_untrainable_table_turns_start_off_and_says_why():
+    # The issue: "Keras MNIST, scaled down", row 3's kernel 11: Start trained the old model.
+    at = _run()
+    at.selectbox(key="train.preset").select("keras_mnist_small").run()
+    at = _edit(at, {2: {"size": 11}})
+    _ok(at)
+    assert any("cannot be trained on this data" in e.value for e in at.error)
+    assert at.button(key="train.start").disabled and at.button(key="train.reset").disabled
+    beside = [w.value for w in at.warning if w.value.startswith("**Start and Reset are off**")]
+    assert beside and "layer 3 (Conv2D)" in beside[0], [w.value for w in at.warning]
+    assert _trainer(at) is None  # no stale 3x3 model left to train or to open up
+    assert not at.tabs
+    at = _edit(at, {2: {"size": 3}})  # fixed: the model is built from the table
+    assert not at.button(key="train.start").disabled
+    assert _trainer(at).model.layers[3].kernel_size == (3, 3)
+
+
+def test_resume_after_edits_trains_and_shows_the_trained_model():
+    at = _train(_run(**{"train.arch": "C4k3:relu;M2;F;D10", "train.data": "shapes"}))
+    trained, step = _trainer(at), _trainer(at).step
+    at = _edit(at, {0: {"units": 6, "size": 5}})  # the next model's settings
+    at.selectbox(key="train.opt").select("sgd").run()
+    assert any("settings changed" in w.value for w in at.warning)
+    assert "| 1 | Conv2D | (24, 24, 6) |" in _summary(at)
+    at.button(key="train.resume").click().run()
+    _ok(at)
+    assert _trainer(at) is trained and trained.step > step
+    # the locked table, the summary and the settings show the model being trained
+    table = at.data_editor[0].value
+    assert (table["units"][0], table["size"][0], table["units"].iloc[-1]) == (4, 3, 7)
+    assert at.data_editor[0].proto.disabled
+    assert "| 1 | Conv2D | (26, 26, 4) |" in _summary(at)
+    assert any(e.label.endswith(f"{trained.model.n_params:,} parameters") for e in at.expander)
+    assert at.selectbox(key="train.opt").value == "adam"
+    assert not any("settings changed" in w.value for w in at.warning)
+    at.button(key="train.pause").click().run()
+    assert at.session_state["train.arch"] == "C4k3:relu;M2;F;D10"  # the table it came from
+
+
+def test_a_bad_edit_after_training_turns_resume_and_reset_off():
+    at = _train(_run(**{"train.arch": "C4k3:relu;M2;C4k3:relu;M2;F;D10"}))
+    trained = _trainer(at)
+    at = _edit(at, {2: {"size": 11}})
+    _ok(at)
+    assert at.button(key="train.resume").disabled and at.button(key="train.reset").disabled
+    assert any(w.value.startswith("**Resume and Reset are off**") for w in at.warning)
+    assert _trainer(at) is trained  # the trained model is kept, and still opens up
+    assert at.tabs
+
+
 def test_the_architecture_says_why_relu_is_needed():
     at = _run()
     _ok(at)
