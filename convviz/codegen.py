@@ -3,7 +3,10 @@
 Both strings are complete, runnable snippets that print the output shape, so a learner
 can paste them and check the page's arithmetic. Where a framework cannot express the
 layer directly (PyTorch's ``padding="same"`` with a stride, Keras' explicit padding,
-uneven "same" pads) the snippet adds a padding layer and a comment saying why.
+uneven "same" pads) the snippet adds a padding layer and a comment saying why. Where a
+framework refuses the layer (reflect or circular padding too large for the input, pooling
+padding above half the window, Keras' stride with dilation) the snippet says so in a
+comment and prints no shape.
 """
 
 from __future__ import annotations
@@ -204,7 +207,8 @@ def framework_code(size: Any, kernel_size: int, *, stride: int = 1, padding: Any
     Returns
     -------
     (str, str)
-        The PyTorch snippet and the Keras snippet.
+        The PyTorch snippet and the Keras snippet. A snippet the framework would refuse
+        says "raises" in a comment and prints no output shape.
 
     Raises
     ------
