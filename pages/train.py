@@ -75,7 +75,15 @@ st.markdown(
     "gradient flows only to the cell that won each window (see *Gradients* below). "
     "**Stochastic gradient descent** then moves every weight a small step against its "
     "gradient, `w ← w − learning rate × gradient`, using a small random **batch** of images "
-    "per step. Step after step, the **loss falls and the accuracy rises**. The *held-out* "
+    "per step (the gradient is the mean over the batch). This page trains with **Adam** by "
+    "default, which builds on that step: it keeps two running averages for every weight, "
+    "one of its gradient (so a step keeps going the way recent steps went, as momentum "
+    "does) and one of its squared gradient, and divides the first by the square root of "
+    "the second, so each weight gets its own step size, roughly the learning rate, "
+    "however large or small its gradients are. The learning rate is not fixed either: it "
+    "falls from the value you set to 0 along half a cosine over the run, so early steps "
+    "are large and the last ones small. Step after step, the **loss falls and the accuracy "
+    "rises**. The *held-out* "
     "accuracy is measured on images the network never trains on: it shows whether it "
     "learned the classes or only memorised its examples.")
 train_live.controls(ss.get("train.trainer"), ss["train.stale"], problem)

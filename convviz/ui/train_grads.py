@@ -77,11 +77,22 @@ def gradients(trainer: Trainer, sample: int) -> None:
     lr = trainer.config.lr
     before, grad, after = sgd_update_view(entry["params"]["weight"][:, :, ch, f],
                                           entry["grads"]["weight"][:, :, ch, f], lr)
+    config = trainer.config
+    schedule = (f" Training starts at {lr:g} and lowers the rate along half a cosine to 0 "
+                f"at the end of the run; its last step used {trainer.optimizer.lr:.3g}."
+                if config.schedule == "cosine" else "")
+    adam = (" This model trains with Adam, which does not take this step: each weight "
+            "moves by lr × (a running average of its gradient) / √(a running average of "
+            "its squared gradient), a step of its own, roughly lr in size."
+            if config.optimizer == "adam" else
+            " This model trains with momentum 0.9: each weight moves by lr × v, where v is "
+            "its gradient plus 0.9 × the v of the step before."
+            if config.optimizer == "momentum" else "")
     st.markdown(
         f"**One SGD update** of this kernel with learning rate {lr:g}: every weight moves a "
-        "small step *against* its gradient, `w ← w − lr × gradient`, which lowers the loss "
-        "for this sample. Training does this for every weight, with the gradient averaged "
-        f"over a batch of {trainer.config.batch_size} images"
-        + (" (Adam also scales each weight's step by its recent gradients)."
-           if trainer.config.optimizer == "adam" else "."))
+        "small step *against* its gradient, `w ← w − lr × gradient`. For a small enough "
+        "learning rate this lowers the loss for this sample; a step too large can "
+        "overshoot the low point and raise it. Training does this for every weight, with "
+        f"the gradient averaged over a batch of {config.batch_size} images." + schedule
+        + adam)
     st.image(render_update(before, grad, after, lr=lr))

@@ -425,3 +425,28 @@ def test_the_architecture_says_why_relu_is_needed():
     assert any(f"applies ReLU after it (no extra parameters), {RELU_WHY}." in c.value
                for c in at.caption)
     assert "collapse into one linear map" in RELU_WHY
+
+
+def test_the_training_text_explains_adam_and_the_cosine_schedule():
+    at = _run(**{"train.arch": TINY})
+    text = " ".join(m.value for m in at.markdown)
+    assert "w ← w − learning rate × gradient" in text  # plain SGD, the idea
+    assert "trains with **Adam** by default" in text
+    assert "running averages" in text and "squared gradient" in text and "momentum" in text
+    assert "half a cosine" in text and "to 0" in text
+
+
+def test_the_sgd_update_is_said_to_lower_the_loss_only_for_a_small_enough_rate():
+    at = _tab(_train(_run(**{"train.arch": TINY})), "Gradients")
+    _ok(at)
+    update = next(m.value for m in at.markdown if m.value.startswith("**One SGD update**"))
+    assert "small enough" in update and "overshoot" in update
+    assert "Adam" in update and "squared gradient" in update  # what training does instead
+    lr_now = _trainer(at).optimizer.lr
+    assert f"{lr_now:.3g}" in update  # the cosine-lowered rate of the last step
+    sgd = _tab(_train(_run(**{"train.arch": TINY, "train.opt": "sgd"})), "Gradients")
+    update = next(m.value for m in sgd.markdown if m.value.startswith("**One SGD update**"))
+    assert "small enough" in update and "Adam" not in update
+    mom = _tab(_train(_run(**{"train.arch": TINY, "train.opt": "momentum"})), "Gradients")
+    update = next(m.value for m in mom.markdown if m.value.startswith("**One SGD update**"))
+    assert "0.9 × the v of the step before" in update
