@@ -11,12 +11,16 @@ import importlib.util
 import io
 import math
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
+
+from .gif_stream import write_gif
 
 # ColorBrewer RdBu, reversed: negative blue, zero white, positive red (colour-blind safe).
 _DIVERGING = np.array([[33, 102, 172], [103, 169, 207], [209, 229, 240], [247, 247, 247],
@@ -38,22 +42,87 @@ def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
-def format_value(v: float, decimals: int = 2) -> str:
-    """Short text for a cell: integers without decimals, -inf as '-∞'.
+def format_value(v: float, decimals: int = 2, *, digits: int | None = None) -> str:
+    """Short text for a number: integers without decimals, -inf as '-∞'.
+
+    Every number convviz shows goes through here (or :func:`format_weight`), so all are
+    rounded one way: half away from zero, on the number as written (its shortest decimal
+    form), so 1.125 gives 1.13 and 3.375 gives 3.38, as by hand.
+
+    Parameters
+    ----------
+    v : float
+    decimals : int
+        At most this many decimals (trailing zeros dropped).
+    digits : int, optional
+        Instead, at most this many significant digits (but never fewer than the integer
+        part needs: no exponent notation).
 
     Examples
     --------
     >>> format_value(3.0), format_value(-0.125), format_value(float("-inf"))
-    ('3', '-0.12', '-∞')
+    ('3', '-0.13', '-∞')
+    >>> format_value(1 / 9, digits=4), format_value(0.5625, digits=4)
+    ('0.1111', '0.5625')
     """
+    v = float(v)
     if math.isinf(v):
         return "∞" if v > 0 else "-∞"
     if math.isnan(v):
         return ""
-    if float(v).is_integer() and abs(v) < 1e6:
+    if v.is_integer() and abs(v) < 1e6:
         return str(int(v))
-    text = f"{v:.{decimals}f}".rstrip("0").rstrip(".")
+    exact = Decimal(repr(v))  # the shortest decimal that reads back as v: "2.675"
+    if digits is not None:
+        decimals = max(0, digits - exact.adjusted() - 1)  # adjusted(): the leading digit's power
+    text = f"{exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+#: Denominators a kernel weight is shown over as a fraction ("1/16"): up to 64, powers of
+#: two (Gaussian kernels over 256) and the squares of box blurs.
+FRACTION_DENOMINATORS = frozenset(range(2, 65)) | {128, 256, 512, 1024, 81, 121}
+
+
+def format_weight(w: float) -> str:
+    """A kernel weight as text: an exact simple fraction as "1/16", else like
+    ``format_value(w, digits=4)``, enough to redo its products by hand.
+
+    A weight that is a short decimal anyway (0.5, 0.25, -0.75) stays a decimal.
+
+    Examples
+    --------
+    >>> format_weight(0.0625), format_weight(1 / 9), format_weight(-0.125)
+    ('1/16', '1/9', '-1/8')
+    >>> format_weight(0.5), format_weight(2.0), format_weight(0.2347)
+    ('0.5', '2', '0.2347')
+    """
+    w = float(w)
+    if math.isfinite(w) and not w.is_integer():
+        frac = Fraction(w).limit_denominator(1024)
+        short = format_value(w, digits=4)
+        # exact up to float32 storage (kernels are float32: 1/9 is 0.11111111194)
+        if (frac.denominator in FRACTION_DENOMINATORS
+                and math.isclose(float(frac), w, rel_tol=1e-7) and len(short.lstrip("-")) > 4):
+            return f"{frac.numerator}/{frac.denominator}"
+    return format_value(w, digits=4)
+
+
+def cell_font_size(text: str, cell: int) -> int:
+    """The font size for ``text`` in a ``cell``-pixel square: 30 % of the cell, smaller when
+    the text would not fit between the grid lines, never under 9 px.
+
+    Examples
+    --------
+    >>> cell_font_size("3", 56), cell_font_size("-0.5625", 56) < 16
+    (16, True)
+    """
+    size = max(9, int(cell * 0.30))
+    while size > 9 and font(size).getlength(text) > cell - 6:
+        size -= 1
+    return size
 
 
 def diverging_colors(values: np.ndarray, vmax: float | None = None) -> np.ndarray:
@@ -109,7 +178,7 @@ def draw_grid(values: np.ndarray, *, cell: int = 56, colors: np.ndarray | None =
               pad_mask: np.ndarray | None = None, window: tuple[Iterable[int], Iterable[int]]
               | None = None, marks: Iterable[tuple[int, int]] = (),
               hidden: np.ndarray | None = None, show_numbers: bool = True,
-              decimals: int = 2) -> np.ndarray:
+              decimals: int = 2, fmt: Callable[[float], str] | None = None) -> np.ndarray:
     """Draw a 2-D array as a grid of cells with its numbers printed in them.
 
     Parameters
@@ -127,6 +196,11 @@ def draw_grid(values: np.ndarray, *, cell: int = 56, colors: np.ndarray | None =
         Cells to circle (the winner of a max pool).
     hidden : ndarray of bool, shape (H, W), optional
         Cells not computed yet: drawn empty.
+    decimals : int
+        Decimals of the numbers (:func:`format_value`), unless ``fmt`` is given.
+    fmt : callable, optional
+        Number -> text, e.g. :func:`format_weight` for a kernel. The font shrinks when a
+        text would not fit in its cell (:func:`cell_font_size`).
 
     Returns
     -------
@@ -158,15 +232,15 @@ def draw_grid(values: np.ndarray, *, cell: int = 56, colors: np.ndarray | None =
             for off in range(0, cell, max(6, cell // 5)):
                 draw.line([(x0 + off, y0), (x0, y0 + off)], fill=(185, 185, 185))
     if show_numbers and cell >= 18:
-        fnt = font(max(9, int(cell * 0.30)))
         for r in range(h):
             for c in range(w):
                 if hidden is not None and hidden[r, c]:
                     continue
-                text = format_value(values[r, c], decimals)
+                text = format_value(values[r, c], decimals) if fmt is None else fmt(
+                    values[r, c])
                 color = _text_color(bg[r, c])
                 draw.text((c * cell + cell / 2, r * cell + cell / 2), text, fill=color,
-                          font=fnt, anchor="mm")
+                          font=font(cell_font_size(text, cell)), anchor="mm")
     if window is not None:
         rows, cols = list(window[0]), list(window[1])
         thick = max(2, cell // 14)
@@ -261,8 +335,14 @@ def jpeg_bytes(img: np.ndarray, quality: int = 90) -> bytes:
 
 
 def gif_bytes(frames: Sequence[np.ndarray] | Iterable[np.ndarray], *, fps: float = 10.0,
-              loop: int = 0) -> bytes:
-    """Encode uint8 RGB frames (all the same shape) as an animated GIF.
+              loop: int = 0, last_duration: int | None = None,
+              palette_samples: Sequence[np.ndarray] = ()) -> bytes:
+    """Encode uint8 RGB frames (all the same shape) as an animated GIF, streaming.
+
+    Frames are consumed one at a time (pass a generator: the animation is never held in
+    memory) and written with :func:`convviz.gif_stream.write_gif`: one palette made from
+    the first frame and ``palette_samples`` (say, the last frame), and per frame only the
+    rectangle that changed.
 
     Examples
     --------
@@ -270,12 +350,9 @@ def gif_bytes(frames: Sequence[np.ndarray] | Iterable[np.ndarray], *, fps: float
     >>> data[:6]
     b'GIF89a'
     """
-    images = [Image.fromarray(np.asarray(f, dtype=np.uint8)) for f in frames]
-    if not images:
-        raise ValueError("`frames` must hold at least one frame")
     buf = io.BytesIO()
-    images[0].save(buf, format="GIF", save_all=True, append_images=images[1:],
-                   duration=max(20, int(round(1000 / fps))), loop=loop, optimize=False)
+    write_gif(buf, frames, fps=fps, loop=loop, last_duration=last_duration,
+              palette_samples=palette_samples)
     return buf.getvalue()
 
 
