@@ -98,7 +98,7 @@ if not rgb:
     st.caption("A colour image has 3 channels (R, G, B): pick \"3 channels\" to see how a "
                "filter gets one kernel slice per channel and several filters give several "
                "feature maps.")
-c_in, c_k, c_geo = st.columns([1.15, 1.15, 1], gap="large")
+c_in, c_k, c_geo = st.columns([1, 1, 1.05], gap="medium")  # 1024 px: "replicate" fits
 with c_in:
     st.subheader("Input")
     st.selectbox("Start from", [*ex.PRESETS, *[ex.GIVEN] * (ss["conv.preset"] == ex.GIVEN)],
@@ -147,7 +147,7 @@ with c_k:
 with c_geo:
     st.subheader("Sliding")
     st.slider("Stride", 1, 4, key="conv.stride", help="How many cells the window moves.")
-    a, b = st.columns(2)
+    a, b = st.columns([1.3, 1])
     a.selectbox("Padding", PAD_KINDS, key="conv.pad_kind",
                 help="valid: none; same: keep ceil(n / stride); full: every overlap.")
     if ss["conv.pad_kind"] == "number":

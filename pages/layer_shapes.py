@@ -25,6 +25,7 @@ from convviz.summary import (
 )
 from convviz.ui.boot import ensure_app
 from convviz.ui.layer_table import frame_specs, layers_frame
+from convviz.ui.layout import side_by_side
 from convviz.ui.nav import next_link
 from convviz.ui.params import Param, grid_to_text, int_param, text_to_grid
 from convviz.ui.state import init_settings, save_settings, share_hint
@@ -75,7 +76,7 @@ st.title("Layer shapes: from an image to ten probabilities")
 st.markdown("Stack layers and follow the **shape** of the data and the number of **weights** "
             "(parameters) through the whole network, as Keras's `model.summary()` prints them.")
 
-settings, build = st.columns([1, 1.7], gap="large")
+settings, build = side_by_side([1, 1.7], key="shapes-build", gap="large")
 with settings:
     preset_box = st.container()
     st.markdown("**Input shape** (height, width, channels)")
@@ -120,7 +121,7 @@ with preset_box:
 
 summary = summarize(shape, specs)
 st.subheader("Summary")
-table, side = st.columns([2.6, 1], gap="large")
+table, side = side_by_side([2.6, 1], key="shapes-summary", gap="large")
 with table:
     lines = ["| # | Layer (type) | Output shape | Param # | Output size | Param count |",
              "|---|---|---|--:|---|---|", f"| | input | {format_shape(shape)} | 0 | | |"]
@@ -136,9 +137,8 @@ with table:
         lines.append(f"| {r.index + 1} | {r.name} ({r.kind}) | " + " | ".join(cells) + " |")
     st.markdown("\n".join(lines))
 with side:
-    cols = st.columns(2)
-    cols[0].metric("Total params", f"{summary.total_params:,}")
-    cols[1].metric("Output shape", format_shape(summary.output_shape))
+    st.metric("Total params", f"{summary.total_params:,}")
+    st.metric("Output shape", format_shape(summary.output_shape))
     if not summary.ok:
         st.caption("The total counts only the layers that have an output.")
     if not summary.rows:
@@ -156,7 +156,7 @@ with side:
         "The batch axis (Keras's `None`) is left out.")
 
 st.header("Why convolution rather than a dense layer?")
-why, numbers = st.columns([1, 1.2], gap="large")
+why, numbers = side_by_side([1, 1.2], key="shapes-why", gap="large")
 with why:
     st.markdown(
         "- **Local patterns.** An edge or a corner lives in a few neighbouring pixels, so "
@@ -203,7 +203,7 @@ with numbers:
         st.info(uncounted_note(summary) or "No layer with weights yet.")
 
 st.header("The classification part: flatten, dense layers, softmax")
-text, demo = st.columns([1.1, 1], gap="large")
+text, demo = side_by_side([1.1, 1], key="shapes-softmax", gap="large")
 flat = next((r for r in summary.rows if r.kind == "Flatten" and r.output_shape), None)
 with text:
     st.markdown(

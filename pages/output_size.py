@@ -101,10 +101,8 @@ st.latex(r"\text{out} = \left\lfloor \frac{n + p_\text{before} + p_\text{after} 
 controls, view = st.columns([1, 2.4], gap="large")
 with controls:
     st.caption("Try an example:")
-    ex_cols = st.columns(2)
     for i, (name, values) in enumerate(EXAMPLES.items()):
-        ex_cols[i % 2].button(name, key=f"size.ex{i}", on_click=_load, args=(values,),
-                              width="stretch")
+        st.button(name, key=f"size.ex{i}", on_click=_load, args=(values,), width="stretch")
     st.slider("Input height n (rows)", 1, 16, key="size.h")
     st.slider("Input width n (columns)", 1, 16, key="size.w")
     st.slider("Kernel size k", 1, 11, key="size.k")

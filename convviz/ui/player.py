@@ -133,7 +133,7 @@ class Player:
         """Draw the buttons and the speed choice (full reruns); the step slider is drawn
         by :meth:`show`, with the frame."""
         ss = st.session_state
-        cols = st.columns([1, 1.3, 1, 1, 2.2])
+        cols = st.columns([1, 1.3, 1, 1])  # the speed below: four labels fit at 1024 px
         cols[0].button("Back", icon=":material/skip_previous:", key=f"{self.key}.back",
                        width="stretch",
                        on_click=lambda: self._stop_and(self.pos - 1))
@@ -146,8 +146,8 @@ class Player:
                        on_click=lambda: self._stop_and(self.pos + 1))
         cols[3].button("Reset", icon=":material/replay:", key=f"{self.key}.reset", width="stretch",
                        on_click=lambda: self._stop_and(0))
-        cols[4].select_slider("Speed (steps per second)", options=self.speeds,
-                            key=self.speed_key)
+        st.select_slider("Speed (steps per second)", options=self.speeds, key=self.speed_key,
+                         width=320)
 
     def _slider(self) -> None:
         """The step slider, in the fragment: it follows every tick; locked while playing."""
