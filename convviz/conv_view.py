@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import partial
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -27,11 +28,14 @@ from .examples import CHANNEL_NAMES
 from .steps import Step
 
 __all__ = ["add_window", "animation_frames", "bias_equation", "cell_size", "channel_colors",
-           "coverage", "hide_cells", "input_base", "input_image", "kernel_image", "output_base",
-           "output_image", "plan_values", "products_image", "step_equation", "terms_equation"]
+           "coverage", "fmt", "hide_cells", "input_base", "input_image", "kernel_image",
+           "output_base", "output_image", "plan_values", "products_image", "step_equation",
+           "terms_equation"]
 
 _CHANNEL_RGB = np.array([[255, 60, 60], [40, 190, 40], [70, 120, 255]], dtype=np.float64)
-fmt = render.format_value
+#: Values (inputs, products, sums, outputs) with up to 4 significant digits, so a product
+#: such as 9 × 1/16 = 0.5625 shows all its digits; weights use render.weight_format.
+fmt = partial(render.format_value, digits=4)
 
 
 def cell_size(n_cells: int, *, budget: int = 620, lo: int = 30, hi: int = 56) -> int:
@@ -80,7 +84,8 @@ def terms_equation(patch: np.ndarray, kernel: np.ndarray, products: np.ndarray, 
     total = fmt(float(products.sum()))
     if products.size > max_terms:
         return f"sum of the {products.size} products = {total}"
-    terms = [f"({fmt(float(w))}×{fmt(float(x))})"
+    wfmt = render.weight_format(kernel)  # 1/16 for a box blur's 0.0625, as in its grid
+    terms = [f"({wfmt(float(w))}×{fmt(float(x))})"
              for w, x in zip(kernel.ravel(), patch.ravel(), strict=True)]
     return " + ".join(terms) + f" = {total}"
 
@@ -191,7 +196,7 @@ def input_base(padded: np.ndarray, pad_mask: np.ndarray, *, cell: int,
     vmin, vmax = min(0.0, float(padded.min())), max(1.0, float(padded.max()))
     colors = (render.gray_colors(data, vmin, vmax) if channel is None
               else channel_colors(data, channel, vmin, vmax))
-    return render.draw_grid(data, cell=cell, colors=colors, pad_mask=pad_mask)
+    return render.draw_grid(data, cell=cell, colors=colors, pad_mask=pad_mask, fmt=fmt)
 
 
 def input_image(plan: ConvPlan, step: Step | None, *, cell: int,
@@ -206,19 +211,20 @@ def input_image(plan: ConvPlan, step: Step | None, *, cell: int,
 
 
 def kernel_image(kernel: np.ndarray, *, cell: int) -> np.ndarray:
-    """A 2-D kernel (or one slice) on the diverging scale."""
-    return render.draw_grid(kernel, cell=cell)
+    """A 2-D kernel (or one slice) on the diverging scale, its weights as
+    :func:`convviz.render.weight_format` writes them (1/16 for a box blur's 0.0625)."""
+    return render.draw_grid(kernel, cell=cell, fmt=render.weight_format(kernel))
 
 
 def products_image(step: Step, *, cell: int, channel: int | None = None) -> np.ndarray:
     """The element-wise products of one window (one channel's), diverging scale."""
     prods = step.products if channel is None else step.products[..., channel]
-    return render.draw_grid(prods, cell=cell)
+    return render.draw_grid(prods, cell=cell, fmt=fmt)
 
 
 def output_base(values: np.ndarray, *, cell: int) -> np.ndarray:
     """The whole feature map on the diverging scale of all its values."""
-    return render.draw_grid(values, cell=cell, colors=render.diverging_colors(values))
+    return render.draw_grid(values, cell=cell, colors=render.diverging_colors(values), fmt=fmt)
 
 
 def output_image(values: np.ndarray, upto: int | None, *, cell: int,

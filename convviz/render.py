@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import numpy as np
@@ -86,11 +86,33 @@ def format_value(v: float, decimals: int = 2, *, digits: int | None = None) -> s
 FRACTION_DENOMINATORS = frozenset(range(2, 65)) | {128, 256, 512, 1024, 81, 121}
 
 
-def format_weight(w: float) -> str:
+def _simple_fraction(w: float) -> Fraction | None:
+    """``w`` as a fraction over :data:`FRACTION_DENOMINATORS`, exact up to float32 storage
+    (kernels are float32: 1/9 is stored as 0.11111111194), or None."""
+    if not math.isfinite(w) or w.is_integer():
+        return None
+    frac = Fraction(w).limit_denominator(1024)
+    ok = frac.denominator in FRACTION_DENOMINATORS and math.isclose(float(frac), w,
+                                                                    rel_tol=1e-7)
+    return frac if ok else None
+
+
+def _long(w: float) -> bool:
+    """Whether ``w`` needs more than 4 characters (sign aside) as a decimal: 0.0625, 1/9."""
+    return len(format_value(w, digits=4).lstrip("-")) > 4
+
+
+def format_weight(w: float, *, fractions: bool | None = None) -> str:
     """A kernel weight as text: an exact simple fraction as "1/16", else like
     ``format_value(w, digits=4)``, enough to redo its products by hand.
 
-    A weight that is a short decimal anyway (0.5, 0.25, -0.75) stays a decimal.
+    Parameters
+    ----------
+    w : float
+    fractions : bool, optional
+        True: every simple fraction as a fraction (0.25 as 1/4); False: never. By default
+        only those whose decimal is long (0.0625, 0.111...), so 0.5 stays 0.5. Use
+        :func:`weight_format` to decide once for a whole kernel.
 
     Examples
     --------
@@ -100,14 +122,38 @@ def format_weight(w: float) -> str:
     ('0.5', '2', '0.2347')
     """
     w = float(w)
-    if math.isfinite(w) and not w.is_integer():
-        frac = Fraction(w).limit_denominator(1024)
-        short = format_value(w, digits=4)
-        # exact up to float32 storage (kernels are float32: 1/9 is 0.11111111194)
-        if (frac.denominator in FRACTION_DENOMINATORS
-                and math.isclose(float(frac), w, rel_tol=1e-7) and len(short.lstrip("-")) > 4):
-            return f"{frac.numerator}/{frac.denominator}"
+    frac = _simple_fraction(w)
+    if frac is not None and (fractions or (fractions is None and _long(w))):
+        return f"{frac.numerator}/{frac.denominator}"
     return format_value(w, digits=4)
+
+
+def weight_format(kernel: Any) -> Callable[[float], str]:
+    """The text of one kernel's weights, alike for all of them: when every weight that is
+    not whole is a simple fraction and one of them needs it, all are fractions (a Gaussian
+    reads 1/16, 1/8, 1/4, not 1/16, 1/8, 0.25); otherwise decimals with up to 4
+    significant digits.
+
+    Parameters
+    ----------
+    kernel : array_like, any shape
+
+    Returns
+    -------
+    callable
+        Weight -> text.
+
+    Examples
+    --------
+    >>> fmt = weight_format(np.array([[1, 2], [4, 0]]) / 16)
+    >>> [fmt(v) for v in (1 / 16, 1 / 8, 1 / 4, 0.0)]
+    ['1/16', '1/8', '1/4', '0']
+    """
+    vals = [float(v) for v in np.asarray(kernel, dtype=np.float64).ravel()
+            if math.isfinite(v) and not float(v).is_integer()]
+    fractions = bool(vals) and all(_simple_fraction(v) is not None for v in vals) and any(
+        _long(v) for v in vals)
+    return partial(format_weight, fractions=fractions)
 
 
 def cell_font_size(text: str, cell: int) -> int:

@@ -109,9 +109,9 @@ def render_window_detail(detail: WindowDetail, *, cell: int = 48,
     ops = {}
 
     def grid(values: np.ndarray, caption: str, colors: np.ndarray | None = None,
-             pad: np.ndarray | None = None) -> np.ndarray:
+             pad: np.ndarray | None = None, fmt: Any = None) -> np.ndarray:
         return R.label(R.draw_grid(values, cell=cell, colors=colors, pad_mask=pad,
-                                   decimals=decimals), caption, size=16)
+                                   decimals=decimals, fmt=fmt), caption, size=16)
 
     def sign(text: str, height: int) -> np.ndarray:
         if text not in ops:
@@ -128,7 +128,7 @@ def render_window_detail(detail: WindowDetail, *, cell: int = 48,
         patch, kern, prod = d.patch[sl], d.kernel[sl], d.products[sl]
         h = patch.shape[0] * cell
         row = R.hstack([grid(patch, f"{name}pixels", R.gray_colors(patch), d.pad_mask),
-                        sign("×", h), grid(kern, "kernel"), sign("=", h),
+                        sign("×", h), grid(kern, "kernel", fmt=R.weight_format(kern)), sign("=", h),
                         grid(prod, f"{name}products", pad=d.pad_mask)], gap=6)
         if c is not None:
             row = _vstack([row, _text(f"{name}sum = {R.format_value(d.channel_sums[c], 4)}",

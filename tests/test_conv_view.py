@@ -150,3 +150,27 @@ def test_animation_frames():
     assert render.gif_bytes(frames)[:6] == b"GIF89a"
     with pytest.raises(ValueError, match="single-channel"):
         next(view.animation_frames(cv.conv_plan(np.ones((5, 5, 3)), np.ones((3, 3, 3)))))
+
+
+def test_box_blur_weights_show_as_fractions_and_products_with_their_digits():
+    box = cv.KERNELS["box_blur_4"].array  # every weight 1/16 = 0.0625
+    plan = cv.conv_plan(np.full((5, 5), 9.0), box)
+    step = plan.step(0)
+    assert np.array_equal(view.kernel_image(plan.kernel, cell=40),
+                          render.draw_grid(plan.kernel, cell=40, fmt=render.weight_format(box)))
+    assert render.format_weight(plan.kernel[0, 0]) == "1/16"
+    want = render.draw_grid(step.products, cell=40, fmt=view.fmt)
+    assert np.array_equal(view.products_image(step, cell=40), want)
+    assert view.fmt(step.products[0, 0]) == "0.5625"  # 9 × 1/16, every digit
+    assert view.terms_equation(step.patch, plan.kernel, step.products) == \
+        "sum of the 16 products = 9"
+
+
+def test_equation_terms_show_weights_as_the_kernel_grid_does():
+    plan = cv.conv_plan(np.arange(9.0).reshape(3, 3), cv.KERNELS["box_blur_3"].array)
+    step = plan.step(0)
+    text = view.terms_equation(step.patch, plan.kernel, step.products)
+    assert text.startswith("(1/9×0) + (1/9×1) + (1/9×2)") and text.endswith("= 4")
+    plan = cv.conv_plan(np.array([[3.0, 9.0]]), np.array([[0.375, 0.0]]))
+    first, second = view.step_equation(plan.step(0), plan.kernel)
+    assert first == "(3/8×3) + (0×9) = 1.125" and second == "1.125 + 0 = 1.125"

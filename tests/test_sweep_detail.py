@@ -68,3 +68,20 @@ def test_render_window_detail_draws_an_image(channels):
     img = render_window_detail(window_detail(plan, (2, 2)))
     assert img.dtype == np.uint8 and img.ndim == 3 and img.shape[2] == 3
     assert img.shape[0] > (3 * 150 if channels == "rgb" else 150)
+
+
+def test_the_kernel_grid_shows_weights_as_fractions(monkeypatch):
+    from convviz import render
+
+    seen = []
+    draw = render.draw_grid
+
+    def spy(values, **kw):
+        seen.append((np.asarray(values).copy(), kw.get("fmt")))
+        return draw(values, **kw)
+
+    monkeypatch.setattr(render, "draw_grid", spy)
+    box = np.full((3, 3), 1 / 9, np.float32)
+    render_window_detail(window_detail(sweep_plan(np.ones((5, 5)), box), 0))
+    (fmt,) = [f for v, f in seen if np.array_equal(v, box)]
+    assert fmt is not None and fmt(box[0, 0]) == "1/9"  # not 0.11
