@@ -70,11 +70,11 @@ def megabytes(nbytes: float) -> str:
 
     Examples
     --------
-    >>> megabytes(400_000), megabytes(12 * 2**20), megabytes(1536 * 2**20)
-    ('0.4 MB', '12 MB', '1,536 MB')
+    >>> megabytes(400_000), megabytes(8 * 2**20), megabytes(1536 * 2**20)
+    ('0.4 MB', '8 MB', '1,536 MB')
     """
     mb = nbytes / 2**20
-    return f"{mb:.1f} MB" if mb < 9.95 else f"{mb:,.0f} MB"
+    return f"{mb:.1f} MB" if mb < 9.95 and mb != int(mb) else f"{mb:,.0f} MB"
 
 
 def _seconds(s: float) -> str:
@@ -230,7 +230,7 @@ def fit_frames(total: int, sizes: Sequence[int], cost_of: Callable[[int, int], C
     >>> fit.every, fit.size, len(fit.frames)
     (2, 24, 451)
     >>> fit.note.split(". ")[1]
-    'This one keeps every 2nd step with smaller cells (24 px): 451 of 900 frames, 1.0 MB.'
+    'This one keeps every 2nd step with smaller cells (24 px): 451 of 900 frames, 1 MB.'
     """
     if total < 1 or not sizes:
         raise ValueError(f"`total` must be >= 1 and `sizes` not empty, got {total}, {sizes}")

@@ -15,7 +15,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import partial
 
 import numpy as np
@@ -27,7 +27,7 @@ from .conv_steps import ConvPlan
 from .examples import CHANNEL_NAMES
 from .steps import Step
 
-__all__ = ["add_window", "animation_frames", "bias_equation", "cell_size", "channel_colors",
+__all__ = ["add_window", "bias_equation", "cell_size", "channel_colors",
            "coverage", "fmt", "hide_cells", "input_base", "input_image", "kernel_image",
            "output_base", "output_image", "plan_values", "products_image", "step_equation",
            "terms_equation"]
@@ -243,31 +243,3 @@ def output_image(values: np.ndarray, upto: int | None, *, cell: int,
     r, c = divmod(upto, values.shape[1])
     return add_window(hide_cells(base, hidden, cell=cell), (r,), (c,), cell=cell)
 
-
-def animation_frames(plan: ConvPlan, *, cell: int = 40) -> Iterator[np.ndarray]:
-    """Every step of a single-channel plan as one frame: input | kernel | products | output.
-
-    All frames have the same shape (for :func:`convviz.render.gif_bytes`).
-
-    Examples
-    --------
-    >>> from convviz import conv_plan
-    >>> frames = list(animation_frames(conv_plan(np.zeros((4, 4)), np.ones((3, 3))), cell=20))
-    >>> len(frames), frames[0].shape == frames[-1].shape
-    (4, True)
-    """
-    if plan.padded.ndim != 2:
-        raise ValueError("`plan` must be single-channel (2-D) for an animation")
-    values = plan_values(plan)
-    in_base = input_base(plan.padded, plan.pad_mask, cell=cell)
-    out_base = output_base(values, cell=cell)
-    kern = render.label(kernel_image(plan.kernel, cell=cell), "kernel")
-    for index in range(plan.n_steps):
-        step = plan.step(index)
-        yield render.hstack([
-            render.label(input_image(plan, step, cell=cell, base=in_base),
-                         f"input, step {index + 1}"),
-            kern,
-            render.label(products_image(step, cell=cell), "products"),
-            render.label(output_image(values, index, cell=cell, base=out_base), "output"),
-        ], gap=24)

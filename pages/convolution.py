@@ -10,9 +10,11 @@ from convviz import arithmetic as ar
 from convviz import conv_view as view
 from convviz import examples as ex
 from convviz import render
+from convviz.conv_animation import animation_fit, animation_gif
 from convviz.padding import PADDING_MODES
 from convviz.ui import params as prm
 from convviz.ui.boot import ensure_app
+from convviz.ui.downloads import budgeted_download
 from convviz.ui.grid_editor import grid_editor, replace_grid
 from convviz.ui.nav import next_link
 from convviz.ui.player import Player
@@ -255,10 +257,11 @@ if plan is not None:
     player.controls()
     player.show(draw_rgb if rgb else draw_gray)
     if not rgb:
-        st.download_button(
+        fit = animation_fit(plan)  # from the sizes alone: nothing is drawn yet
+        budgeted_download(
             "Download the animation (GIF)", key="conv.gif", file_name="convolution.gif",
-            mime="image/gif", on_click="ignore",
-            data=lambda: render.gif_bytes(view.animation_frames(plan), fps=2))
+            mime="image/gif", plan=fit, make=lambda: animation_gif(plan, fit),
+            help="Every step as an animated GIF (2 steps a second), for slides.")
 else:
     _formula()
 

@@ -18,7 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 _TEMPLATE = """
-import json, resource
+import json, resource, sys
+sys.path.insert(0, {tests!r})  # the tests' helpers (apptest.py) import as in pytest
 {setup}
 _before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 {code}
@@ -31,7 +32,8 @@ def peak_growth(setup: str, code: str, *, timeout: float = 300) -> tuple[float, 
     """Run ``setup`` then ``code`` (which sets ``result``, a JSON value) in a fresh
     interpreter; return (growth of the peak resident size in MB while ``code`` ran,
     ``result``)."""
-    script = _TEMPLATE.format(setup=textwrap.dedent(setup), code=textwrap.dedent(code))
+    script = _TEMPLATE.format(setup=textwrap.dedent(setup), code=textwrap.dedent(code),
+                              tests=str(ROOT / "tests"))
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
                           text=True, timeout=timeout, check=False)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -141,17 +141,6 @@ def test_channel_colors_and_cell_size():
     assert view.cell_size(20, budget=400, lo=22) == 22
 
 
-def test_animation_frames():
-    plan = cv.conv_plan(np.ones((5, 5)), SOBEL, stride=2)
-    frames = list(view.animation_frames(plan, cell=20))
-    assert len(frames) == plan.n_steps == 4
-    assert len({f.shape for f in frames}) == 1
-    assert not np.array_equal(frames[0], frames[1])
-    assert render.gif_bytes(frames)[:6] == b"GIF89a"
-    with pytest.raises(ValueError, match="single-channel"):
-        next(view.animation_frames(cv.conv_plan(np.ones((5, 5, 3)), np.ones((3, 3, 3)))))
-
-
 def test_box_blur_weights_show_as_fractions_and_products_with_their_digits():
     box = cv.KERNELS["box_blur_4"].array  # every weight 1/16 = 0.0625
     plan = cv.conv_plan(np.full((5, 5), 9.0), box)
