@@ -95,10 +95,13 @@ class GifStream:
     ----------
     fp : binary file
     palette : list of int, length 768
-        The one global palette (see :func:`make_palette`); index :data:`TRANSPARENT`
-        must not be used by pixels.
+        The one global palette (see :func:`make_palette`).
     loop : int
         0 loops for ever.
+    transparent : int or None
+        A palette index no pixel uses (:data:`TRANSPARENT` for :func:`make_palette`'s
+        palettes): it marks the unchanged pixels inside a changed rectangle. None when
+        every index is a colour: the rectangle is then written as it is.
 
     A frame equal to the previous one is not written: its time is added to the previous
     frame's. Call :meth:`close` (or use ``with``) to write the last frame and the trailer.
@@ -113,11 +116,12 @@ class GifStream:
     (2, 3)
     """
 
-    def __init__(self, fp: IO[bytes], palette: Sequence[int], *, loop: int = 0) -> None:
+    def __init__(self, fp: IO[bytes], palette: Sequence[int], *, loop: int = 0,
+                 transparent: int | None = TRANSPARENT) -> None:
         if len(palette) != 768:
             raise ValueError(f"`palette` must hold 768 values (256 RGB entries), got "
                              f"{len(palette)}")
-        self._fp, self._loop = fp, loop
+        self._fp, self._loop, self._transparent = fp, loop, transparent
         self._palette = list(palette)
         self._pal_img = Image.new("P", (1, 1))
         self._pal_img.putpalette(self._palette)
@@ -140,8 +144,9 @@ class GifStream:
             raise ValueError(f"a frame must be an (H, W, 3) uint8 array, got shape {rgb.shape}")
         idx = np.asarray(Image.fromarray(rgb).quantize(palette=self._pal_img,
                                                        dither=Image.Dither.NONE))
-        if (idx == TRANSPARENT).any():  # same colour as entry 0: use that index
-            idx = np.where(idx == TRANSPARENT, np.uint8(0), idx)
+        t = self._transparent
+        if t is not None and (idx == t).any():  # make_palette: entry 0's colour again
+            idx = np.where(idx == t, np.uint8(0), idx)
         return idx
 
     def add_rgb(self, rgb: np.ndarray, duration: int) -> None:
@@ -171,7 +176,9 @@ class GifStream:
             self._pending = (data, offset, time + duration)
             return
         y0, y1, x0, x1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-        crop = np.where(changed[y0:y1, x0:x1], idx[y0:y1, x0:x1], np.uint8(TRANSPARENT))
+        crop = idx[y0:y1, x0:x1].copy()
+        if self._transparent is not None:
+            crop[~changed[y0:y1, x0:x1]] = self._transparent
         self._prev[y0:y1, x0:x1] = idx[y0:y1, x0:x1]
         self._queue(crop, (int(x0), int(y0)), duration)
 
@@ -194,8 +201,9 @@ class GifStream:
         data, offset, duration = self._pending
         im = Image.frombytes("P", (data.shape[1], data.shape[0]), data.tobytes())
         im.putpalette(self._palette)
+        extra = {} if self._transparent is None else {"transparency": self._transparent}
         for part in GifImagePlugin.getdata(im, offset, duration=duration, disposal=1,
-                                           transparency=TRANSPARENT):
+                                           **extra):
             self._fp.write(part)
         self._pending = None
 

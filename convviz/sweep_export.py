@@ -15,15 +15,24 @@ import io
 from typing import Any
 
 import numpy as np
-from PIL import Image
 
+from . import budget
 from . import render as R
 from ._validate import check_choice, check_int
+from .gif_stream import GifStream, frame_duration
 from .sweep import SweepPlan, _span, default_scale
 from .sweep_colors import DISPLAY_MODES, feature_map_rgb
-from .sweep_frames import _layers, _paint
+from .sweep_frames import _layers, _paint, frame_shape
 
-__all__ = ["feature_maps_png", "gif_frames", "sweep_gif"]
+__all__ = ["feature_maps_png", "gif_frames", "sweep_gif", "sweep_gif_cost", "sweep_gif_fit",
+           "sweep_gif_shape"]
+
+# Measured at 512 px on this project's 2-core machine (benchmarks/bench_exports.py), then
+# rounded up so the estimate errs on the safe side:
+_SECONDS_PER_MPX = 0.012  # painting, LZW per megapixel of frame
+_SECONDS_FIXED = 0.5  # the panels and the palette, once
+_BYTES_PER_FRAME_MPX = 12_000  # GIF bytes per frame per megapixel (only changes are written)
+_WORK_BYTES_PER_PX = 40  # the panels in RGB and as indices, a frame, the previous one
 
 
 def feature_maps_png(fmap: Any, display: str = "signed", *, scale: int = 1,
@@ -68,9 +77,67 @@ def gif_frames(plan: SweepPlan, max_frames: int = 100) -> list[int]:
     return sorted({int(k) for k in np.floor(np.linspace(0, n - 1, max_frames) + 0.5)})
 
 
+def sweep_gif_shape(plan: SweepPlan, max_side: int = 512) -> tuple[int, int]:
+    """(height, width) in pixels of the frames of :func:`sweep_gif`, from sizes alone.
+
+    Examples
+    --------
+    >>> from convviz.sweep import sweep_plan
+    >>> sweep_gif_shape(sweep_plan(np.zeros((16, 16)), np.ones((3, 3))))
+    (530, 1076)
+    """
+    scale = default_scale(plan, max_side)
+    h, w = frame_shape(plan, scale)
+    shown = max(_span(plan, 0), _span(plan, 1))
+    pads = max(sum(p) for p in plan.conv.pads)
+    if shown * scale > max_side + pads:  # shrunk, as sweep_gif does
+        f = max_side / (shown * scale)
+        h, w = max(1, int(h * f)), max(1, int(w * f))
+    return h, w
+
+
+def sweep_gif_cost(plan: SweepPlan, *, frames: int, max_side: int = 512,
+                   what: str = "the sweep") -> budget.Cost:
+    """The estimated cost of a sweep GIF of ``frames`` frames, before any drawing.
+
+    Examples
+    --------
+    >>> from convviz.sweep import sweep_plan
+    >>> sweep_gif_cost(sweep_plan(np.zeros((16, 16)), np.ones((3, 3))), frames=100).fits
+    True
+    """
+    h, w = sweep_gif_shape(plan, max_side)
+    mpx = h * w / 1e6
+    output = int(frames * mpx * _BYTES_PER_FRAME_MPX + h * w * 0.25)
+    return budget.Cost(what, frames=frames, frame_bytes=h * w * 3,
+                       peak_bytes=h * w * _WORK_BYTES_PER_PX + output, output_bytes=output,
+                       seconds=_SECONDS_FIXED + frames * mpx * _SECONDS_PER_MPX)
+
+
+def sweep_gif_fit(plan: SweepPlan, *, max_frames: int = 100, max_side: int = 512,
+                  what: str = "the sweep") -> budget.Fit:
+    """What one click's sweep GIF holds: up to ``max_frames`` evenly spaced frames at
+    ``max_side`` px, else every k-th of them and a smaller picture, with a sentence.
+
+    ``fit.frames`` index :func:`gif_frames`; pass ``fit`` to :func:`sweep_gif`.
+
+    Examples
+    --------
+    >>> from convviz.sweep import sweep_plan
+    >>> fit = sweep_gif_fit(sweep_plan(np.zeros((16, 16)), np.ones((3, 3))))
+    >>> fit.total, fit.size, fit.note
+    (100, 512, None)
+    """
+    total = len(gif_frames(plan, max_frames))
+    sizes = [s for s in (max_side, max_side * 3 // 4, max_side // 2) if s >= 16]
+    return budget.fit_frames(
+        total, sizes, lambda n, side: sweep_gif_cost(plan, frames=n, max_side=side, what=what),
+        size_name="pictures", unit="frame", size_text=lambda s: f"{s} px per side")
+
+
 def sweep_gif(plan: SweepPlan, *, fps: float = 10, max_frames: int = 100,
               display: str = "signed", max_side: int = 512,
-              vmax: float | None = None) -> bytes:
+              vmax: float | None = None, fit: budget.Fit | None = None) -> bytes:
     """Encode the sweep as an animated GIF (looping; the last frame is held 1.5 s).
 
     Parameters
@@ -85,11 +152,22 @@ def sweep_gif(plan: SweepPlan, *, fps: float = 10, max_frames: int = 100,
         The longest side of each panel; a bigger input is shown shrunk.
     vmax : float, optional
         As in :func:`render_sweep_frame`.
+    fit : Fit, optional
+        What :func:`sweep_gif_fit` (with the same ``max_frames``) chose: its frames of
+        :func:`gif_frames` and its ``size`` as ``max_side``.
 
     Returns
     -------
     bytes
-        A GIF89a file. All frames share one 256-colour palette, made once.
+        A GIF89a file. All frames share one 256-colour palette, made once; frames are
+        painted and written one at a time (:class:`convviz.gif_stream.GifStream`).
+
+    Raises
+    ------
+    convviz.budget.OverBudgetError
+        When the GIF asked for passes one click's budget (see :func:`sweep_gif_fit`).
+    convviz.budget.MemoryLimitError
+        Before any drawing, when the server's memory limit would be passed.
 
     Examples
     --------
@@ -102,6 +180,15 @@ def sweep_gif(plan: SweepPlan, *, fps: float = 10, max_frames: int = 100,
     max_side = check_int(max_side, "max_side", minimum=16)
     check_choice(display, "display", DISPLAY_MODES)
     frames = gif_frames(plan, max_frames)
+    if fit is not None:
+        frames, max_side = [frames[i] for i in fit.frames], fit.size
+    cost = budget.check(sweep_gif_cost(plan, frames=len(frames), max_side=max_side))
+    with budget.reserve(cost.peak_bytes, "the sweep"):
+        return _encode(plan, frames, fps, display, max_side, vmax)
+
+
+def _encode(plan: SweepPlan, frames: list[int], fps: float, display: str, max_side: int,
+            vmax: float | None) -> bytes:
     scale = default_scale(plan, max_side)
     lay, palette = _layers(plan, scale, display, vmax, palette=True)
     shown = max(_span(plan, 0), _span(plan, 1))
@@ -111,15 +198,11 @@ def sweep_gif(plan: SweepPlan, *, fps: float = 10, max_frames: int = 100,
         f = max_side / (shown * scale)
         picks = np.ix_(*((np.arange(max(1, int(n * f))) / f).astype(np.intp)
                          for n in lay.canvas.shape))
-    images = []
+    step = frame_duration(fps)
+    buf = io.BytesIO()
+    gif = GifStream(buf, palette, transparent=255)  # the sweep palette leaves 255 free
     for k in frames:
         idx = _paint(plan, lay, k)
-        im = Image.fromarray(idx[picks] if picks is not None else idx)
-        im.putpalette(palette)
-        images.append(im)
-    step = max(20, round(1000 / fps))
-    buf = io.BytesIO()
-    images[0].save(buf, format="GIF", save_all=True, append_images=images[1:], loop=0,
-                   duration=[step] * (len(images) - 1) + [max(step, 1500)], optimize=False)
+        gif.add_indices(idx[picks] if picks is not None else idx, step)
+    gif.close(last_duration=max(step, 1500))
     return buf.getvalue()
-

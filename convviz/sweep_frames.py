@@ -25,7 +25,7 @@ from ._validate import check_choice, check_int
 from .sweep import SweepPlan, _span, default_scale
 from .sweep_colors import DISPLAY_MODES, _vmax, apply_display, display_colorbar, feature_map_rgb
 
-__all__ = ["panel_boxes", "render_sweep_frame"]
+__all__ = ["frame_shape", "panel_boxes", "render_sweep_frame"]
 
 _GRID_MIN, _NUMBERS_MIN = 8, 24  # cell sizes (px) from which to draw grid lines, numbers
 _HIDDEN, _HATCH, _DARK = (206, 206, 206), (178, 178, 178), (20, 20, 20)
@@ -88,19 +88,22 @@ def _rgb_layers(plan: SweepPlan, scale: int, display: str, vmax: float | None) -
 
 
 def _palette_layers(rgb: _Layers) -> tuple[_Layers, list[int]]:
-    """The same layers as indices into one 256-colour palette shared by every GIF frame."""
+    """The same layers as indices into one 256-colour palette shared by every GIF frame:
+    253 colours of the layers, the window's, the dark edge's, and index 255 left free (the
+    GIF export marks unchanged pixels with it)."""
     wc = rgb.canvas.shape[1]
     stacked = np.concatenate([rgb.canvas, np.pad(rgb.full, ((0, 0), (0, wc - rgb.full.shape[1]),
                                                             (0, 0)), constant_values=255)])
-    pimg = Image.fromarray(stacked).quantize(colors=254, method=Image.Quantize.MEDIANCUT)
-    palette = list(pimg.getpalette() or [])[:254 * 3]
-    palette += [0] * (254 * 3 - len(palette)) + list(R.WINDOW_COLOR) + list(_DARK)
+    pimg = Image.fromarray(stacked).quantize(colors=253, method=Image.Quantize.MEDIANCUT)
+    palette = list(pimg.getpalette() or [])[:253 * 3]
+    palette += [0] * (253 * 3 - len(palette)) + list(R.WINDOW_COLOR) + list(_DARK)
+    palette += palette[:3]  # 255: free
     idx = np.asarray(pimg)  # (Hc + fh, Wc)
     hc = rgb.canvas.shape[0]
     full = np.ascontiguousarray(idx[hc:, :rgb.full.shape[1]])
     return _Layers(canvas=np.ascontiguousarray(idx[:hc]), full=full, top=rgb.top,
-                   right_x=rgb.right_x, scale=rgb.scale, cell=rgb.cell, color=np.uint8(254),
-                   dark=np.uint8(255)), palette
+                   right_x=rgb.right_x, scale=rgb.scale, cell=rgb.cell, color=np.uint8(253),
+                   dark=np.uint8(254)), palette
 
 
 def _layers(plan: SweepPlan, scale: int, display: str, vmax: float | None,
@@ -229,3 +232,22 @@ def panel_boxes(plan: SweepPlan, *, scale: int | None = None, display: str = "si
     return {"input": (lay.top, lay.top + h, 0, w),
             "feature_map": (lay.top, lay.top + fh, lay.right_x, lay.right_x + fw)}
 
+
+
+def frame_shape(plan: SweepPlan, scale: int) -> tuple[int, int]:
+    """(height, width) of :func:`render_sweep_frame` at ``scale``, from sizes alone
+    (nothing is drawn: for estimating an export before it starts).
+
+    Examples
+    --------
+    >>> from convviz.sweep import sweep_plan
+    >>> p = sweep_plan(np.zeros((8, 8)), np.ones((3, 3)))
+    >>> frame_shape(p, 20) == render_sweep_frame(p, 0, scale=20).shape[:2]
+    True
+    """
+    scale = check_int(scale, "scale", minimum=1)
+    left = [_span(plan, a) * scale + (scale >= _GRID_MIN) for a in (0, 1)]
+    cell = scale * min(plan.conv.stride)
+    right = [n * cell + (cell >= _GRID_MIN) for n in plan.shape]
+    height = int(_CAPTION * 1.6) + max(120, left[0], right[0])
+    return height, left[1] + _GAP + right[1] + _GAP + 90  # 90: the colour bar

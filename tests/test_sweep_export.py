@@ -6,10 +6,18 @@ import io
 
 import numpy as np
 import pytest
+from memory import peak_growth
 from PIL import Image
 
+from convviz import budget
 from convviz.sweep import sweep_plan
-from convviz.sweep_export import feature_maps_png, gif_frames, sweep_gif
+from convviz.sweep_export import (
+    feature_maps_png,
+    gif_frames,
+    sweep_gif,
+    sweep_gif_fit,
+    sweep_gif_shape,
+)
 from convviz.sweep_frames import render_sweep_frame
 
 SOBEL_X = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=np.float32)
@@ -67,3 +75,59 @@ def test_feature_maps_png_one_and_several():
     stack = np.stack([fmap, -fmap], axis=-1)  # (3, 4, 2)
     with Image.open(io.BytesIO(feature_maps_png(stack))) as im:
         assert im.size == (4 + 8 + 4, 3)
+
+
+@pytest.mark.parametrize("shape, kernel, geo, side", [
+    ((20, 24), SOBEL_X, {}, 512), ((300, 200), SOBEL_X, {}, 100),
+    ((64, 64), np.ones((11, 11)), dict(dilation=4, padding="full"), 512),
+    ((90, 77), SOBEL_X, dict(stride=3), 256)])
+def test_the_gif_size_is_known_before_drawing(shape, kernel, geo, side):
+    plan = sweep_plan(_image(*shape), kernel, **geo)
+    with Image.open(io.BytesIO(sweep_gif(plan, max_frames=2, max_side=side))) as gif:
+        assert (gif.height, gif.width) == sweep_gif_shape(plan, side)
+
+
+def test_a_gif_over_the_budget_is_cut_and_says_so():
+    plan = sweep_plan(_image(400, 400), SOBEL_X, by_rows=False, n_frames=4000)
+    fit = sweep_gif_fit(plan, max_frames=4000, max_side=2048)
+    assert not fit.wanted.fits and fit.cost.fits and fit.reduced
+    assert fit.note.startswith("The sweep in full (4000 frames) would need")
+    assert f"{len(fit.frames)} of 4000 frames" in fit.note
+    with pytest.raises(budget.OverBudgetError, match="The sweep would need"):
+        sweep_gif(plan, max_frames=4000, max_side=2048)
+    small = sweep_plan(_image(20, 24), SOBEL_X)
+    fit = sweep_gif_fit(small, max_frames=7, max_side=128)
+    with Image.open(io.BytesIO(sweep_gif(small, max_frames=7, max_side=999, fit=fit))) as gif:
+        assert gif.n_frames == 7 and (gif.height, gif.width) == sweep_gif_shape(small, 128)
+
+
+def test_a_refused_gif_paints_nothing(monkeypatch):
+    plan = sweep_plan(_image(20, 24), SOBEL_X)
+    monkeypatch.setenv(budget.MEMORY_ENV, "256")
+    monkeypatch.setattr(budget, "process_rss_bytes", lambda: 256 * 2**20)
+    with pytest.raises(budget.MemoryLimitError, match="the sweep needs about"):
+        sweep_gif(plan)
+    assert not plan._cache  # no panel was drawn
+
+
+def test_the_gif_is_written_frame_by_frame():
+    """400 frames of a zoomed sweep at 512 px (about 0.45 MB of indices each): the peak
+    grows by a few frames, not by all of them (holding every frame grew it by 180 MB)."""
+    growth, (n, frame_mb) = peak_growth("""
+        import numpy as np
+        from convviz.sweep import sweep_plan
+        from convviz.sweep_export import sweep_gif, sweep_gif_shape
+        img = np.random.default_rng(0).random((256, 256)).astype(np.float32)
+        plan = sweep_plan(img, np.ones((11, 11)), dilation=4, padding="full",
+                          region=(100, 100, 20), by_rows=False, n_frames=400)
+        sweep_gif(plan, max_frames=2)  # warm up: the panels are drawn once per plan
+    """, """
+        import io
+        from PIL import Image
+        data = sweep_gif(plan, max_frames=400)
+        h, w = sweep_gif_shape(plan)
+        with Image.open(io.BytesIO(data)) as gif:
+            result = [gif.n_frames, h * w / 2**20]
+    """)
+    assert n == 400
+    assert growth < 12 * frame_mb, f"the peak grew by {growth:.1f} MB"

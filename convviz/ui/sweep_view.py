@@ -16,8 +16,9 @@ from convviz.image_filters import frame_rows
 from convviz.render import jpeg_bytes, png_bytes
 from convviz.sweep import SweepPlan, default_scale
 from convviz.sweep_detail import render_window_detail, window_detail
-from convviz.sweep_export import sweep_gif
+from convviz.sweep_export import sweep_gif, sweep_gif_fit
 from convviz.sweep_frames import render_sweep_frame
+from convviz.ui.downloads import budgeted_download
 from convviz.ui.kept import memo
 from convviz.ui.player import Player
 
@@ -50,10 +51,12 @@ def show_sweep(key: str, plan: SweepPlan, plan_key: Any, *, display: str,
 
     player.show(draw)
     fps = float(st.session_state[player.speed_key])
-    st.download_button(
-        "Download the sweep (GIF)", key=f"{key}.gif", on_click="ignore", mime="image/gif",
-        file_name=file_name, icon=":material/movie:",
-        help="An animated GIF of this sweep at the chosen speed, for slides (at most 100 "
-        "frames; 400 when zoomed).",
-        data=lambda: sweep_gif(plan, fps=fps, display=display, vmax=vmax,
-                               max_frames=min(plan.n_frames, 400) if zoom else 100))
+    most = min(plan.n_frames, 400) if zoom else 100
+    fit = sweep_gif_fit(plan, max_frames=most, what="the zoomed sweep" if zoom else "the sweep")
+    budgeted_download(
+        "Download the sweep (GIF)", key=f"{key}.gif", mime="image/gif", file_name=file_name,
+        icon=":material/movie:", plan=fit,
+        help=f"An animated GIF of this sweep at the chosen speed, for slides (at most {most} "
+        "frames).",
+        make=lambda: sweep_gif(plan, fps=fps, display=display, vmax=vmax, max_frames=most,
+                               fit=fit))
