@@ -34,8 +34,8 @@ from dataclasses import dataclass
 
 __all__ = ["DEFAULT_MAX_MEMORY_MB", "MAX_OUTPUT_BYTES", "MAX_SECONDS", "MAX_WORK_BYTES",
            "MEMORY_ENV", "Cost", "Fit", "MemoryLimitError", "OverBudgetError", "check",
-           "every_kth", "fit_frames", "max_memory_mb", "memory_refusal", "megabytes",
-           "process_rss_bytes", "reserve", "reserved_bytes"]
+           "every_kth", "fit_frames", "fit_picture", "max_memory_mb", "megabytes",
+           "memory_refusal", "ordinal", "process_rss_bytes", "reserve", "reserved_bytes"]
 
 #: Seconds of work one click may start (a GIF that takes longer is made smaller): long
 #: enough for a few hundred frames, short enough that a class of 30 clicking at once
@@ -157,7 +157,14 @@ def every_kth(total: int, k: int) -> list[int]:
     return picks if picks[-1] == total - 1 else picks + [total - 1]
 
 
-def _ordinal(k: int) -> str:
+def ordinal(k: int) -> str:
+    """"1st", "2nd", "3rd", "4th", ... "11th", "22nd".
+
+    Examples
+    --------
+    >>> [ordinal(k) for k in (1, 2, 3, 4, 11, 12, 22)]
+    ['1st', '2nd', '3rd', '4th', '11th', '12th', '22nd']
+    """
     suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
     return f"{k}{suffix}"
 
@@ -260,7 +267,7 @@ def fit_frames(total: int, sizes: Sequence[int], cost_of: Callable[[int, int], C
     parts = []
     if k > 1:
         parts.append("only the last " + unit if len(frames) == 1 else
-                     f"every {_ordinal(k)} {unit}")
+                     f"every {ordinal(k)} {unit}")
     if i > 0:
         parts.append(f"smaller {size_name} ({size_text(sizes[i])})")
     what = wanted.what[:1].upper() + wanted.what[1:]
@@ -268,6 +275,45 @@ def fit_frames(total: int, sizes: Sequence[int], cost_of: Callable[[int, int], C
             f"than one click may use. This one keeps {' with '.join(parts)}: "
             f"{len(frames)} of {total} frames, {megabytes(cost.output_bytes)}.")
     return Fit(frames, total, sizes[i], k, cost, wanted, note)
+
+
+def fit_picture(sizes: Sequence[int], cost_of: Callable[[int], Cost], *,
+                say: Callable[[int], str]) -> Fit:
+    """The first of ``sizes`` (preferred first) whose picture fits one click's budget.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        The sizes that may be used (say, 1, 2, 3: every k-th pixel), preferred first.
+    cost_of : callable (size) -> Cost
+    say : callable (size) -> str
+        What a reduced size shows, for the sentence ("every 2nd pixel of each map").
+
+    Returns
+    -------
+    Fit
+        One frame; the smallest size when none fits.
+
+    Examples
+    --------
+    >>> fit = fit_picture([1, 2], lambda k: Cost("the PNG", 1, 0, 0, 2**24 // k**2, 1.0),
+    ...                   say=lambda k: f"every {ordinal(k)} pixel")
+    >>> fit.size, fit.note.split(". ")[1]
+    (2, 'This one shows every 2nd pixel: 4 MB.')
+    """
+    if not sizes:
+        raise ValueError("`sizes` must not be empty")
+    wanted = cost_of(sizes[0])
+    for size in sizes:
+        cost = wanted if size == sizes[0] else cost_of(size)
+        if cost.fits:
+            break
+    if cost is wanted:
+        return Fit((0,), 1, size, 1, cost, wanted, None)
+    what = wanted.what[:1].upper() + wanted.what[1:]
+    note = (f"{what} at full size would need {' and '.join(wanted.over())}, more than one "
+            f"click may use. This one shows {say(size)}: {megabytes(cost.output_bytes)}.")
+    return Fit((0,), 1, size, 1, cost, wanted, note)
 
 
 def max_memory_mb() -> int:

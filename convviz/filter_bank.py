@@ -22,15 +22,23 @@ import numpy as np
 
 from . import render as R
 from ._validate import as_float_array, check_choice, check_int
+from .budget import Cost, Fit, check, fit_picture, ordinal, reserve
 from .conv import conv2d
 from .images import to_grayscale
 from .sweep_colors import DISPLAY_MODES, apply_display, display_colorbar, feature_map_rgb
-from .sweep_export import feature_maps_png
 
 __all__ = ["MapView", "channel_filters", "channel_responses", "display_grid", "display_vmax",
-           "feature_maps", "map_tile", "map_view", "maps_png", "mark_point"]
+           "feature_maps", "map_tile", "map_view", "maps_png", "maps_png_cost", "maps_png_fit",
+           "maps_sheet", "mark_point"]
 
 _MARK = np.array(R.WINDOW_COLOR, np.uint8)
+_TITLE_SIZE = 20  # px: a title strip is int(1.6 * size) high
+_TITLE_H = int(_TITLE_SIZE * 1.6)
+_COL_GAP, _ROW_GAP = 24, 16
+# Measured on 1,000 px feature maps of photos (benchmarks/bench_exports.py), rounded up:
+_PNG_BYTES_PER_PX = 1.5  # a coloured photo-like map compresses to about 1 byte per pixel
+_PNG_SECONDS_PER_MPX = 0.4  # drawing and zlib per megapixel
+_PNG_WORK_BYTES_PER_PX = 12  # the sheet, its rows, Pillow's copy, zlib's buffers
 
 
 def _gray(image: np.ndarray) -> np.ndarray:
@@ -272,25 +280,116 @@ def map_view(image: Any, kernel: Any, *, channels: str = "gray", display: str = 
     return MapView(fmap, vmax, tile, step, scale)
 
 
-def maps_png(maps: Sequence[Any], display: str = "signed") -> bytes:
-    """PNG of several feature maps side by side on one colour scale (sizes may differ).
+def _tile(view: MapView, display: str, every: int) -> np.ndarray:
+    """The view's picture (map and colour bar) with every ``every``-th of its shown pixels."""
+    if every == 1:
+        return view.tile
+    k = view.step * every
+    return map_tile(view.fmap[::k, ::k], display, vmax=view.vmax, scale=view.scale)
 
-    Maps of one shape go through :func:`convviz.sweep_export.feature_maps_png`; maps of
-    different shapes (different kernel sizes without padding) are coloured on the same
-    scale and placed side by side, top-aligned.
+
+def _tile_shape(view: MapView, every: int) -> tuple[int, int]:
+    """(height, width) of :func:`_tile` without drawing it."""
+    k = view.step * every
+    h, w = (-(-n // k) * view.scale for n in view.fmap.shape)
+    return max(h, 120), w + 8 + 90
+
+
+def _grid(shapes: Sequence[tuple[int, int]], per_row: int) -> tuple[int, int]:
+    """(height, width) of titled tiles of ``shapes`` laid out ``per_row`` to a row."""
+    rows = [shapes[i:i + per_row] for i in range(0, len(shapes), per_row)]
+    heights = [max(h for h, _ in row) + _TITLE_H for row in rows]
+    widths = [sum(w for _, w in row) + _COL_GAP * (len(row) - 1) for row in rows]
+    return sum(heights) + _ROW_GAP * (len(rows) - 1), max(widths)
+
+
+def maps_sheet(views: Sequence[MapView], titles: Sequence[str], display: str = "signed", *,
+               every: int = 1, per_row: int = 3) -> np.ndarray:
+    """The feature maps as the page shows them: each with its own colour scale and colour
+    bar, its title above it, ``per_row`` to a row.
+
+    Parameters
+    ----------
+    views : sequence of MapView
+        From :func:`map_view` (the picture, scale and ``vmax`` the page shows).
+    titles : sequence of str
+        One per view (the kernel's name and the map's size).
+    display : {"signed", "relu", "abs"}
+    every : int
+        1 for the pictures as shown; k for every k-th of their pixels (smaller).
+    per_row : int
+
+    Returns
+    -------
+    ndarray of uint8, shape (H, W, 3)
 
     Examples
     --------
-    >>> maps_png([np.zeros((3, 4)), np.ones((2, 2))])[:4]
-    b'\\x89PNG'
+    >>> vs = [map_view(np.eye(6), np.ones((3, 3)), padding="same"),
+    ...       map_view(np.eye(6), -np.ones((3, 3)), padding="same")]
+    >>> maps_sheet(vs, ["a", "b"]).shape
+    (284, 724, 3)
     """
     check_choice(display, "display", DISPLAY_MODES)
-    arrs = [as_float_array(m, "maps", ndims=(2,)) for m in maps]
-    if not arrs:
-        raise ValueError("`maps` must hold at least one feature map")
-    if len({a.shape for a in arrs}) == 1:
-        return feature_maps_png(np.stack(arrs, axis=-1), display)  # (H', W', F)
-    top = max(float(np.abs(apply_display(a, display)).max()) for a in arrs)
-    vmax = top if top > 0 else 1.0
-    return R.png_bytes(R.hstack([feature_map_rgb(a, mode=display, vmax=vmax) for a in arrs],
-                                gap=8))
+    every = check_int(every, "every", minimum=1)
+    per_row = check_int(per_row, "per_row", minimum=1)
+    if not views or len(views) != len(titles):
+        raise ValueError(f"`views` and `titles` must hold the same number (at least one) of "
+                         f"maps, got {len(views)} and {len(titles)}")
+    tiles = [R.label(_tile(v, display, every), t, size=_TITLE_SIZE)
+             for v, t in zip(views, titles, strict=True)]
+    rows = [R.hstack(tiles[i:i + per_row], gap=_COL_GAP) for i in range(0, len(tiles), per_row)]
+    width = max(r.shape[1] for r in rows)
+    parts = []
+    for k, row in enumerate(rows):
+        pad_below = _ROW_GAP if k < len(rows) - 1 else 0
+        parts.append(np.pad(row, ((0, pad_below), (0, width - row.shape[1]), (0, 0)),
+                            constant_values=255))
+    return np.concatenate(parts)
+
+
+def maps_png_cost(views: Sequence[MapView], *, every: int = 1, per_row: int = 3) -> Cost:
+    """The estimated cost of :func:`maps_png`, from the maps' sizes (nothing is drawn).
+
+    Examples
+    --------
+    >>> v = map_view(np.eye(6), np.ones((3, 3)), padding="same")
+    >>> c = maps_png_cost([v, v])
+    >>> c.frame_bytes, c.fits
+    (616848, True)
+    """
+    h, w = _grid([_tile_shape(v, every) for v in views], per_row)
+    mpx = h * w / 1e6
+    output = int(h * w * _PNG_BYTES_PER_PX)
+    return Cost("the feature maps PNG", frames=1, frame_bytes=h * w * 3,
+                peak_bytes=h * w * _PNG_WORK_BYTES_PER_PX + output, output_bytes=output,
+                seconds=0.1 + mpx * _PNG_SECONDS_PER_MPX)
+
+
+def maps_png_fit(views: Sequence[MapView], *, per_row: int = 3) -> Fit:
+    """The pictures as shown when they fit one click's budget, else every 2nd (3rd, 4th)
+    of their pixels, with a sentence saying so (see :func:`convviz.budget.fit_picture`)."""
+    return fit_picture([1, 2, 3, 4], lambda k: maps_png_cost(views, every=k, per_row=per_row),
+                       say=lambda k: f"every {ordinal(k)} pixel of each picture")
+
+
+def maps_png(views: Sequence[MapView], titles: Sequence[str], display: str = "signed", *,
+             fit: Fit | None = None, per_row: int = 3) -> bytes:
+    """PNG of :func:`maps_sheet`: the feature maps as the page shows them, titled, each with
+    its own colour bar; reduced as ``fit`` (default :func:`maps_png_fit`) says.
+
+    Raises
+    ------
+    convviz.budget.OverBudgetError, convviz.budget.MemoryLimitError
+        Before any drawing, over one click's budget or the server's memory limit.
+
+    Examples
+    --------
+    >>> v = map_view(np.eye(6), np.ones((3, 3)), padding="same")
+    >>> maps_png([v], ["Box blur (6x6)"])[:4]
+    b'\\x89PNG'
+    """
+    fit = maps_png_fit(views, per_row=per_row) if fit is None else fit
+    cost = check(maps_png_cost(views, every=fit.size, per_row=per_row))
+    with reserve(cost.peak_bytes, cost.what):
+        return R.png_bytes(maps_sheet(views, titles, display, every=fit.size, per_row=per_row))

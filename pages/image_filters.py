@@ -15,6 +15,7 @@ from convviz.sweep import sweep_plan
 from convviz.sweep_colors import DISPLAY_MODES
 from convviz.sweep_detail import render_window_detail, window_detail
 from convviz.ui.boot import ensure_app
+from convviz.ui.downloads import budgeted_download
 from convviz.ui.grid_editor import grid_editor, replace_grid
 from convviz.ui.image_input import SOURCES, choose_image, take_new_image
 from convviz.ui.kept import kept, memo
@@ -185,9 +186,14 @@ with c_shape:
                    "sizes; a real conv layer uses one kernel size for all its filters.")
     st.caption(f"Input ({img.shape[0]}, {img.shape[1]}, {c_in}) through {depth} filter(s): "
                f"{depth} feature map(s), the depth of the output.")
-    st.download_button("Download the feature maps (PNG)", key="img.png", on_click="ignore",
-                       mime="image/png", file_name="feature_maps.png",
-                       icon=":material/download:", data=lambda: fb.maps_png(maps, display))
+    titles = [f"{imf.kernel_label(n)[0]} ({m.shape[0]}x{m.shape[1]})"
+              for n, m in zip(names, maps, strict=True)]
+    png_fit = fb.maps_png_fit(views)  # from the maps' sizes: nothing is drawn yet
+    budgeted_download("Download the feature maps (PNG)", key="img.png", mime="image/png",
+                      file_name="feature_maps.png", icon=":material/download:", plan=png_fit,
+                      help="The feature maps as shown: each with its own colour scale and "
+                      "colour bar, named by its kernel.",
+                      make=lambda: fb.maps_png(views, titles, display, fit=png_fit))
 with c_formula:
     kh, kw = kernels[names[k_in]].shape
     sizes = [imf.stack_equation(cv.explain_output_size(

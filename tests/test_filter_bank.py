@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from convviz import KERNELS, conv2d
+from convviz.budget import Fit, OverBudgetError, ordinal
 from convviz.filter_bank import (
     channel_filters,
     channel_responses,
@@ -16,13 +17,17 @@ from convviz.filter_bank import (
     display_vmax,
     feature_maps,
     map_tile,
+    map_view,
     maps_png,
+    maps_png_cost,
+    maps_png_fit,
+    maps_sheet,
     mark_point,
 )
 from convviz.pixels import to_grayscale
 from convviz.render import WINDOW_COLOR
+from convviz.samples import load_sample
 from convviz.sweep_colors import feature_map_rgb
-from convviz.sweep_export import feature_maps_png
 
 SOBEL_X, BLUR5 = KERNELS["sobel_x"].array, KERNELS["box_blur_5"].array
 ROBERTS = KERNELS["roberts_x"].array
@@ -130,20 +135,60 @@ def test_mark_point_leaves_the_pixel_and_clips_at_borders():
         assert mark_point(img, pos).shape == img.shape
 
 
-def test_maps_png_same_shapes_is_feature_maps_png():
-    a, b = np.linspace(-1, 1, 12).reshape(3, 4), np.linspace(2, 0, 12).reshape(3, 4)
-    assert maps_png([a, b], "abs") == feature_maps_png(np.stack([a, b], axis=-1), "abs")
+def _hopper_views(names, size=64, display="signed"):
+    img = load_sample("grace_hopper", max_side=size)
+    return [map_view(img, KERNELS[n].array, display=display, percentile=99.5,
+                     padding="same") for n in names]
 
 
-def test_maps_png_of_different_sizes_shares_one_scale():
-    a, b = np.full((3, 4), 2.0), np.full((2, 2), 1.0)
-    with Image.open(io.BytesIO(maps_png([a, b], "signed"))) as im:
-        arr = np.asarray(im.convert("RGB"))
-    assert arr.shape == (3, 4 + 8 + 2, 3)
-    np.testing.assert_array_equal(arr[0, 0], feature_map_rgb(np.array([[2.0]]), vmax=2.0)[0, 0])
-    np.testing.assert_array_equal(arr[0, 12], feature_map_rgb(np.array([[1.0]]), vmax=2.0)[0, 0])
-    with pytest.raises(ValueError, match="`maps`"):
-        maps_png([])
+def test_maps_png_shows_each_map_as_the_page_does_titled_in_a_grid():
+    names = ["sobel_x", "sobel_y", "laplacian_4", "box_blur_3", "sharpen"]
+    views = _hopper_views(names)
+    titles = [f"{n} ({v.fmap.shape[0]}x{v.fmap.shape[1]})"
+              for n, v in zip(names, views, strict=True)]
+    with Image.open(io.BytesIO(maps_png(views, titles, "signed"))) as im:
+        sheet = np.asarray(im.convert("RGB"))
+    assert np.array_equal(sheet, maps_sheet(views, titles, "signed"))
+    th, (h, w) = 32, views[0].tile.shape[:2]  # a title strip, then the page's picture
+    assert sheet.shape == (2 * (th + h) + 16, 3 * w + 2 * 24, 3)  # 3 per row, 2 rows
+    for i, v in enumerate(views):  # each tile is the page's: its own scale and colour bar
+        y, x = (i // 3) * (th + h + 16), (i % 3) * (w + 24)
+        assert np.array_equal(sheet[y + th:y + th + h, x:x + w], v.tile), names[i]
+        assert (sheet[y:y + th, x:x + w] < 128).any(), f"no title above {names[i]}"
+
+
+def test_maps_png_gives_a_weak_map_its_own_colours():
+    """The Laplacian's responses are a fraction of Sobel's: on Sobel's scale its map was
+    almost blank (under 1 % of pixels visibly coloured); on its own scale, over 10 %."""
+    sobel, lap = _hopper_views(["sobel_x", "laplacian_4"])
+    assert lap.vmax < sobel.vmax / 2
+    with Image.open(io.BytesIO(maps_png([sobel, lap], ["Sobel x", "Laplacian"]))) as im:
+        sheet = np.asarray(im.convert("RGB")).astype(int)
+    (h, w), x = (n * lap.scale for n in lap.fmap.shape), sobel.tile.shape[1] + 24
+    shown = sheet[32:32 + h, x:x + w]  # the Laplacian's map, right of Sobel's tile
+
+    def coloured(rgb: np.ndarray) -> float:  # far from the white of 0
+        return float((np.abs(rgb - 247).max(axis=-1) > 60).mean())
+
+    assert coloured(shown) > 0.10
+    assert coloured(feature_map_rgb(lap.fmap, vmax=sobel.vmax).astype(int)) < 0.01
+
+
+def test_maps_png_over_the_budget_shows_fewer_pixels_and_says_so():
+    big = np.random.default_rng(1).random((2048, 1536)).astype(np.float32)  # an upload
+    views = [map_view(big, KERNELS[n].array, padding="same") for n in ["sobel_x"] * 8]
+    fit = maps_png_fit(views)
+    assert not fit.wanted.fits and fit.cost.fits and fit.size > 1
+    assert f"every {ordinal(fit.size)} pixel of each picture" in fit.note
+    assert maps_png_cost(views, every=fit.size).frame_bytes == (
+        maps_sheet(views, ["x"] * 8, every=fit.size).nbytes)
+    with pytest.raises(OverBudgetError, match="The feature maps PNG would need"):
+        maps_png(views, ["x"] * 8, fit=Fit((0,), 1, 1, 1, fit.wanted, fit.wanted, None))
+
+
+def test_maps_png_checks_its_arguments():
+    with pytest.raises(ValueError, match="`views` and `titles` must hold the same number"):
+        maps_sheet(_hopper_views(["sobel_x"]), [])
 
 
 @pytest.mark.parametrize(("shape", "step", "scale"), [
