@@ -111,9 +111,10 @@ def _load(source: str, max_side: int) -> Any:
 def _run_animate(args: argparse.Namespace) -> int:
     from PIL import Image
 
+    from . import budget
     from .kernels import KERNELS
     from .sweep import sweep_plan
-    from .sweep_export import feature_maps_png, sweep_gif
+    from .sweep_export import feature_maps_png, sweep_gif, sweep_gif_fit
 
     if args.kernel not in KERNELS:
         raise ValueError(f"unknown kernel {args.kernel!r}; valid names: {', '.join(KERNELS)}")
@@ -126,13 +127,21 @@ def _run_animate(args: argparse.Namespace) -> int:
                       padding=args.padding, dilation=args.dilation,
                       padding_mode=args.padding_mode, flip=args.flip, channels=args.channels,
                       region=args.region)
+    fit = sweep_gif_fit(plan, max_frames=args.frames, max_side=args.max_side)
+    if fit.note:  # over one click's budget: what fits, as the page offers it
+        print(f"convviz: {fit.note}", file=sys.stderr)
+    if args.png:  # checked before the GIF is made: no work is done for nothing
+        h, w = plan.fmap.shape
+        png = budget.check(budget.Cost("the feature map PNG", 1, h * w * 3, h * w * 12,
+                                       h * w * 2, 0.1 + h * w / 1e6 * 0.4))
     data = sweep_gif(plan, fps=args.fps, max_frames=args.frames, display=args.display,
-                     max_side=args.max_side, vmax=args.vmax)
+                     max_side=args.max_side, vmax=args.vmax, fit=fit)
     Path(args.output).write_bytes(data)
     with Image.open(io.BytesIO(data)) as gif:
         print(f"wrote {args.output}: {gif.n_frames} frames, {gif.width}x{gif.height}")
     if args.png:
-        Path(args.png).write_bytes(feature_maps_png(plan.fmap, args.display, vmax=args.vmax))
+        with budget.reserve(png.peak_bytes, png.what):
+            Path(args.png).write_bytes(feature_maps_png(plan.fmap, args.display, vmax=args.vmax))
         print(f"wrote {args.png}: feature map {plan.fmap.shape[0]}x{plan.fmap.shape[1]}")
     return 0
 
@@ -272,9 +281,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else 0
-    except (ValueError, TypeError) as exc:  # ImageError is a ValueError
+    except (ValueError, TypeError) as exc:  # ImageError, OverBudgetError are ValueErrors
         print(f"convviz: error: {exc}", file=sys.stderr)
         return 2
+    except RuntimeError as exc:  # convviz.budget.MemoryLimitError: nothing was started
+        print(f"convviz: error: {exc}", file=sys.stderr)
+        return 1
     except BrokenPipeError:  # `convviz kernels | head`: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

@@ -159,3 +159,27 @@ def test_console_script_is_installed_and_runs(tmp_path):
     res = subprocess.run([str(script), "animate", "x.png", "-k", "nope", "-o", str(out)],
                          capture_output=True, text=True, timeout=60)
     assert res.returncode == 2 and "valid names" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_animate_over_the_budget_makes_what_fits_and_says_so(tmp_path, capsys):
+    big = tmp_path / "big.png"
+    Image.fromarray(np.random.default_rng(1).integers(0, 256, (400, 400, 3), np.uint8)).save(big)
+    out = tmp_path / "o.gif"
+    args = ["animate", str(big), "-k", "sobel_x", "--frames", "400", "--max-side", "2048",
+            "-o", str(out)]  # 400 frames of 2,000 x 4,000 px
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert "convviz: The sweep in full (400 frames) would need" in err
+    n, (w, h) = _gif(out)
+    assert f"{n} of 400 frames" in err and "smaller pictures" in err and h < 1500
+
+
+def test_animate_refused_by_the_memory_limit_writes_nothing(png, tmp_path, capsys,
+                                                            monkeypatch):
+    from convviz import budget
+
+    monkeypatch.setenv(budget.MEMORY_ENV, "256")
+    monkeypatch.setattr(budget, "process_rss_bytes", lambda: 256 * 2**20)
+    out = tmp_path / "x.gif"
+    assert main(["animate", str(png), "-k", "sobel_x", "-o", str(out)]) == 1
+    assert "short of memory" in capsys.readouterr().err and not out.exists()
