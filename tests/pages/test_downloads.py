@@ -87,3 +87,55 @@ def test_an_invalid_memory_limit_is_said_on_the_page(monkeypatch):
     at = open_page("pages/convolution.py")
     assert not at.exception
     assert any("`CONVVIZ_MAX_MEMORY_MB` must be an integer" in w.value for w in at.warning)
+
+
+LARGEST_IMAGE = """
+import io
+import numpy as np
+from PIL import Image
+from convviz.image_filters import KERNEL_CHOICES, dump_kernel_list
+from convviz.ui.params import grid_to_text
+
+buf = io.BytesIO()  # an upload at the largest working size, 2048 px
+rng = np.random.default_rng(3)
+Image.fromarray(rng.integers(0, 256, (2048, 1600, 3), np.uint8)).save(buf, format="PNG")
+kernels = ["custom", *[k for k in KERNEL_CHOICES if k != "custom"][:7]]  # 8 kernels
+at = open_page("pages/image_filters.py", {
+    "img.size": "2048", "img.kernels": dump_kernel_list(kernels), "img.view": "rgb",
+    "img.custom": grid_to_text(np.ones((11, 11), int)), "img.dil": "4",
+    "img.pad_kind": "full", "img.zoom": "{zoom}", "img.zsize": "32", "img.inspect": "custom"},
+    timeout=300)
+at.radio(key="img.source").set_value("upload").run()
+at.file_uploader(key="img.upload").set_value(("big.png", buf.getvalue(), "image/png")).run()
+assert not at.exception, [e.value for e in at.exception]
+shown = " ".join(c.value for c in at.caption)
+assert "Input (2048, 1600, 3) through 8 filter(s)" in shown, "not the largest settings"
+"""
+
+
+def _click_image_page(zoom: bool, files: list[str]) -> tuple[float, dict]:
+    return peak_growth(RECORD + LARGEST_IMAGE.replace("{zoom}", str(zoom).lower()), f"""
+import io
+from PIL import Image
+result = {{}}
+for name in {files!r}:
+    data = clicks[name]()
+    with Image.open(io.BytesIO(data)) as im:
+        result[name] = [im.format, getattr(im, "n_frames", 1), len(data)]
+""", timeout=900)
+
+
+def test_the_image_pages_downloads_at_the_largest_settings_stay_in_budget():
+    """A 2048 px upload, 8 kernels with an 11x11 one, dilation 4, "full" padding, RGB:
+    the feature-maps PNG and the sweep GIF, each under one click's memory budget."""
+    growth, got = _click_image_page(False, ["feature_maps.png", "sweep_custom.gif"])
+    assert got["feature_maps.png"][0] == "PNG" and got["sweep_custom.gif"][0] == "GIF"
+    assert all(size <= budget.MAX_OUTPUT_BYTES for _, _, size in got.values())
+    assert growth < budget.MAX_WORK_BYTES / 2**20, f"the peak grew by {growth:.0f} MB"
+
+
+def test_the_zoomed_sweep_gif_at_the_largest_settings_stays_in_budget():
+    growth, got = _click_image_page(True, ["sweep_custom.gif"])
+    fmt, frames, size = got["sweep_custom.gif"]
+    assert fmt == "GIF" and frames > 100 and size <= budget.MAX_OUTPUT_BYTES
+    assert growth < budget.MAX_WORK_BYTES / 2**20, f"the peak grew by {growth:.0f} MB"
