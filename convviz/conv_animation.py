@@ -52,7 +52,7 @@ _GAP = 24  # between panels
 _SECONDS_PER_MPX = 0.012  # drawing, palette lookup and LZW per megapixel of frame
 _SECONDS_FIXED = 0.8  # the fixed parts and the palette, once
 _BYTES_PER_FRAME_MPX = 4_000  # GIF bytes per frame per megapixel (only changes are written)
-_WORK_BYTES_PER_PX = 28  # frame, canvas, Pillow's RGBX copy, indices, previous frame, mask
+_WORK_BYTES_PER_PX = 36  # frame, canvas, Pillow's RGBX copy, indices, previous frame, mask
 
 
 def animation_shape(plan: ConvPlan, cell: int) -> tuple[int, int]:
