@@ -18,3 +18,8 @@ def open_page(page: str, params: Mapping[str, str] | None = None, *,
     at.query_params.update(params or {})
     at.switch_page(page)
     return at.run()
+
+
+def markdown_text(at: AppTest) -> str:
+    """Every markdown element the last run drew, one after another (for sentence checks)."""
+    return "\n".join(m.value for m in at.markdown)

@@ -3,7 +3,7 @@
 
 import numpy as np
 import pytest
-from apptest import ROOT, open_page
+from apptest import ROOT, markdown_text, open_page
 from streamlit.testing.v1 import AppTest
 
 import convviz as cv
@@ -170,10 +170,6 @@ def test_url_opens_the_same_example():
     assert at.number_input(key="conv.kcols").value == 2
 
 
-def _markdown(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
-
-
 def _image_captions(at: AppTest) -> str:
     return "\n".join(i.caption for e in at.get("image") for i in e.proto.imgs)
 
@@ -181,7 +177,7 @@ def _image_captions(at: AppTest) -> str:
 def test_border_and_kernel_size_text_is_true():
     at = _run()
     _ok(at)
-    text = _markdown(at)
+    text = markdown_text(at)
     assert "as often as the rest" not in text and "each side loses" not in text
     assert "K - 1 cells per side" not in text and "the smallest size with a centre" not in text
     assert "the smallest odd size that sees its neighbours (1x1 has a centre too" in text

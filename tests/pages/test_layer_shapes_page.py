@@ -3,7 +3,7 @@ rows, table edits (seeded through the editor's session state), the URL and the s
 
 
 import pytest
-from apptest import open_page
+from apptest import markdown_text, open_page
 from streamlit.testing.v1 import AppTest
 
 from convviz.stacks import PRESET_NOTES, PRESETS, layers_to_text
@@ -230,14 +230,10 @@ def test_edits_survive_a_visit_to_another_page():
     assert list(at.data_editor[0].value["units"])[0] == 16
 
 
-def _markdown(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
-
-
 def test_weight_sharing_is_equivariance_and_pooling_gives_the_invariance():
     at = _run()
     _no_exception(at)
-    text = _markdown(at)
+    text = markdown_text(at)
     assert "translation invariance" not in text
     assert "shift the input and the feature map shifts with it (translation *equivariance*)" \
         in text

@@ -3,7 +3,7 @@
 
 import numpy as np
 import pytest
-from apptest import open_page
+from apptest import markdown_text, open_page
 from streamlit.testing.v1 import AppTest
 
 import convviz as cv
@@ -161,27 +161,23 @@ def test_new_exercise_and_draw_it():
     assert _size(at) == f"{right} x {right}"
 
 
-def _markdown(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
-
-
 def test_padding_text_says_what_the_window_counts_show():
     at = _run()
     _ok(at)
-    text = _markdown(at)
+    text = markdown_text(at)
     assert "their due" not in text and "as often as the rest" not in text
     assert ar.padding_coverage_text(3) in text
     assert "a corner is under 4, the centre under 9" in text
     assert "each axis loses k_eff − 1 = d (k − 1) cells, 2 for this kernel" in text
     assert "28x28 gives 26x26, 1 cell lost at each border" in text
     at.slider(key="size.d").set_value(2).run()
-    assert "each axis loses k_eff − 1 = d (k − 1) cells, 4 for this kernel" in _markdown(at)
+    assert "each axis loses k_eff − 1 = d (k − 1) cells, 4 for this kernel" in markdown_text(at)
 
 
 def test_same_padding_text_gives_the_stride_1_rule_only_for_stride_1():
     at = _run(**{"size.h": "8", "size.w": "8", "size.s": "2", "size.p": "same"})
     assert not at.exception
-    text = _markdown(at)
+    text = markdown_text(at)
     assert "(an even kernel pads one more at the bottom/right)" not in text
     assert ar.same_padding_text(8, 3, 2) in text
     assert '"same" pads (0, 1)' in text

@@ -2,7 +2,7 @@
 
 
 import numpy as np
-from apptest import open_page
+from apptest import markdown_text, open_page
 from streamlit.testing.v1 import AppTest
 
 import convviz as cv
@@ -32,10 +32,6 @@ def _step_text(at: AppTest) -> str:
     return at.code[0].value
 
 
-def _markdown(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
-
-
 def test_default_seeded_grid_shows_engine_values():
     at = _run()
     _ok(at)
@@ -45,7 +41,7 @@ def test_default_seeded_grid_shows_engine_values():
                               f"= {format_value(out[0, 0])}")
     assert _step_text(at) == "max(8, 6, 0, 0) = 8"
     assert ("2x2 with stride 2 turns 36 values into 9: one output per 4 inputs (25% as many)"
-            in _markdown(at))
+            in markdown_text(at))
     at.slider(key="pool.slider").set_value(9).run()
     _ok(at)
     assert _step_text(at).endswith(f"= {format_value(out[2, 2])}")
@@ -82,7 +78,7 @@ def test_stride_padding_ceil_and_count_include_pad():
     _ok(at)
     out = cv.pool2d(np.array([[1, 3, 2, 1], [4, 2, 0, 1], [5, 1, 7, 2], [0, 2, 3, 8]]), 3,
                     stride=2, padding=1, mode="avg", ceil_mode=True, count_include_pad=False)
-    assert f"3x3 with stride 2 turns 16 values into {out.size} " in _markdown(at)
+    assert f"3x3 with stride 2 turns 16 values into {out.size} " in markdown_text(at)
 
 
 def test_tied_stride_follows_the_pool_size_and_overlap_keeps_more():
@@ -90,13 +86,13 @@ def test_tied_stride_follows_the_pool_size_and_overlap_keeps_more():
     at.slider(key="pool.k").set_value(3).run()
     _ok(at)
     assert at.slider(key="pool.s").value == 3
-    assert "3x3 with stride 3 turns 36 values into 4" in _markdown(at)
+    assert "3x3 with stride 3 turns 36 values into 4" in markdown_text(at)
     at.slider(key="pool.k").set_value(2).run()
     at.checkbox(key="pool.tied").uncheck().run()
     at.slider(key="pool.s").set_value(1).run()
     _ok(at)
     assert ("2x2 with stride 1 turns 36 values into 25 (69.4% as many); the windows overlap"
-            in _markdown(at))
+            in markdown_text(at))
 
 
 def test_padding_above_half_the_pool_is_explained():
@@ -113,7 +109,7 @@ def test_global_modes():
     _ok(at)
     assert _step_text(at) == "max of the 16 values = 8"
     assert "Global pooling turns the 16 values of a channel into 1 (6.25% as many)" in \
-        _markdown(at)
+        markdown_text(at)
     at.radio(key="pool.mode").set_value("gavg").run()
     _ok(at)
     assert _step_text(at) == "(sum of the 16 values) / 16 = 42 / 16 = 2.63"  # 2.625 rounds up
@@ -128,10 +124,10 @@ def test_size_and_seed_make_a_new_grid():
     at.slider(key="pool.n").set_value(5).run()
     _ok(at)
     np.testing.assert_array_equal(at.session_state["pool.x"], random_grid(5, 5, seed=7))
-    assert "turns 25 values into 4" in _markdown(at)
+    assert "turns 25 values into 4" in markdown_text(at)
     at.checkbox(key="pool.ceil").check().run()
     _ok(at)
-    assert "turns 25 values into 9" in _markdown(at)
+    assert "turns 25 values into 9" in markdown_text(at)
 
 
 def test_link_without_a_grid_uses_its_size_and_seed():
@@ -145,7 +141,7 @@ def test_no_sentence_says_every_pooling_keeps_its_inputs():
     for mode in ("max", "avg", "gmax", "gavg"):
         at = _run(**{"pool.mode": mode})
         _ok(at)
-        text = _markdown(at)
+        text = markdown_text(at)
         assert "of the activations" not in text and "one value in four survives" not in text
         assert "keeps one value in four" not in text
         assert "one value for every four inputs" in text  # the introduction
