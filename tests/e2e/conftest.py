@@ -73,16 +73,25 @@ def wait_healthy(url: str, proc: subprocess.Popen, log: Path, seconds: float,
 @contextlib.contextmanager
 def serve(log: Path):
     """Start `streamlit run app.py` on a free loopback port; yield its URL; stop it."""
+    with serve_process(log) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def serve_process(log: Path, env: dict[str, str] | None = None):
+    """As :func:`serve`, with ``env`` added to the server's environment; yield its URL and
+    its process (to watch its memory)."""
     port = _free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     with open(log, "w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, proc, log, 60, "streamlit did not start")
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:

@@ -1,0 +1,274 @@
+"""The final browser session: every page at its largest settings, every button clicked
+(downloads included), and the server stays alive and under its memory limit.
+
+The server runs with ``CONVVIZ_MAX_MEMORY_MB`` set. A thread reads the resident memory of
+the server and its children (``/proc/<pid>/status``, VmRSS) all along, so a peak between two
+clicks counts too; past the limit it stops the server at once (the test fails, and the
+machine is spared what the old GIF export did: 23 GB).
+"""
+
+from __future__ import annotations
+
+import threading
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import numpy as np
+import pytest
+from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from convviz import examples as ex
+from convviz.image_filters import KERNEL_CHOICES, MAX_KERNELS, WORKING_SIZES
+from convviz.nn.presets import ARCHITECTURES
+from convviz.ui.nav import PAGES
+from convviz.ui.params import grid_to_text
+
+from .conftest import serve_process, shot, wait_idle
+
+LIMIT_MB = 2048
+DONE = '[data-testid="stMain"] [data-testid="stPageLink"]'  # each page ends with one
+BUTTONS = ('[data-testid="stMain"] [data-testid="stButton"] button, '
+           '[data-testid="stMain"] [data-testid="stDownloadButton"] button')
+CLOSED_EXPANDER = '[data-testid="stMain"] details:not([open]) > summary'
+TABS = '[data-testid="stMain"] [role="tab"]'
+MAX_CLICKS = 60  # per page: a page that keeps making new buttons still ends
+
+# Set a flag when a script run starts, so a click's run can be waited for to its end (the
+# idle state alone is also true in the moment before the run starts).
+WATCH_RUN = """() => {
+  window.__convvizRan = false;
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (window.__convvizObserver) window.__convvizObserver.disconnect();
+  window.__convvizObserver = new MutationObserver((records) => {
+    if (app.getAttribute('data-test-script-state') === 'running'
+        || records.some((r) => r.oldValue === 'running')) window.__convvizRan = true;
+  });
+  window.__convvizObserver.observe(app, {attributeFilter: ['data-test-script-state'],
+                                         attributeOldValue: true});
+}"""
+SETTLED = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return app.getAttribute('data-test-connection-state') === 'CONNECTED'
+    && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !document.querySelector('[data-testid="stMain"] [data-stale="true"]');
+}"""
+RAN_AND_SETTLED = f"() => window.__convvizRan && ({SETTLED})()"
+TRAINED = """() => [...document.querySelectorAll('[data-testid="stMetric"]')]
+  .some(m => m.innerText.includes('Held-out accuracy')
+        && /\\d/.test(m.querySelector('[data-testid="stMetricValue"]').innerText))"""
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of process ``pid`` and all its descendants, in MB (0 once gone)."""
+    total_kb, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+            total_kb += next((int(line.split()[1]) for line in status.splitlines()
+                              if line.startswith("VmRSS:")), 0)
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total_kb / 1024
+
+
+class MemoryWatch(threading.Thread):
+    """Samples the server's memory every 50 ms; stops the server past ``limit_mb``."""
+
+    def __init__(self, proc, url: str, limit_mb: float) -> None:
+        super().__init__(daemon=True)
+        self.proc, self.url, self.limit_mb = proc, url, limit_mb
+        self.peak, self.peak_during, self.doing = 0.0, "", "starting"
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.05):  # a sampling period, not a synchronisation
+            mb = rss_mb(self.proc.pid)
+            if mb > self.peak:
+                self.peak, self.peak_during = mb, self.doing
+            if mb > self.limit_mb:
+                self.proc.kill()
+                return
+
+    def check(self) -> None:
+        """The server has stayed under the limit so far, is alive and answers."""
+        assert self.peak < self.limit_mb, (
+            f"{self.peak:.0f} MB during {self.peak_during!r} (limit {self.limit_mb} MB)")
+        assert self.proc.poll() is None, f"the server died during {self.doing!r}"
+        with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=10) as resp:
+            assert resp.status == 200
+
+
+def _stem(path: str) -> str:
+    stem = path.rsplit("/", 1)[-1].removesuffix(".py")
+    return "" if stem == "home" else stem
+
+
+def _largest() -> list[tuple[str, dict[str, str]]]:
+    """Each page at its largest settings, as a link's query parameters (the convolution
+    page twice: its GIF is offered with one channel, its most work is RGB)."""
+    kernels = [k for k in KERNEL_CHOICES if k != "custom"][: MAX_KERNELS - 1] + ["custom"]
+    ramp = np.arange(121, dtype=float).reshape(11, 11) % 7 - 3
+    conv = {"conv.preset": "digit", "conv.x": grid_to_text(ex.make_input("digit", 12, 12)),
+            "conv.kname": "custom", "conv.k": grid_to_text(np.arange(49).reshape(7, 7) % 5 - 2),
+            "conv.stride": "1", "conv.dil": "3", "conv.pad_kind": "full"}  # 900 steps
+    return [
+        ("pages/home.py", {}),
+        ("pages/convolution.py", {"conv.mode": "gray", **conv}),
+        ("pages/convolution.py", {"conv.mode": "rgb", "conv.nf": str(len(ex.FILTER_MIX)),
+                                  **conv}),
+        ("pages/image_filters.py", {  # and a 3000x2000 upload
+            "img.source": "upload", "img.size": str(max(WORKING_SIZES)), "img.view": "rgb",
+            "img.kernels": ",".join(kernels), "img.custom": grid_to_text(ramp),
+            "img.stride": "1", "img.dil": "4", "img.pad_kind": "full", "img.zoom": "1",
+            "img.zsize": "32"}),
+        ("pages/output_size.py", {  # 56 x 56 = 3,136 window positions
+            "size.h": "16", "size.w": "16", "size.k": "11", "size.s": "1", "size.p": "full",
+            "size.d": "4"}),
+        ("pages/pooling.py", {
+            "pool.n": "12", "pool.k": "4", "pool.tied": "0", "pool.s": "1", "pool.p": "2",
+            "pool.ceil": "1", "pool.mode": "avg"}),
+        ("pages/layer_shapes.py", {"shapes.h": "4096", "shapes.w": "4096", "shapes.c": "4096"}),
+        ("pages/train.py", {
+            "train.data": "mnist", "train.arch": ARCHITECTURES["lenet"].text,
+            "train.batch": "256", "train.epochs": "200"}),
+    ]
+
+
+def _photo(path: Path) -> None:
+    """A 3000x2000 colour photo-like picture (smooth, so the PNG stays under the upload
+    limit)."""
+    y, x = np.mgrid[0:2000, 0:3000].astype(np.float32)
+    rgb = np.stack([x / 3000 * 255, y / 2000 * 255,
+                    (np.sin(x / 40) * np.cos(y / 55) + 1) * 127], axis=-1)
+    Image.fromarray(rgb.astype(np.uint8)).save(path, optimize=True)
+
+
+def _open(pg, url: str) -> None:
+    pg.goto(url)
+    pg.wait_for_selector(DONE)
+    wait_idle(pg)
+
+
+def _after_run(pg, action, watch: MemoryWatch) -> None:
+    """Do ``action`` (a click that reruns the script) and wait until that run has ended."""
+    pg.wait_for_function(SETTLED, timeout=120_000)  # nothing left over from the last run
+    pg.evaluate(WATCH_RUN)
+    action()
+    try:
+        pg.wait_for_function(RAN_AND_SETTLED, timeout=120_000)
+    except PlaywrightTimeout:
+        watch.check()  # a server stopped at its memory limit, or dead, says so first
+        shot(pg, "largest-stuck")
+        pytest.fail(f"no finished run within 2 minutes of {watch.doing}")
+
+
+def _click(pg, button, label: str, title: str, watch: MemoryWatch,
+           path: str) -> list[str]:
+    """Click one button as a student would; return what was clicked (Play adds Pause)."""
+    watch.doing = f"{title}: {label}"
+    clicked = [label]
+    if button.locator("xpath=ancestor::*[@data-testid='stDownloadButton']").count():
+        try:
+            with pg.expect_download(timeout=120_000) as info:
+                button.click()
+        except PlaywrightTimeout:
+            watch.check()
+            raise
+        assert info.value.path().stat().st_size > 0, label
+        wait_idle(pg)
+    else:
+        _after_run(pg, button.click, watch)
+    if label in ("Play", "Start", "Resume"):  # let it run a little, then pause
+        if label != "Play":
+            pg.wait_for_function(TRAINED, timeout=120_000)
+        pause = pg.locator(BUTTONS).filter(has_text="Pause")
+        if pause.count() and pause.first.is_enabled():
+            watch.doing = f"{title}: Pause"
+            _after_run(pg, pause.first.click, watch)
+            clicked.append("Pause")
+    watch.check()
+    assert pg.locator('[data-testid="stException"]').count() == 0, f"{title}: {label}"
+    if urlsplit(pg.url).path.rstrip("/") != f"/{_stem(path)}".rstrip("/"):
+        # The button opened another page (e.g. a kernel in the step-by-step view): come
+        # back the way a student would, in the same session.
+        watch.doing = f"{title}: back from {label}"
+        _after_run(pg, pg.locator('[data-testid="stSidebarNav"] a', has_text=title).click,
+                   watch)
+        pg.wait_for_selector(DONE)
+    return clicked
+
+
+def _click_everything(pg, title: str, watch: MemoryWatch, path: str) -> list[str]:
+    """Open every tab and every expander, and click every button once, in page order, the
+    Reset buttons last (a reset hides what a trained model shows); return what was
+    clicked."""
+    clicked: list[str] = []
+
+    def click_all(resets: bool) -> None:
+        i = 0
+        while i < pg.locator(BUTTONS).count() and len(clicked) < MAX_CLICKS:
+            while pg.locator(CLOSED_EXPANDER).count():  # buttons in expanders show too
+                pg.locator(CLOSED_EXPANDER).first.click()
+            button = pg.locator(BUTTONS).nth(i)
+            i += 1
+            label = button.inner_text().split("\n")[-1].strip()
+            if (label in clicked or label.startswith("Reset") != resets
+                    or not button.is_visible() or button.is_disabled()):
+                continue
+            clicked.extend(_click(pg, button, label, title, watch, path))
+
+    click_all(resets=False)
+    t = 0
+    while t < pg.locator(TABS).count():  # a tab draws its content when chosen
+        tab = pg.locator(TABS).nth(t)
+        t += 1
+        if tab.get_attribute("aria-selected") != "true":
+            watch.doing = f"{title}: the {tab.inner_text()} tab"
+            _after_run(pg, tab.click, watch)
+            click_all(resets=False)
+    click_all(resets=True)
+    return clicked
+
+
+def test_largest_settings_every_button_server_alive_under_its_limit(browser, tmp_path):
+    photo = tmp_path / "photo.png"
+    _photo(photo)
+    with serve_process(tmp_path / "streamlit.log",
+                       env={"CONVVIZ_MAX_MEMORY_MB": str(LIMIT_MB)}) as (url, proc):
+        watch = MemoryWatch(proc, url, LIMIT_MB)
+        watch.start()
+        context = browser.new_context(viewport={"width": 1440, "height": 900},
+                                      accept_downloads=True)
+        pg = context.new_page()
+        pg.set_default_timeout(60_000)
+        clicked = []
+        try:
+            _open(pg, url)
+            for path, params in _largest():
+                title = next(p.title for p in PAGES if p.path == path)
+                watch.doing = f"{title}: opening"
+                _open(pg, f"{url}/{_stem(path)}?{urlencode(params)}")
+                if path == "pages/image_filters.py":
+                    watch.doing = f"{title}: a 3000x2000 upload"
+                    _after_run(pg, lambda: pg.locator(
+                        '[data-testid="stFileUploaderDropzoneInput"]').set_input_files(photo),
+                        watch)
+                watch.check()
+                assert pg.locator('[data-testid="stException"]').count() == 0, path
+                clicked.append((path, _click_everything(pg, title, watch, path)))
+                shot(pg, f"largest-{len(clicked)}-{_stem(path) or 'home'}")
+                pg.set_viewport_size({"width": 1440, "height": 900})
+            watch.check()
+        finally:
+            watch.done.set()
+            context.close()
+    print(f"peak {watch.peak:.0f} MB during {watch.peak_during!r}; clicked {clicked}")
+    everything = [label for _, labels in clicked for label in labels]
+    for wanted in ("Download the animation (GIF)", "Download the sweep (GIF)",
+                   "Download the feature maps (PNG)", "Start", "Download the model (.npz)"):
+        assert wanted in everything, f"{wanted!r} was never clicked"
