@@ -278,8 +278,11 @@ def architecture_editor(input_shape: tuple[int, ...], n_classes: int,
         if last is not None and last.kind == "Dense":
             fitted = specs[:-1] + [dataclasses.replace(last, filters_or_units=n_classes)]
         summary = summarize(input_shape, fitted)
+    counted = (f"{summary.total_params:,} parameters" if summary.ok else
+               f"layer {next(i for i, r in enumerate(summary.rows, 1) if r.error)} "
+               "does not fit")  # a partial count is not the model's size
     with st.expander(f"Shapes and parameters for {format_shape(input_shape)} images: "
-                     f"{summary.total_params:,} parameters", expanded=True):
+                     f"{counted}", expanded=True):
         st.markdown(_summary_table(summary))
         st.caption(f"The last Dense layer gets one unit per class ({n_classes} here). A "
                    f"row with relu applies ReLU after it (no extra parameters), {RELU_WHY}.")

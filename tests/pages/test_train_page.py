@@ -381,6 +381,9 @@ def test_an_untrainable_table_turns_start_off_and_says_why():
     assert beside and "layer 3 (Conv2D)" in beside[0], [w.value for w in at.warning]
     assert _trainer(at) is None  # no stale 3x3 model left to train or to open up
     assert not at.tabs
+    # the expander names the failing layer, never the partial count of the layers before it
+    assert [e.label for e in at.expander if e.label.startswith("Shapes and parameters")] == [
+        "Shapes and parameters for (16, 16, 1) images: layer 3 does not fit"]
     at = _edit(at, {2: {"size": 3}})  # fixed: the model is built from the table
     assert not at.button(key="train.start").disabled
     assert _trainer(at).model.layers[3].kernel_size == (3, 3)
