@@ -168,7 +168,7 @@ with view:
         player.show(frame)
 
 st.header("What each setting does")
-t1, t2, t3, t4 = st.columns(4)
+(t1, t2), (t3, t4) = st.columns(2, gap="large"), st.columns(2, gap="large")  # long texts: 2 a row
 inner = grid.counts(include_padding=False) if not grid.reason else None
 with t1:
     st.subheader("Borders and shrinking")
@@ -185,8 +185,8 @@ with t1:
 with t2:
     st.subheader("Padding")
     st.markdown(
-        f"Zeros around the border keep the size and put the border cells under more "
-        f"windows. {ar.padding_coverage_text(3)}\n\n"
+        f"Zeros around the border put the border cells under more windows, and (k − 1) / 2 "
+        f"of them on each side keep the size at stride 1. {ar.padding_coverage_text(3)}\n\n"
         f"**valid** means no padding; {ar.same_padding_text(w, k, s, d)}\n\n"
         "Other modes fill the border differently: *reflect* (mirror; PyTorch needs the "
         "padding smaller than the input's side), *replicate* (repeat the edge, any "
