@@ -185,7 +185,7 @@ with t1:
 with t2:
     st.subheader("Padding")
     st.markdown(
-        f"Zeros around the border put the border cells under more windows, and (k − 1) / 2 "
+        f"Zeros around the border put the border cells under more windows, and (k_eff − 1) / 2 "
         f"of them on each side keep the size at stride 1. {ar.padding_coverage_text(3)}\n\n"
         f"**valid** means no padding; {ar.same_padding_text(w, k, s, d)}\n\n"
         "Other modes fill the border differently: *reflect* (mirror; PyTorch needs the "
