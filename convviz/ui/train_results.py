@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from convviz import render
+from convviz import conv_view, render
 from convviz.images import ImageError, count_frames, first_frame_note, load_image
 from convviz.nn.data import Dataset
 from convviz.nn.io import ModelFileError
@@ -225,6 +225,6 @@ def step_view(trainer: Trainer, sample: int) -> None:
             f"the bias {patch.bias:.4f}"
             + (", plus the other channels' sums" if c_in > 1 else "") + ").")
         st.caption(f"The convolution page gets the numbers rounded to 2 decimals, so its "
-                   f"value there is {rounded_step_value(patch):.2f}.")
+                   f"value there is {conv_view.fmt(rounded_step_value(patch))}.")
         st.button("Open in the step-by-step view", key="train.sv_open", type="primary",
                   icon=":material/open_in_new:", on_click=_set_step_view, args=(state,))

@@ -210,17 +210,25 @@ def _click_everything(pg, title: str, watch: MemoryWatch, path: str) -> list[str
     clicked: list[str] = []
 
     def click_all(resets: bool) -> None:
-        i = 0
-        while i < pg.locator(BUTTONS).count() and len(clicked) < MAX_CLICKS:
-            while pg.locator(CLOSED_EXPANDER).count():  # buttons in expanders show too
-                pg.locator(CLOSED_EXPANDER).first.click()
-            button = pg.locator(BUTTONS).nth(i)
-            i += 1
-            label = button.inner_text().split("\n")[-1].strip()
-            if (label in clicked or label.startswith("Reset") != resets
-                    or not button.is_visible() or button.is_disabled()):
-                continue
-            clicked.extend(_click(pg, button, label, title, watch, path))
+        # A second pass, and a third if the second clicked something: a button that was not
+        # drawn yet when a pass went by (the page redrawing, seen under CI's load) is
+        # clicked in the next one.
+        for attempt in range(3):
+            before = len(clicked)
+            pg.wait_for_function(SETTLED, timeout=120_000)
+            i = 0
+            while i < pg.locator(BUTTONS).count() and len(clicked) < MAX_CLICKS:
+                while pg.locator(CLOSED_EXPANDER).count():  # buttons in expanders show too
+                    pg.locator(CLOSED_EXPANDER).first.click()
+                button = pg.locator(BUTTONS).nth(i)
+                i += 1
+                label = button.inner_text().split("\n")[-1].strip()
+                if (label in clicked or label.startswith("Reset") != resets
+                        or not button.is_visible() or button.is_disabled()):
+                    continue
+                clicked.extend(_click(pg, button, label, title, watch, path))
+            if attempt and len(clicked) == before:
+                return
 
     click_all(resets=False)
     t = 0
