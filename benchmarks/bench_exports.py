@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CASES = {
     "step GIF, 12x12, 7x7, dilation 3, full (900 steps), cell {cell}, {n} frames": """
 import numpy as np, convviz as cv
-from convviz import budget
-from convviz.conv_animation import animation_cost, animation_gif
+from convviz.base import budget
+from convviz.draw.conv_animation import animation_cost, animation_gif
 x = np.random.default_rng(0).integers(0, 10, (12, 12)).astype(float)
 plan = cv.conv_plan(x, np.ones((7, 7)), 0.0, padding="full", dilation=3)
 cell, n = {cell}, {n}

@@ -16,13 +16,13 @@ import time
 import numpy as np
 from PIL import Image
 
-from convviz.kernels import get_kernel
-from convviz.render import png_bytes
-from convviz.samples import load_sample
-from convviz.sweep import sweep_plan
-from convviz.sweep_detail import render_window_detail, window_detail
-from convviz.sweep_export import sweep_gif
-from convviz.sweep_frames import render_sweep_frame
+from convviz.draw.render import png_bytes
+from convviz.engine.kernels import get_kernel
+from convviz.imaging.samples import load_sample
+from convviz.imaging.sweep import sweep_plan
+from convviz.imaging.sweep_detail import render_window_detail, window_detail
+from convviz.imaging.sweep_export import sweep_gif
+from convviz.imaging.sweep_frames import render_sweep_frame
 
 
 def _time(fn, repeat: int = 1) -> list[float]:

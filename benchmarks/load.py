@@ -54,7 +54,7 @@ from playwright.async_api import async_playwright, expect
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from convviz.image_filters import KERNEL_CHOICES, kernel_label  # noqa: E402
+from convviz.imaging.filters import KERNEL_CHOICES, kernel_label  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update",

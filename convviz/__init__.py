@@ -9,15 +9,15 @@ is (H, W, C), a batch (N, H, W, C), a conv kernel (kH, kW, C_in, C_out).
 (5, 5)
 """
 
-from .conv import conv2d, conv2d_reference
-from .conv_steps import ConvPlan, conv_plan, conv_steps
-from .images import ImageError, load_image
-from .kernels import KERNELS, Kernel
-from .padding import PADDING_MODES, resolve_padding
-from .pool_steps import PoolPlan, pool_plan, pool_steps
-from .pooling import global_pool, pool2d, pool2d_reference
-from .shapes import explain_output_size, output_size
-from .steps import Step
+from convviz.engine.conv import conv2d, conv2d_reference
+from convviz.engine.conv_steps import ConvPlan, conv_plan, conv_steps
+from convviz.engine.kernels import KERNELS, Kernel
+from convviz.engine.padding import PADDING_MODES, resolve_padding
+from convviz.engine.pool_steps import PoolPlan, pool_plan, pool_steps
+from convviz.engine.pooling import global_pool, pool2d, pool2d_reference
+from convviz.engine.shapes import explain_output_size, output_size
+from convviz.engine.steps import Step
+from convviz.imaging.images import ImageError, load_image
 
 __version__ = "0.1.0"
 

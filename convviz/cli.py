@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import __version__
+from convviz import __version__
 
 
 class _UsageError(Exception):
@@ -96,8 +96,8 @@ def _add_animate(sub: Any) -> None:
 
 
 def _load(source: str, max_side: int) -> Any:
-    from .images import load_image
-    from .samples import SAMPLE_IMAGES, load_sample
+    from convviz.imaging.images import load_image
+    from convviz.imaging.samples import SAMPLE_IMAGES, load_sample
 
     if source.startswith("sample:"):
         name = source.removeprefix("sample:")
@@ -111,10 +111,10 @@ def _load(source: str, max_side: int) -> Any:
 def _run_animate(args: argparse.Namespace) -> int:
     from PIL import Image
 
-    from . import budget
-    from .kernels import KERNELS
-    from .sweep import sweep_plan
-    from .sweep_export import feature_maps_png, sweep_gif, sweep_gif_fit
+    from convviz.base import budget
+    from convviz.engine.kernels import KERNELS
+    from convviz.imaging.sweep import sweep_plan
+    from convviz.imaging.sweep_export import feature_maps_png, sweep_gif, sweep_gif_fit
 
     if args.kernel not in KERNELS:
         raise ValueError(f"unknown kernel {args.kernel!r}; valid names: {', '.join(KERNELS)}")
@@ -153,7 +153,7 @@ def _add_kernels(sub: Any) -> None:
 
 
 def _run_kernels(args: argparse.Namespace) -> int:
-    from .kernels import KERNELS
+    from convviz.engine.kernels import KERNELS
 
     width = max(map(len, KERNELS))
     for k in KERNELS.values():
@@ -207,10 +207,10 @@ def _run_train(args: argparse.Namespace) -> int:
         raise ValueError(f"--threads must be a positive integer, got {args.threads}")
     from threadpoolctl import threadpool_limits
 
-    from .nn import save_model
-    from .nn.data import load_builtin
-    from .nn.presets import model_from_preset
-    from .nn.train import TrainConfig, Trainer
+    from convviz.nn import save_model
+    from convviz.nn.data import load_builtin
+    from convviz.nn.presets import model_from_preset
+    from convviz.nn.train import TrainConfig, Trainer
 
     config = TrainConfig(optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size,
                          epochs=args.epochs, seed=args.seed, schedule=args.schedule)
@@ -284,7 +284,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, TypeError) as exc:  # ImageError, OverBudgetError are ValueErrors
         print(f"convviz: error: {exc}", file=sys.stderr)
         return 2
-    except RuntimeError as exc:  # convviz.budget.MemoryLimitError: nothing was started
+    except RuntimeError as exc:  # convviz.base.budget.MemoryLimitError: nothing was started
         print(f"convviz: error: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # `convviz kernels | head`: stop quietly

@@ -6,13 +6,13 @@ import numpy as np
 import streamlit as st
 
 import convviz as cv
-from convviz import arithmetic as ar
-from convviz import conv_view as view
-from convviz import examples as ex
-from convviz import render
-from convviz.conv_animation import animation_fit, animation_gif
-from convviz.padding import PADDING_MODES
-from convviz.ui import params as prm
+from convviz.draw import conv_view as view
+from convviz.draw import render
+from convviz.draw.conv_animation import animation_fit, animation_gif
+from convviz.engine.padding import PADDING_MODES
+from convviz.serve import params as prm
+from convviz.teach import arithmetic as ar
+from convviz.teach import examples as ex
 from convviz.ui.boot import ensure_app
 from convviz.ui.downloads import budgeted_download
 from convviz.ui.grid_editor import grid_editor, replace_grid

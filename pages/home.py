@@ -3,8 +3,8 @@
 import numpy as np
 import streamlit as st
 
-from convviz import render
-from convviz.samples import load_sample
+from convviz.draw import render
+from convviz.imaging.samples import load_sample
 from convviz.ui.boot import ensure_app
 from convviz.ui.nav import PAGES, next_link
 

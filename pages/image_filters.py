@@ -4,23 +4,23 @@ import numpy as np
 import streamlit as st
 
 import convviz as cv
-from convviz import filter_bank as fb
-from convviz import image_filters as imf
-from convviz import render
-from convviz.examples import resize_grid
-from convviz.padding import PADDING_MODES
-from convviz.pixels import to_grayscale
-from convviz.samples import SAMPLE_IMAGES
-from convviz.sweep import sweep_plan
-from convviz.sweep_colors import DISPLAY_MODES
-from convviz.sweep_detail import render_window_detail, window_detail
+from convviz.draw import render
+from convviz.draw.colors import DISPLAY_MODES
+from convviz.engine.padding import PADDING_MODES
+from convviz.imaging import filter_bank as fb
+from convviz.imaging import filters as imf
+from convviz.imaging.pixels import to_grayscale
+from convviz.imaging.samples import SAMPLE_IMAGES
+from convviz.imaging.sweep import sweep_plan
+from convviz.imaging.sweep_detail import render_window_detail, window_detail
+from convviz.serve.params import Param, bool_param, choice_param, grid_param, int_param
+from convviz.teach.examples import resize_grid
 from convviz.ui.boot import ensure_app
 from convviz.ui.downloads import budgeted_download
 from convviz.ui.grid_editor import grid_editor, replace_grid
 from convviz.ui.image_input import SOURCES, choose_image, take_new_image
 from convviz.ui.kept import kept, memo
 from convviz.ui.nav import next_link
-from convviz.ui.params import Param, bool_param, choice_param, grid_param, int_param
 from convviz.ui.player import restart_on_change
 from convviz.ui.state import init_settings, save_settings, share_hint
 from convviz.ui.sweep_view import show_sweep

@@ -4,15 +4,16 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from convviz.softmax import shift_logits
-from convviz.stacks import (
+from convviz.engine.softmax import shift_logits
+from convviz.serve.params import Param, grid_to_text, int_param, text_to_grid
+from convviz.stack.spec import (
     PADDINGS,
     PRESET_NOTES,
     PRESETS,
     layers_from_text,
     layers_to_text,
 )
-from convviz.summary import (
+from convviz.stack.summary import (
     ACTIVATIONS,
     KINDS,
     NOT_COMPUTED,
@@ -27,7 +28,6 @@ from convviz.ui.boot import ensure_app
 from convviz.ui.layer_table import frame_specs, layers_frame
 from convviz.ui.layout import side_by_side
 from convviz.ui.nav import next_link
-from convviz.ui.params import Param, grid_to_text, int_param, text_to_grid
 from convviz.ui.state import init_settings, save_settings, share_hint
 
 ensure_app()

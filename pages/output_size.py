@@ -4,12 +4,12 @@ import numpy as np
 import streamlit as st
 
 import convviz as cv
-from convviz import arithmetic as ar
-from convviz import render
-from convviz.padding import PADDING_MODES
+from convviz.draw import render
+from convviz.engine.padding import PADDING_MODES
+from convviz.serve.params import choice_param, int_param
+from convviz.teach import arithmetic as ar
 from convviz.ui.boot import ensure_app
 from convviz.ui.nav import next_link
-from convviz.ui.params import choice_param, int_param
 from convviz.ui.player import Player
 from convviz.ui.state import init_settings, save_settings, share_hint
 

@@ -4,13 +4,20 @@ import numpy as np
 import streamlit as st
 
 import convviz as cv
-from convviz import arithmetic as ar
-from convviz import render
-from convviz.examples import check_grid_shape, random_grid
+from convviz.draw import render
+from convviz.serve.params import (
+    Param,
+    bool_param,
+    choice_param,
+    grid_to_text,
+    int_param,
+    text_to_grid,
+)
+from convviz.teach import arithmetic as ar
+from convviz.teach.examples import check_grid_shape, random_grid
 from convviz.ui.boot import ensure_app
 from convviz.ui.grid_editor import grid_editor, replace_grid
 from convviz.ui.nav import next_link
-from convviz.ui.params import Param, bool_param, choice_param, grid_to_text, int_param, text_to_grid
 from convviz.ui.player import Player
 from convviz.ui.state import init_settings, save_settings, share_hint
 

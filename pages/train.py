@@ -4,7 +4,7 @@ import dataclasses
 
 import streamlit as st
 
-from convviz.nn.session import build_trainer
+from convviz.serve.session import build_trainer
 from convviz.ui import train_grads, train_live, train_results
 from convviz.ui import train_setup as setup
 from convviz.ui.boot import ensure_app

@@ -176,7 +176,7 @@ def test_animate_over_the_budget_makes_what_fits_and_says_so(tmp_path, capsys):
 
 def test_animate_refused_by_the_memory_limit_writes_nothing(png, tmp_path, capsys,
                                                             monkeypatch):
-    from convviz import budget
+    from convviz.base import budget
 
     monkeypatch.setenv(budget.MEMORY_ENV, "256")
     monkeypatch.setattr(budget, "process_rss_bytes", lambda: 256 * 2**20)

@@ -18,16 +18,22 @@ beside its forward pass.
 ((4, 10), (4, 28, 28, 1), 5258)
 """
 
-from .conv_layer import Conv2D
-from .io import ModelFileError, load_model, save_model
-from .layers import Dense, Flatten, Layer, ReLU
-from .losses import softmax, softmax_cross_entropy
-from .metrics import Metrics, Mistakes, confusion_matrix, most_confident_mistakes, predict_proba
-from .model import Sequential
-from .optim import SGD, Adam, Momentum, Optimizer
-from .pool_layers import AvgPool2D, MaxPool2D
-from .presets import ARCHITECTURES, model_from_preset, model_from_specs
-from .train import TrainConfig, Trainer
+from convviz.nn.conv_layer import Conv2D
+from convviz.nn.io import ModelFileError, load_model, save_model
+from convviz.nn.layers import Dense, Flatten, Layer, ReLU
+from convviz.nn.losses import softmax, softmax_cross_entropy
+from convviz.nn.metrics import (
+    Metrics,
+    Mistakes,
+    confusion_matrix,
+    most_confident_mistakes,
+    predict_proba,
+)
+from convviz.nn.model import Sequential
+from convviz.nn.optim import SGD, Adam, Momentum, Optimizer
+from convviz.nn.pool_layers import AvgPool2D, MaxPool2D
+from convviz.nn.presets import ARCHITECTURES, model_from_preset, model_from_specs
+from convviz.nn.train import TrainConfig, Trainer
 
 __all__ = [
     "ARCHITECTURES",

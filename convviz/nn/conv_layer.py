@@ -24,10 +24,10 @@ from typing import Any
 
 import numpy as np
 
-from .._validate import check_int, check_pair
-from ..padding import resolve_padding
-from ..shapes import output_size
-from .layers import Layer, he_normal
+from convviz.base.checks import check_int, check_pair
+from convviz.engine.padding import resolve_padding
+from convviz.engine.shapes import output_size
+from convviz.nn.layers import Layer, he_normal
 
 
 def check_padding(padding: Any, *, allow_int: bool = True) -> str | int:

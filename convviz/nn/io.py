@@ -19,10 +19,10 @@ from typing import IO, Any
 
 import numpy as np
 
-from .conv_layer import Conv2D, window_geometry
-from .layers import Dense, Flatten, Layer, ReLU
-from .model import Sequential
-from .pool_layers import AvgPool2D, MaxPool2D
+from convviz.nn.conv_layer import Conv2D, window_geometry
+from convviz.nn.layers import Dense, Flatten, Layer, ReLU
+from convviz.nn.model import Sequential
+from convviz.nn.pool_layers import AvgPool2D, MaxPool2D
 
 FORMAT = "convviz.nn.Sequential"
 VERSION = 1

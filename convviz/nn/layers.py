@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .._validate import check_int
+from convviz.base.checks import check_int
 
 DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 

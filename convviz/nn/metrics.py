@@ -20,9 +20,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .._validate import check_int
-from .losses import softmax
-from .model import Sequential
+from convviz.base.checks import check_int
+from convviz.nn.losses import softmax
+from convviz.nn.model import Sequential
 
 __all__ = ["Metrics", "Mistakes", "confusion_matrix", "most_confident_mistakes", "predict_proba"]
 

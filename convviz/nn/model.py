@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from .._validate import check_int
-from .layers import Layer, check_dtype, check_shape
+from convviz.base.checks import check_int
+from convviz.nn.layers import Layer, check_dtype, check_shape
 
 
 class Sequential:

@@ -13,15 +13,15 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from ..stacks import layers_to_text
-from ..summary import LayerSpec
-from .conv_layer import Conv2D
-from .data import Dataset
-from .io import ModelFileError, load_model, save_model
-from .layers import Dense, Flatten, ReLU
-from .model import Sequential
-from .pool_layers import AvgPool2D, MaxPool2D
-from .presets import MAX_PARAMS
+from convviz.nn.conv_layer import Conv2D
+from convviz.nn.data import Dataset
+from convviz.nn.io import ModelFileError, load_model, save_model
+from convviz.nn.layers import Dense, Flatten, ReLU
+from convviz.nn.model import Sequential
+from convviz.nn.pool_layers import AvgPool2D, MaxPool2D
+from convviz.nn.presets import MAX_PARAMS
+from convviz.stack.spec import layers_to_text
+from convviz.stack.summary import LayerSpec
 
 __all__ = ["conv_layers", "load_model_for", "model_bytes", "model_to_text", "pool_after"]
 

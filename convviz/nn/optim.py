@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .model import Sequential
+from convviz.nn.model import Sequential
 
 
 def _check_real(value: Any, name: str, *, low: float, high: float | None = None,

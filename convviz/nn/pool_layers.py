@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from .._validate import check_pair
-from .conv_layer import check_padding, tap_slices, window_geometry
-from .layers import Layer
+from convviz.base.checks import check_pair
+from convviz.nn.conv_layer import check_padding, tap_slices, window_geometry
+from convviz.nn.layers import Layer
 
 
 class _Pool2D(Layer):

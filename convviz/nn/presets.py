@@ -1,9 +1,9 @@
 """Architectures for the training page: layer specs (the Layer-shapes page's) to models.
 
-The training page edits an architecture as a list of :class:`convviz.summary.LayerSpec`
+The training page edits an architecture as a list of :class:`convviz.stack.summary.LayerSpec`
 rows, the same rows, text form (``"C8k3:relu;M2;F;D10"``) and shape arithmetic as the
 Layer-shapes page. :func:`model_from_specs` checks such a stack with
-:func:`convviz.summary.summarize` (so the shapes and parameter counts shown are the ones the
+:func:`convviz.stack.summary.summarize` (so the shapes and parameter counts shown are the ones the
 model gets) and builds the :class:`convviz.nn.Sequential`:
 
 - ``Conv2D`` and ``Dense`` with activation ``"relu"`` become the layer followed by
@@ -24,7 +24,7 @@ Examples
 >>> model = model_from_preset("tiny", (16, 16, 1), n_classes=10, seed=0)
 >>> [name for name, _, _ in model.summary()]
 ['conv2d_1', 'relu_1', 'max_pool2d_1', 'flatten_1', 'dense_1']
->>> from convviz.summary import summarize
+>>> from convviz.stack.summary import summarize
 >>> model.n_params == summarize((16, 16, 1), preset_specs("tiny", 10)).total_params
 True
 """
@@ -39,14 +39,20 @@ from typing import Any
 
 import numpy as np
 
-from .._validate import check_int
-from ..stacks import LENET5_DIFFERENCES, LENET5_PAPER_PARAMS, layers_from_text
-from ..summary import POOLS, LayerSpec, summarize
-from .conv_layer import Conv2D
-from .layers import Dense, Flatten, Layer, ReLU
-from .model import Sequential
-from .pool_layers import AvgPool2D, MaxPool2D
-from .trainable import MAX_MULTIPLY_ADDS, MAX_PARAMS, TRAINABLE_KINDS, check_specs, multiply_adds
+from convviz.base.checks import check_int
+from convviz.nn.conv_layer import Conv2D
+from convviz.nn.layers import Dense, Flatten, Layer, ReLU
+from convviz.nn.model import Sequential
+from convviz.nn.pool_layers import AvgPool2D, MaxPool2D
+from convviz.nn.trainable import (
+    MAX_MULTIPLY_ADDS,
+    MAX_PARAMS,
+    TRAINABLE_KINDS,
+    check_specs,
+    multiply_adds,
+)
+from convviz.stack.spec import LENET5_DIFFERENCES, LENET5_PAPER_PARAMS, layers_from_text
+from convviz.stack.summary import POOLS, LayerSpec, summarize
 
 __all__ = ["ARCHITECTURES", "DEFAULT_ARCHITECTURE", "MAX_MULTIPLY_ADDS", "MAX_PARAMS",
            "TRAINABLE_KINDS", "Architecture", "check_specs", "model_from_preset",
@@ -120,7 +126,7 @@ def preset_specs(name: str, n_classes: int = 10) -> tuple[LayerSpec, ...]:
 
     Examples
     --------
-    >>> from convviz.stacks import layers_to_text
+    >>> from convviz.stack.spec import layers_to_text
     >>> layers_to_text(preset_specs("tiny", n_classes=7))
     'C8k3:relu;M2;F;D7:softmax'
     """
@@ -159,7 +165,7 @@ def model_from_specs(specs: Sequence[LayerSpec], input_shape: Sequence[int], n_c
     Parameters
     ----------
     specs : sequence of LayerSpec
-        E.g. ``convviz.stacks.layers_from_text("C8k3:relu;M2;F;D10")``.
+        E.g. ``convviz.stack.spec.layers_from_text("C8k3:relu;M2;F;D10")``.
     input_shape : (H, W, C)
     n_classes : int, >= 2
     seed : int, default 0
@@ -180,7 +186,7 @@ def model_from_specs(specs: Sequence[LayerSpec], input_shape: Sequence[int], n_c
 
     Examples
     --------
-    >>> from convviz.stacks import layers_from_text
+    >>> from convviz.stack.spec import layers_from_text
     >>> model = model_from_specs(layers_from_text("C4k3:relu;M2;F;D10"), (8, 8, 1), 3)
     >>> model.output_shape, model.n_params
     ((3,), 151)

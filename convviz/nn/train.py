@@ -48,20 +48,20 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .._validate import check_int
-from .losses import softmax_cross_entropy
-from .metrics import (
+from convviz.base.checks import check_int
+from convviz.nn.losses import softmax_cross_entropy
+from convviz.nn.metrics import (
     Metrics,
     Mistakes,
     confusion_matrix,
     most_confident_mistakes,
     predict_proba,
 )
-from .model import Sequential
-from .train_config import DEFAULT_LR, OPTIMIZERS, SCHEDULES, TrainConfig
+from convviz.nn.model import Sequential
+from convviz.nn.train_config import DEFAULT_LR, OPTIMIZERS, SCHEDULES, TrainConfig
 
 if TYPE_CHECKING:  # imported when needed: the data sets pull in scipy and Pillow
-    from .data import Dataset
+    from convviz.nn.data import Dataset
 
 __all__ = ["DEFAULT_LR", "EVAL_SIZE", "OPTIMIZERS", "SCHEDULES", "Metrics", "TrainConfig",
            "Trainer"]
@@ -98,7 +98,7 @@ class Trainer:
 
     def __init__(self, model: Sequential, dataset: Dataset, config: TrainConfig | None = None,
                  *, eval_size: int = EVAL_SIZE) -> None:
-        from .data import Dataset
+        from convviz.nn.data import Dataset
 
         if not isinstance(model, Sequential):
             raise TypeError(f"`model` must be a Sequential, got {type(model).__name__}")

@@ -21,8 +21,8 @@ import numbers
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from .._validate import check_choice, check_int
-from .optim import SGD, Adam, Momentum, Optimizer
+from convviz.base.checks import check_choice, check_int
+from convviz.nn.optim import SGD, Adam, Momentum, Optimizer
 
 __all__ = ["DEFAULT_LR", "MAX_BATCH_SIZE", "MAX_EPOCHS", "OPTIMIZERS", "SCHEDULES",
            "TrainConfig"]

@@ -3,7 +3,7 @@ weight is allocated.
 
 A stack for the training page (:mod:`convviz.nn.presets` builds it) must use the kinds in
 :data:`TRAINABLE_KINDS`, activations relu (or none), and end with the Dense layer giving
-one score per class; its shapes must fit the images (:func:`convviz.summary.summarize`,
+one score per class; its shapes must fit the images (:func:`convviz.stack.summary.summarize`,
 the Layer-shapes page's arithmetic), and its size must stay under :data:`MAX_PARAMS`
 parameters and :data:`MAX_MULTIPLY_ADDS` multiply-adds per image, so that no setting (a
 link, a model file) can ask the server for gigabytes or for steps that take seconds. Every
@@ -11,7 +11,7 @@ refusal names the row (1-based, as in the text form) and what would be valid.
 
 Examples
 --------
->>> from convviz.stacks import layers_from_text
+>>> from convviz.stack.spec import layers_from_text
 >>> check_specs(layers_from_text("C8k3:tanh;F;D10"), (8, 8, 1), 10)
 Traceback (most recent call last):
 ...
@@ -23,8 +23,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from .._validate import check_int
-from ..summary import POOLS, LayerSpec, Summary, format_shape, summarize
+from convviz.base.checks import check_int
+from convviz.stack.summary import POOLS, LayerSpec, Summary, format_shape, summarize
 
 __all__ = ["MAX_MULTIPLY_ADDS", "MAX_PARAMS", "TRAINABLE_KINDS", "check_specs",
            "multiply_adds"]
@@ -84,7 +84,7 @@ def check_specs(specs: Sequence[LayerSpec], input_shape: Sequence[int], n_classe
     -------
     specs : tuple of LayerSpec
         ``specs`` with the last layer's units set to ``n_classes``.
-    summary : convviz.summary.Summary
+    summary : convviz.stack.summary.Summary
         Every row's output shape and parameter count (those of the model that
         :func:`model_from_specs` builds).
 
@@ -98,7 +98,7 @@ def check_specs(specs: Sequence[LayerSpec], input_shape: Sequence[int], n_classe
 
     Examples
     --------
-    >>> from convviz.stacks import layers_from_text, layers_to_text
+    >>> from convviz.stack.spec import layers_from_text, layers_to_text
     >>> specs, summary = check_specs(layers_from_text("C8k3:relu;M2;F;D10"), (16, 16, 1), 3)
     >>> layers_to_text(specs), summary.output_shape, summary.total_params
     ('C8k3:relu;M2;F;D3', (3,), 1259)
@@ -158,7 +158,7 @@ def multiply_adds(summary: Summary, specs: Sequence[LayerSpec]) -> int:
 
     Examples
     --------
-    >>> from convviz.stacks import layers_from_text
+    >>> from convviz.stack.spec import layers_from_text
     >>> specs = layers_from_text("C4k3;F;D10")
     >>> multiply_adds(summarize((8, 8, 1), specs), specs)  # 6*6*4*9 + 144*10
     2736

@@ -1,6 +1,6 @@
 """What app.py sets up for every page: deep links on a first visit, interactive runs counted.
 
-:func:`foreground` is the server's one :class:`~convviz.nn.foreground.Foreground`: app.py
+:func:`foreground` is the server's one :class:`~convviz.serve.foreground.Foreground`: app.py
 counts every full page run in it, and training ticks yield to those runs.
 
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from convviz.nn.foreground import Foreground
+from convviz.serve.foreground import Foreground
 
 
 @st.cache_resource

@@ -1,12 +1,12 @@
 """A download button with its budget: what the file will hold, said before anyone clicks.
 
 Every export of the app goes through :func:`budgeted_download`. The page passes what one
-click will make (a :class:`convviz.budget.Fit` or a :class:`convviz.budget.Cost`,
+click will make (a :class:`convviz.base.budget.Fit` or a :class:`convviz.base.budget.Cost`,
 estimated from the settings before any work) and a function that makes it. Beside the
 button the page says what was cut to fit the budget; when the server's memory limit would
 be passed right now, the button is disabled and says why, so no work starts. The file is
 made only on a click (the button's ``data`` is a callable), and the maker reserves its
-memory again then (:func:`convviz.budget.reserve`), since a minute may have passed.
+memory again then (:func:`convviz.base.budget.reserve`), since a minute may have passed.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from convviz import budget
+from convviz.base import budget
 
 __all__ = ["budgeted_download"]
 
@@ -30,7 +30,7 @@ def budgeted_download(label: str, *, key: str, file_name: str, mime: str,
     label, key, file_name, mime, icon, help
         As in ``st.download_button``.
     plan : Fit or Cost
-        What a click makes: its :attr:`~convviz.budget.Fit.note` (what was cut, and why)
+        What a click makes: its :attr:`~convviz.base.budget.Fit.note` (what was cut, and why)
         is shown as a caption beside the button.
     make : callable () -> bytes
         Makes the file, on a click only.

@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from convviz.image_filters import load_upload
-from convviz.images import ImageError, count_frames, first_frame_note
-from convviz.samples import SAMPLE_IMAGES, load_sample
+from convviz.imaging.filters import load_upload
+from convviz.imaging.images import ImageError, count_frames, first_frame_note
+from convviz.imaging.samples import SAMPLE_IMAGES, load_sample
 
 SOURCES = {"sample": "Sample photo", "upload": "Upload an image", "camera": "Camera"}
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff"]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from convviz.stacks import COLUMNS, layers_from_text, spec_from_row, spec_to_row
-from convviz.summary import LayerSpec
+from convviz.stack.spec import COLUMNS, layers_from_text, spec_from_row, spec_to_row
+from convviz.stack.summary import LayerSpec
 
 
 def layers_frame(text: str) -> pd.DataFrame:

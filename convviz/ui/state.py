@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from .params import Param
+from convviz.serve.params import Param
 
 _KEEP = "_keep."
 

@@ -1,4 +1,5 @@
-"""Play a :class:`~convviz.sweep.SweepPlan`: controls, the frame, the window's numbers, a GIF.
+"""Play a :class:`~convviz.imaging.sweep.SweepPlan`: controls, the frame, the window's
+numbers, a GIF.
 
 The frames are drawn from the plan's own cache (so keep the plan in session state, not in
 ``st.cache_data``, which would hand out copies without it) and shown as plain arrays with
@@ -12,12 +13,12 @@ from typing import Any
 
 import streamlit as st
 
-from convviz.image_filters import frame_rows
-from convviz.render import jpeg_bytes, png_bytes
-from convviz.sweep import SweepPlan, default_scale
-from convviz.sweep_detail import render_window_detail, window_detail
-from convviz.sweep_export import sweep_gif, sweep_gif_fit
-from convviz.sweep_frames import render_sweep_frame
+from convviz.draw.render import jpeg_bytes, png_bytes
+from convviz.imaging.filters import frame_rows
+from convviz.imaging.sweep import SweepPlan, default_scale
+from convviz.imaging.sweep_detail import render_window_detail, window_detail
+from convviz.imaging.sweep_export import sweep_gif, sweep_gif_fit
+from convviz.imaging.sweep_frames import render_sweep_frame
 from convviz.ui.downloads import budgeted_download
 from convviz.ui.kept import memo
 from convviz.ui.player import Player

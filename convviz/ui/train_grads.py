@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from convviz.nn.gradient_views import (
+from convviz.inside.gradient_views import (
     kernel_gradient_equation,
     render_kernel_gradient_step,
     render_routing,
     render_update,
 )
-from convviz.nn.gradients import (
+from convviz.inside.gradients import (
     layer_gradients,
     layer_kernel_gradient_plan,
     maxpool_routing,

@@ -15,13 +15,13 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from convviz import render
-from convviz.nn.inspect import filters_grid, layer_views
+from convviz.draw import render
+from convviz.inside.inspect import filters_grid, layer_views
+from convviz.inside.predictions import probabilities
 from convviz.nn.model_files import conv_layers
-from convviz.nn.predictions import probabilities
-from convviz.nn.session import TICK_SECONDS, history_columns, max_trainings, training_tick
-from convviz.nn.slots import Slots
 from convviz.nn.train import Trainer
+from convviz.serve.session import TICK_SECONDS, history_columns, max_trainings, training_tick
+from convviz.serve.slots import Slots
 from convviz.ui.boot import foreground
 from convviz.ui.train_setup import restore_settings
 

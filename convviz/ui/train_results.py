@@ -13,21 +13,20 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from convviz import conv_view, render
-from convviz.images import ImageError, count_frames, first_frame_note, load_image
+from convviz.draw import conv_view, render
+from convviz.imaging.images import ImageError, count_frames, first_frame_note, load_image
+from convviz.inside.predictions import confusion_matrix_image, probabilities
+from convviz.inside.step_view import kernel_patch_for_step_view, rounded_step_value
+from convviz.inside.user_images import fit_image, looks_inverted
 from convviz.nn.data import Dataset
 from convviz.nn.io import ModelFileError
 from convviz.nn.model_files import load_model_for, model_bytes, model_to_text
-from convviz.nn.predictions import confusion_matrix_image, probabilities
-from convviz.nn.session import TrainSettings, step_view_state
-from convviz.nn.step_view import kernel_patch_for_step_view, rounded_step_value
 from convviz.nn.train import Trainer
-from convviz.nn.user_images import fit_image, looks_inverted
-
-from .grid_editor import replace_grid
-from .image_input import UPLOAD_TYPES
-from .kernel_picker import pick_kernel
-from .train_setup import replace_architecture
+from convviz.serve.session import TrainSettings, step_view_state
+from convviz.ui.grid_editor import replace_grid
+from convviz.ui.image_input import UPLOAD_TYPES
+from convviz.ui.kernel_picker import pick_kernel
+from convviz.ui.train_setup import replace_architecture
 
 COLOURS = {"auto": "Automatic", "as is": "As it is", "invert": "Inverted"}
 

@@ -29,14 +29,15 @@ from convviz.nn.data import (
     load_mnist_files,
 )
 from convviz.nn.presets import ARCHITECTURES, DEFAULT_ARCHITECTURE, TRAINABLE_KINDS, check_specs
-from convviz.nn.session import TrainSettings, default_lr
 from convviz.nn.train import OPTIMIZERS
-from convviz.stacks import (
+from convviz.serve.params import Param, choice_param, float_param, int_param
+from convviz.serve.session import TrainSettings, default_lr
+from convviz.stack.spec import (
     PADDINGS,
     layers_from_text,
     layers_to_text,
 )
-from convviz.summary import (
+from convviz.stack.summary import (
     NOT_COMPUTED,
     RELU_WHY,
     Summary,
@@ -45,8 +46,6 @@ from convviz.summary import (
     summarize,
 )
 from convviz.ui.layer_table import frame_specs, layers_frame
-
-from .params import Param, choice_param, float_param, int_param
 
 DATA_CHOICES = (*DATASETS, *UPLOADS)
 BATCHES = (8, 16, 32, 64, 128, 256)

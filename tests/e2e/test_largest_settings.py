@@ -19,11 +19,11 @@ import pytest
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from convviz import examples as ex
-from convviz.image_filters import KERNEL_CHOICES, MAX_KERNELS, WORKING_SIZES
+from convviz.imaging.filters import KERNEL_CHOICES, MAX_KERNELS, WORKING_SIZES
 from convviz.nn.presets import ARCHITECTURES
+from convviz.serve.params import grid_to_text
+from convviz.teach import examples as ex
 from convviz.ui.nav import PAGES
-from convviz.ui.params import grid_to_text
 
 from .conftest import serve_process, shot, wait_idle
 

@@ -8,8 +8,8 @@ message the loader's own error must carry). No binary file is committed.
 
 The loaders (the keys of ``Item.expect``), called as the pages call them:
 
-``image``      ``convviz.images.load_image(data)``
-``upload``     ``convviz.image_filters.load_upload(data, 512)``: the image page's uploader
+``image``      ``convviz.imaging.images.load_image(data)``
+``upload``     ``convviz.imaging.filters.load_upload(data, 512)``: the image page's uploader
 ``predict``    ``load_image(data, max_side=512)``, then ``fit_image(img, (16, 16, 1))``: the
                training page's "Predict" upload
 ``zip``        ``load_image_folder_zip(data)``: the training page's "Your images"

@@ -56,12 +56,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from convviz.image_filters import load_upload
-from convviz.images import ImageError, load_image
+from convviz.imaging.filters import load_upload
+from convviz.imaging.images import ImageError, load_image
+from convviz.inside.user_images import fit_image
 from convviz.nn.data import DatasetError, load_builtin, load_image_folder_zip, load_mnist_files
 from convviz.nn.io import ModelFileError, load_model
 from convviz.nn.model_files import load_model_for
-from convviz.nn.user_images import fit_image
 
 from .corpus import (
     CORPUS,

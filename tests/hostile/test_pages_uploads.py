@@ -18,7 +18,7 @@ import pytest
 from apptest import open_page
 from streamlit.testing.v1 import AppTest
 
-from convviz.image_filters import load_upload
+from convviz.imaging.filters import load_upload
 
 from .corpus import CORPUS, Item, Loads, encode, good_zip, mnist_npz, model_file, noise
 

@@ -18,9 +18,9 @@ from convviz.nn.model_files import (
     pool_after,
 )
 from convviz.nn.presets import ARCHITECTURES, model_from_preset
-from convviz.nn.session import TrainSettings, build_trainer, training_tick
-from convviz.nn.slots import Slots
-from convviz.stacks import layers_from_text
+from convviz.serve.session import TrainSettings, build_trainer, training_tick
+from convviz.serve.slots import Slots
+from convviz.stack.spec import layers_from_text
 
 
 @pytest.fixture(scope="module")

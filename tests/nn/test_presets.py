@@ -16,8 +16,8 @@ from convviz.nn.presets import (
     model_from_specs,
     preset_specs,
 )
-from convviz.stacks import PRESETS, layers_from_text, layers_to_text
-from convviz.summary import LayerSpec, summarize
+from convviz.stack.spec import PRESETS, layers_from_text, layers_to_text
+from convviz.stack.summary import LayerSpec, summarize
 
 INPUTS = [((16, 16, 1), 10), ((28, 28, 1), 7)]  # digits, shapes
 

@@ -11,8 +11,8 @@ import convviz.nn.trainable as trainable
 from convviz.nn import presets
 from convviz.nn.presets import ARCHITECTURES, preset_specs
 from convviz.nn.trainable import MAX_MULTIPLY_ADDS, MAX_PARAMS, check_specs, multiply_adds
-from convviz.stacks import layers_from_text
-from convviz.summary import summarize
+from convviz.stack.spec import layers_from_text
+from convviz.stack.summary import summarize
 
 
 def test_doctests():

@@ -7,11 +7,11 @@ from apptest import ROOT, markdown_text, open_page
 from streamlit.testing.v1 import AppTest
 
 import convviz as cv
-from convviz import arithmetic as ar
-from convviz.conv_view import coverage, step_equation
-from convviz.examples import PRESETS, make_input, rgb_filters
-from convviz.render import format_value
-from convviz.ui.params import grid_to_text
+from convviz.draw.conv_view import coverage, step_equation
+from convviz.draw.render import format_value
+from convviz.serve.params import grid_to_text
+from convviz.teach import arithmetic as ar
+from convviz.teach.examples import PRESETS, make_input, rgb_filters
 
 
 def _run(**params: str) -> AppTest:

@@ -15,8 +15,8 @@ import numpy as np
 from apptest import open_page
 from memory import peak_growth
 
-from convviz import budget
-from convviz.ui.params import grid_to_text
+from convviz.base import budget
+from convviz.serve.params import grid_to_text
 
 LARGEST_CONV = {  # 12x12 input, 7x7 kernel, dilation 3, "full" padding, stride 1: 900 steps
     "conv.x": grid_to_text(np.random.default_rng(0).integers(0, 10, (12, 12))),
@@ -93,8 +93,8 @@ LARGEST_IMAGE = """
 import io
 import numpy as np
 from PIL import Image
-from convviz.image_filters import KERNEL_CHOICES, dump_kernel_list
-from convviz.ui.params import grid_to_text
+from convviz.imaging.filters import KERNEL_CHOICES, dump_kernel_list
+from convviz.serve.params import grid_to_text
 
 buf = io.BytesIO()  # an upload at the largest working size, 2048 px
 rng = np.random.default_rng(3)

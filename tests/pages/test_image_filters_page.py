@@ -12,9 +12,9 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 import convviz as cv
-from convviz.filter_bank import channel_responses, feature_maps
-from convviz.render import format_value
-from convviz.samples import load_sample
+from convviz.draw.render import format_value
+from convviz.imaging.filter_bank import channel_responses, feature_maps
+from convviz.imaging.samples import load_sample
 
 POINT = (165, 150)  # the page's default point
 

@@ -6,8 +6,8 @@ import pytest
 from apptest import markdown_text, open_page
 from streamlit.testing.v1 import AppTest
 
-from convviz.stacks import PRESET_NOTES, PRESETS, layers_to_text
-from convviz.summary import RELU_WHY, softmax, summarize
+from convviz.stack.spec import PRESET_NOTES, PRESETS, layers_to_text
+from convviz.stack.summary import RELU_WHY, softmax, summarize
 
 PAGE = "pages/layer_shapes.py"
 MNIST_TEXT = layers_to_text(PRESETS["Classic Keras MNIST"][1])

@@ -7,7 +7,7 @@ from apptest import markdown_text, open_page
 from streamlit.testing.v1 import AppTest
 
 import convviz as cv
-from convviz import arithmetic as ar
+from convviz.teach import arithmetic as ar
 from convviz.ui.nav import PAGES
 
 

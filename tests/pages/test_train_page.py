@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from convviz.nn.model_files import model_bytes
 from convviz.nn.presets import ARCHITECTURES, model_from_preset
-from convviz.summary import RELU_WHY
+from convviz.stack.summary import RELU_WHY
 from convviz.ui.train_live import sharing_note, training_slots
 
 PAGE = "pages/train.py"

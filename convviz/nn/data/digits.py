@@ -18,7 +18,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import ndimage
 
-from convviz._validate import check_int
+from convviz.base.checks import check_int
 from convviz.nn.data.dataset import Dataset, check_fraction, check_seed
 
 __all__ = ["load_digits_dataset"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import zipfile
 from dataclasses import dataclass, field
 
-from convviz.nn.data._safezip import member_parts
+from convviz.nn.data.safezip import member_parts
 
 __all__ = ["FolderTree", "IMAGE_EXTENSIONS", "is_image_name", "scan_folders"]
 

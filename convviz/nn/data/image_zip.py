@@ -7,7 +7,7 @@ The zip follows the ImageFolder convention (see :mod:`convviz.nn.data.folders`):
         cats/  1.png  2.jpg ...
         dogs/  a.png  b.png ...
 
-Safety for a classroom server (see :mod:`convviz.nn.data._safezip`): nothing is written to disk,
+Safety for a classroom server (see :mod:`convviz.nn.data.safezip`): nothing is written to disk,
 the upload, the number of files and classes and the unpacked bytes are capped before anything is
 unpacked, paths that point outside the archive refuse the whole zip, zip bombs are refused, each
 member is read with a bounded read and each image's pixel count is checked from its header.
@@ -20,9 +20,10 @@ from typing import IO, Any
 import numpy as np
 from PIL import Image, ImageOps
 
-from convviz._validate import check_choice, check_int, check_pair
-from convviz.images import DEFAULT_MAX_PIXELS, ImageError, load_image
-from convviz.nn.data import _safezip
+from convviz.base.checks import check_choice, check_int, check_pair
+from convviz.imaging.images import DEFAULT_MAX_PIXELS, ImageError, load_image
+from convviz.imaging.pixels import to_uint8
+from convviz.nn.data import safezip
 from convviz.nn.data.dataset import (
     Dataset,
     DatasetError,
@@ -33,7 +34,6 @@ from convviz.nn.data.dataset import (
 )
 from convviz.nn.data.folders import is_image_name, scan_folders
 from convviz.nn.data.split import stratified_split
-from convviz.pixels import to_uint8
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -61,7 +61,8 @@ _HOW = (
 )
 
 
-def _fit(img: np.ndarray, hw: tuple[int, int], channels: int, fit: str) -> np.ndarray:
+def fit_to_shape(img: np.ndarray, hw: tuple[int, int], channels: int,
+                 fit: str) -> np.ndarray:
     """(H, W, 1 or 3) float in [0, 1] -> (h, w, channels) float32, stretched or center-cropped."""
     u8 = to_uint8(img)
     pil = Image.fromarray(u8[:, :, 0] if u8.shape[2] == 1 else u8)
@@ -175,11 +176,11 @@ def load_image_folder_zip(
         raise ValueError(f"`max_files` must be at most 65,000, got {max_files}")
     max_classes = check_int(max_classes, "max_classes", minimum=2)
 
-    raw = _safezip.read_upload(data, max_bytes=max_bytes, what=_WHAT)
-    with _safezip.open_zip(raw, max_files=max_files, what=_WHAT, hint=_HOW) as zf:
+    raw = safezip.read_upload(data, max_bytes=max_bytes, what=_WHAT)
+    with safezip.open_zip(raw, max_files=max_files, what=_WHAT, hint=_HOW) as zf:
         infos = zf.infolist()
         tree = scan_folders(infos, what=_WHAT)  # refuses ../ and absolute paths
-        _safezip.check_declared_sizes(infos, max_bytes=max_bytes, what=_WHAT)
+        safezip.check_declared_sizes(infos, max_bytes=max_bytes, what=_WHAT)
         _check_classes(tree.classes, tree.loose, max_classes)
         n_files = sum(len(files) for files in tree.classes.values())
         per_image = hw[0] * hw[1] * channels * 4
@@ -279,10 +280,10 @@ def _read_images(
                 reason = f"larger than {format_bytes(MAX_MEMBER_BYTES)}"
             else:
                 try:
-                    blob = _safezip.read_member(zf, info)
+                    blob = safezip.read_member(zf, info)
                     img = load_image(blob, max_pixels=DEFAULT_MAX_PIXELS, max_side=max_side)
-                    x[len(labels)] = _fit(img, hw, channels, fit)
-                except _safezip.MemberError as exc:
+                    x[len(labels)] = fit_to_shape(img, hw, channels, fit)
+                except safezip.MemberError as exc:
                     reason = str(exc)
                 except ImageError:
                     damaged = is_image_name(path)  # named like an image, but unreadable

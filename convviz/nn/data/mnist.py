@@ -11,9 +11,9 @@ from typing import IO, Any
 
 import numpy as np
 
-from convviz._validate import check_int
-from convviz.nn.data import _mnist_formats as fmt
-from convviz.nn.data import _safezip
+from convviz.base.checks import check_int
+from convviz.nn.data import mnist_formats as fmt
+from convviz.nn.data import safezip
 from convviz.nn.data.dataset import (
     Dataset,
     DatasetError,
@@ -193,7 +193,7 @@ def load_mnist_files(
             f"Together the files are larger than the {format_bytes(max_bytes)} limit "
             f"(counting gzipped files unpacked), reached at '{name}'. Please use smaller files."
         )
-        raw = _safezip.read_upload(
+        raw = safezip.read_upload(
             source, max_bytes=budget, what=f"file '{name}'", too_large=together if raws else None
         )
         if raw[:2] == fmt.GZIP_MAGIC:

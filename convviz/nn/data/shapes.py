@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image, ImageDraw
 
-from convviz._validate import check_int
+from convviz.base.checks import check_int
 from convviz.nn.data.dataset import Dataset, check_fraction, check_seed
 from convviz.nn.data.split import stratified_split
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from convviz._validate import check_int
+from convviz.base.checks import check_int
 from convviz.nn.data.dataset import check_fraction
 
 __all__ = ["as_generator", "batches", "stratified_split"]

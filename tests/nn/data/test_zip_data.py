@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from convviz.nn.data import DatasetError, _safezip, image_zip, load_image_folder_zip
+from convviz.nn.data import DatasetError, image_zip, load_image_folder_zip, safezip
 
 
 def png(value=128, size=(12, 10), mode="L"):
@@ -323,8 +323,8 @@ def test_member_that_lies_about_its_size_is_not_read_past_it():
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         info = zf.getinfo("a/1.png")
         info.file_size = 10  # the header now claims 10 bytes: the read stops there
-        with pytest.raises(_safezip.MemberError, match="damaged"):
-            _safezip.read_member(zf, info)
+        with pytest.raises(safezip.MemberError, match="damaged"):
+            safezip.read_member(zf, info)
 
 
 def test_nothing_is_written_to_disk(monkeypatch):

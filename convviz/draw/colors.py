@@ -1,0 +1,160 @@
+"""How a feature map is coloured: signed on a diverging scale, ReLU and absolute value on viridis.
+
+The three display modes of the image pages. ``"signed"`` shows the map as computed, blue for
+negative, white for 0, red for positive; ``"relu"`` shows ``max(0, x)`` (what a ReLU after the
+layer passes on) and ``"abs"`` shows ``|x|`` (edge strength whatever its direction), both on
+viridis from 0 (dark purple) to the largest value (yellow).
+
+>>> feature_map_rgb(np.array([[-1.0, 0.0, 1.0]]), mode="abs")[0, 1].tolist()
+[68, 1, 84]
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from convviz.base.checks import as_float_array, check_choice
+from convviz.draw import render as R
+
+__all__ = ["DISPLAY_MODES", "apply_display", "display_colorbar", "feature_map_rgb",
+           "sequential_colors"]
+
+DISPLAY_MODES = ("signed", "relu", "abs")
+# viridis at 9 evenly spaced points (matplotlib's values): dark purple 0 to yellow max.
+_SEQUENTIAL = np.array([[68, 1, 84], [71, 45, 123], [59, 82, 139], [44, 114, 142],
+                        [33, 145, 140], [40, 174, 128], [94, 201, 98], [173, 220, 48],
+                        [253, 231, 37]], dtype=np.float64)
+
+
+def apply_display(fmap: Any, mode: str = "signed") -> np.ndarray:
+    """The numbers a display mode shows: the map itself, ``max(0, x)`` or ``|x|``.
+
+    Examples
+    --------
+    >>> apply_display(np.array([-2.0, 3.0]), "relu").tolist(), apply_display([-2.0], "abs")
+    ([0.0, 3.0], array([2.]))
+    """
+    check_choice(mode, "mode", DISPLAY_MODES)
+    arr = np.asarray(fmap)
+    return arr if mode == "signed" else np.maximum(arr, 0) if mode == "relu" else np.abs(arr)
+
+
+def _ramp(t: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Linear interpolation of ``table`` rows at float positions ``t``, uint8 (..., 3).
+
+    The arithmetic of :func:`render.diverging_colors`, one channel at a time: the same
+    bits, without (..., 3) float temporaries, into reused buffers and contiguous channel
+    planes (about 4x faster on a 512 px map).
+    """
+    shape = np.shape(t)
+    t = np.asarray(t, dtype=np.float64).reshape(-1)  # 1-D: 0-d input gives arrays too
+    lo = np.floor(t).astype(np.intp)
+    np.clip(lo, 0, len(table) - 2, out=lo)
+    frac = t - lo
+    rest = 1 - frac
+    planes = np.empty((3,) + t.shape, np.uint8)  # (3, ...): one contiguous plane per channel
+    a, b = np.empty(t.shape), np.empty(t.shape)
+    for c in range(3):
+        col = np.ascontiguousarray(table[:, c], dtype=np.float64)
+        np.take(col, lo, out=a)
+        a *= rest
+        np.take(col[1:], lo, out=b)
+        b *= frac
+        a += b
+        np.rint(a, out=a)
+        planes[c] = a
+    return np.ascontiguousarray(planes.T).reshape(shape + (3,))  # (..., 3)
+
+
+def _diverging(values: np.ndarray, vmax: float) -> np.ndarray:
+    """``render.diverging_colors(values, vmax)`` for finite values, faster."""
+    t = np.clip(np.asarray(values, dtype=np.float64) / vmax, -1, 1)
+    t += 1
+    t *= 0.5
+    t *= len(R.DIVERGING) - 1
+    return _ramp(t, R.DIVERGING)
+
+
+def sequential_colors(values: Any, vmax: float | None = None) -> np.ndarray:
+    """Map values >= 0 to RGB on viridis from 0 (dark purple) to ``vmax`` (yellow).
+
+    Examples
+    --------
+    >>> sequential_colors(np.array([0.0, 2.0])).tolist()
+    [[68, 1, 84], [253, 231, 37]]
+    """
+    v = np.asarray(values, dtype=np.float64)
+    if vmax is None:
+        vmax = float(v.max()) if v.size else 1.0
+    t = np.clip(v / (vmax if vmax > 0 else 1.0), 0, 1)
+    t *= len(_SEQUENTIAL) - 1
+    return _ramp(t, _SEQUENTIAL)
+
+
+def resolve_vmax(shown: np.ndarray, vmax: float | None) -> float:
+    """The magnitude at full colour: ``vmax`` checked, or the largest ``|value|`` shown (1
+    for an all-zero map)."""
+    if vmax is None:
+        top = float(np.abs(shown).max()) if shown.size else 0.0
+        return top if top > 0 else 1.0
+    if isinstance(vmax, bool) or not isinstance(vmax, (int, float, np.number)) or not (
+            math.isfinite(vmax) and vmax > 0):
+        raise ValueError(f"`vmax` must be a positive finite number or None, got {vmax!r}")
+    return float(vmax)
+
+
+def feature_map_rgb(fmap: Any, *, mode: str = "signed", vmax: float | None = None) -> np.ndarray:
+    """Colour a feature map: ``"signed"`` on the blue-white-red scale centred on 0,
+    ``"relu"`` and ``"abs"`` on viridis from 0 to the largest value shown.
+
+    Parameters
+    ----------
+    fmap : array_like, shape (H', W') or (H', W', F)
+    mode : {"signed", "relu", "abs"}
+    vmax : float, optional
+        The magnitude at full colour; default the largest ``|value|`` shown.
+
+    Returns
+    -------
+    ndarray of uint8, shape (H', W', 3) or (H', W', F, 3)
+
+    Examples
+    --------
+    >>> feature_map_rgb(np.array([[-1.0, 0.0, 1.0]])).tolist()
+    [[[33, 102, 172], [247, 247, 247], [178, 24, 43]]]
+    >>> feature_map_rgb(np.array([[-1.0, 0.0, 1.0]]), mode="relu")[0, 0].tolist()
+    [68, 1, 84]
+    """
+    shown = apply_display(as_float_array(fmap, "fmap", ndims=(2, 3)), mode)
+    top = resolve_vmax(shown, vmax)
+    return _diverging(shown, top) if mode == "signed" else sequential_colors(shown, top)
+def display_colorbar(mode: str, vmax: float, height: int = 240) -> np.ndarray:
+    """The colour bar of a display mode: -vmax..vmax (signed) or 0..vmax (ReLU, absolute).
+
+    Returns
+    -------
+    ndarray of uint8, shape (height, 90, 3)
+
+    Examples
+    --------
+    >>> display_colorbar("abs", 2.0, 120).shape
+    (120, 90, 3)
+    """
+    check_choice(mode, "mode", DISPLAY_MODES)
+    if mode == "signed":
+        return R.colorbar(vmax, height=height)
+    ramp = np.linspace(vmax, 0.0, height - 20)[:, None].repeat(24, axis=1)
+    img = np.full((height, 90, 3), 255, np.uint8)
+    img[10:height - 10, 4:28] = sequential_colors(ramp, vmax)
+    pil = Image.fromarray(img)
+    draw = ImageDraw.Draw(pil)
+    for frac, val in ((0.0, vmax), (0.5, vmax / 2), (1.0, 0.0)):
+        y = 10 + frac * (height - 21)
+        draw.line([(28, y), (34, y)], fill=(0, 0, 0))
+        draw.text((37, y), R.format_value(val, 3), fill=(0, 0, 0), font=R.font(14), anchor="lm")
+    return np.asarray(pil)
+

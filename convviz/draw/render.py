@@ -1,0 +1,426 @@
+"""Arrays to RGB frames: number grids with highlights, colour scales, GIF and PNG export.
+
+Everything returns uint8 arrays of shape (H, W, 3) that ``st.image`` shows as they are.
+Colour never carries meaning alone: padding cells are hatched, the window is outlined
+and the winning cell of a max pool is circled, and every value is printed in its cell.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import math
+import os
+from collections.abc import Callable, Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from functools import lru_cache, partial
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from convviz.draw.gif_stream import write_gif
+
+# ColorBrewer RdBu, reversed: negative blue, zero white, positive red (colour-blind safe).
+DIVERGING = np.array([[33, 102, 172], [103, 169, 207], [209, 229, 240], [247, 247, 247],
+                       [253, 219, 199], [239, 138, 98], [178, 24, 43]], dtype=np.float64)
+WINDOW_COLOR = (255, 140, 0)
+MARK_COLOR = (20, 20, 20)
+PAD_FILL = (214, 214, 214)
+
+
+@lru_cache(maxsize=16)
+def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """DejaVu Sans from matplotlib's data (a runtime dependency), or Pillow's default."""
+    spec = importlib.util.find_spec("matplotlib")
+    if spec and spec.submodule_search_locations:
+        path = os.path.join(spec.submodule_search_locations[0], "mpl-data", "fonts", "ttf",
+                            "DejaVuSans.ttf")
+        if os.path.exists(path):
+            return ImageFont.truetype(path, size)
+    return ImageFont.load_default(size=size)
+
+
+def format_value(v: float, decimals: int = 2, *, digits: int | None = None) -> str:
+    """Short text for a number: integers without decimals, -inf as '-∞'.
+
+    Every number convviz shows goes through here (or :func:`format_weight`), so all are
+    rounded one way: half away from zero, on the number as written (its shortest decimal
+    form), so 1.125 gives 1.13 and 3.375 gives 3.38, as by hand.
+
+    Parameters
+    ----------
+    v : float
+    decimals : int
+        At most this many decimals (trailing zeros dropped).
+    digits : int, optional
+        Instead, at most this many significant digits (but never fewer than the integer
+        part needs: no exponent notation).
+
+    Examples
+    --------
+    >>> format_value(3.0), format_value(-0.125), format_value(float("-inf"))
+    ('3', '-0.13', '-∞')
+    >>> format_value(1 / 9, digits=4), format_value(0.5625, digits=4)
+    ('0.1111', '0.5625')
+    """
+    v = float(v)
+    if math.isinf(v):
+        return "∞" if v > 0 else "-∞"
+    if math.isnan(v):
+        return ""
+    if v.is_integer() and abs(v) < 1e6:
+        return str(int(v))
+    exact = Decimal(repr(v))  # the shortest decimal that reads back as v: "2.675"
+    if digits is not None:
+        decimals = max(0, digits - exact.adjusted() - 1)  # adjusted(): the leading digit's power
+    text = f"{exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+#: Denominators a kernel weight is shown over as a fraction ("1/16"): up to 64, powers of
+#: two (Gaussian kernels over 256) and the squares of box blurs.
+FRACTION_DENOMINATORS = frozenset(range(2, 65)) | {128, 256, 512, 1024, 81, 121}
+
+
+def _simple_fraction(w: float) -> Fraction | None:
+    """``w`` as a fraction over :data:`FRACTION_DENOMINATORS`, exact up to float32 storage
+    (kernels are float32: 1/9 is stored as 0.11111111194), or None."""
+    if not math.isfinite(w) or w.is_integer():
+        return None
+    frac = Fraction(w).limit_denominator(1024)
+    ok = frac.denominator in FRACTION_DENOMINATORS and math.isclose(float(frac), w,
+                                                                    rel_tol=1e-7)
+    return frac if ok else None
+
+
+def _long(w: float) -> bool:
+    """Whether ``w`` needs more than 4 characters (sign aside) as a decimal: 0.0625, 1/9."""
+    return len(format_value(w, digits=4).lstrip("-")) > 4
+
+
+def format_weight(w: float, *, fractions: bool | None = None) -> str:
+    """A kernel weight as text: an exact simple fraction as "1/16", else like
+    ``format_value(w, digits=4)``, enough to redo its products by hand.
+
+    Parameters
+    ----------
+    w : float
+    fractions : bool, optional
+        True: every simple fraction as a fraction (0.25 as 1/4); False: never. By default
+        only those whose decimal is long (0.0625, 0.111...), so 0.5 stays 0.5. Use
+        :func:`weight_format` to decide once for a whole kernel.
+
+    Examples
+    --------
+    >>> format_weight(0.0625), format_weight(1 / 9), format_weight(-0.125)
+    ('1/16', '1/9', '-1/8')
+    >>> format_weight(0.5), format_weight(2.0), format_weight(0.2347)
+    ('0.5', '2', '0.2347')
+    """
+    w = float(w)
+    frac = _simple_fraction(w)
+    if frac is not None and (fractions or (fractions is None and _long(w))):
+        return f"{frac.numerator}/{frac.denominator}"
+    return format_value(w, digits=4)
+
+
+def weight_format(kernel: Any) -> Callable[[float], str]:
+    """The text of one kernel's weights, alike for all of them: when every weight that is
+    not whole is a simple fraction and one of them needs it, all are fractions (a Gaussian
+    reads 1/16, 1/8, 1/4, not 1/16, 1/8, 0.25); otherwise decimals with up to 4
+    significant digits.
+
+    Parameters
+    ----------
+    kernel : array_like, any shape
+
+    Returns
+    -------
+    callable
+        Weight -> text.
+
+    Examples
+    --------
+    >>> fmt = weight_format(np.array([[1, 2], [4, 0]]) / 16)
+    >>> [fmt(v) for v in (1 / 16, 1 / 8, 1 / 4, 0.0)]
+    ['1/16', '1/8', '1/4', '0']
+    """
+    vals = [float(v) for v in np.asarray(kernel, dtype=np.float64).ravel()
+            if math.isfinite(v) and not float(v).is_integer()]
+    fractions = bool(vals) and all(_simple_fraction(v) is not None for v in vals) and any(
+        _long(v) for v in vals)
+    return partial(format_weight, fractions=fractions)
+
+
+def cell_font_size(text: str, cell: int) -> int:
+    """The font size for ``text`` in a ``cell``-pixel square: 30 % of the cell, smaller when
+    the text would not fit between the grid lines, never under 9 px.
+
+    Examples
+    --------
+    >>> cell_font_size("3", 56), cell_font_size("-0.5625", 56) < 16
+    (16, True)
+    """
+    size = max(9, int(cell * 0.30))
+    while size > 9 and font(size).getlength(text) > cell - 6:
+        size -= 1
+    return size
+
+
+def diverging_colors(values: np.ndarray, vmax: float | None = None) -> np.ndarray:
+    """Map values to RGB on a symmetric blue-white-red scale centred on 0.
+
+    Parameters
+    ----------
+    values : ndarray, shape (...)
+    vmax : float, optional
+        The magnitude shown at full colour; default the largest finite |value|.
+
+    Returns
+    -------
+    ndarray of uint8, shape (..., 3)
+
+    Examples
+    --------
+    >>> diverging_colors(np.array([-1.0, 0.0, 1.0])).tolist()
+    [[33, 102, 172], [247, 247, 247], [178, 24, 43]]
+    """
+    v = np.asarray(values, dtype=np.float64)
+    finite = np.isfinite(v)
+    if vmax is None:
+        vmax = float(np.abs(v[finite]).max()) if finite.any() else 1.0
+    vmax = vmax if vmax > 0 else 1.0
+    t = (np.clip(np.where(finite, v, 0.0) / vmax, -1, 1) + 1) * 0.5 * (len(DIVERGING) - 1)
+    lo = np.floor(t).astype(int).clip(0, len(DIVERGING) - 2)
+    frac = (t - lo)[..., None]
+    rgb = DIVERGING[lo] * (1 - frac) + DIVERGING[lo + 1] * frac
+    return np.rint(rgb).astype(np.uint8)
+
+
+def gray_colors(values: np.ndarray, vmin: float = 0.0, vmax: float = 1.0) -> np.ndarray:
+    """Map values to gray levels (vmin black, vmax white), shape (..., 3) uint8.
+
+    Examples
+    --------
+    >>> gray_colors(np.array([0.0, 1.0])).tolist()
+    [[0, 0, 0], [255, 255, 255]]
+    """
+    v = np.nan_to_num(np.asarray(values, dtype=np.float64), neginf=vmin, posinf=vmax)
+    span = vmax - vmin if vmax > vmin else 1.0
+    g = np.rint(np.clip((v - vmin) / span, 0, 1) * 255).astype(np.uint8)
+    return np.repeat(g[..., None], 3, axis=-1)
+
+
+def _text_color(rgb: Sequence[int]) -> tuple[int, int, int]:
+    luma = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]
+    return (0, 0, 0) if luma > 140 else (255, 255, 255)
+
+
+def draw_grid(values: np.ndarray, *, cell: int = 56, colors: np.ndarray | None = None,
+              pad_mask: np.ndarray | None = None, window: tuple[Iterable[int], Iterable[int]]
+              | None = None, marks: Iterable[tuple[int, int]] = (),
+              hidden: np.ndarray | None = None, show_numbers: bool = True,
+              decimals: int = 2, fmt: Callable[[float], str] | None = None) -> np.ndarray:
+    """Draw a 2-D array as a grid of cells with its numbers printed in them.
+
+    Parameters
+    ----------
+    values : ndarray, shape (H, W)
+    cell : int
+        Cell side in pixels (56 reads well on a projector).
+    colors : ndarray of uint8, shape (H, W, 3), optional
+        Cell backgrounds; default the diverging scale of ``values``.
+    pad_mask : ndarray of bool, shape (H, W), optional
+        Padding cells: grey and hatched.
+    window : (rows, cols), optional
+        Cells to outline (every tap, so a dilated window shows its gaps).
+    marks : iterable of (row, col)
+        Cells to circle (the winner of a max pool).
+    hidden : ndarray of bool, shape (H, W), optional
+        Cells not computed yet: drawn empty.
+    decimals : int
+        Decimals of the numbers (:func:`format_value`), unless ``fmt`` is given.
+    fmt : callable, optional
+        Number -> text, e.g. :func:`format_weight` for a kernel. The font shrinks when a
+        text would not fit in its cell (:func:`cell_font_size`).
+
+    Returns
+    -------
+    ndarray of uint8, shape (H * cell + 1, W * cell + 1, 3)
+
+    Examples
+    --------
+    >>> draw_grid(np.zeros((2, 3)), cell=10).shape
+    (21, 31, 3)
+    """
+    values = np.asarray(values, dtype=np.float64)
+    h, w = values.shape
+    bg = diverging_colors(values) if colors is None else np.asarray(colors, dtype=np.uint8)
+    if pad_mask is not None:
+        bg = np.where(np.asarray(pad_mask)[..., None], np.uint8(PAD_FILL), bg)
+    if hidden is not None:
+        bg = np.where(np.asarray(hidden)[..., None], np.uint8(255), bg)
+    img = np.repeat(np.repeat(bg, cell, axis=0), cell, axis=1)
+    img = np.pad(img, ((0, 1), (0, 1), (0, 0)), constant_values=255)
+    pil = Image.fromarray(img)
+    draw = ImageDraw.Draw(pil)
+    for k in range(h + 1):
+        draw.line([(0, k * cell), (w * cell, k * cell)], fill=(120, 120, 120))
+    for k in range(w + 1):
+        draw.line([(k * cell, 0), (k * cell, h * cell)], fill=(120, 120, 120))
+    if pad_mask is not None:
+        for r, c in zip(*np.nonzero(pad_mask), strict=True):
+            x0, y0 = c * cell, r * cell
+            for off in range(0, cell, max(6, cell // 5)):
+                draw.line([(x0 + off, y0), (x0, y0 + off)], fill=(185, 185, 185))
+    if show_numbers and cell >= 18:
+        for r in range(h):
+            for c in range(w):
+                if hidden is not None and hidden[r, c]:
+                    continue
+                text = format_value(values[r, c], decimals) if fmt is None else fmt(
+                    values[r, c])
+                color = _text_color(bg[r, c])
+                draw.text((c * cell + cell / 2, r * cell + cell / 2), text, fill=color,
+                          font=font(cell_font_size(text, cell)), anchor="mm")
+    if window is not None:
+        rows, cols = list(window[0]), list(window[1])
+        thick = max(2, cell // 14)
+        for r in rows:
+            for c in cols:
+                draw.rectangle([c * cell, r * cell, (c + 1) * cell, (r + 1) * cell],
+                               outline=WINDOW_COLOR, width=thick)
+    for r, c in marks:
+        m = cell // 8
+        draw.ellipse([c * cell + m, r * cell + m, (c + 1) * cell - m, (r + 1) * cell - m],
+                     outline=MARK_COLOR, width=max(2, cell // 18))
+    return np.asarray(pil)
+
+
+def label(img: np.ndarray, text: str, *, size: int = 20) -> np.ndarray:
+    """Put a caption line above an RGB image.
+
+    Examples
+    --------
+    >>> label(np.zeros((10, 40, 3), np.uint8), "x").shape[0] > 10
+    True
+    """
+    fnt = font(size)
+    bar = Image.new("RGB", (img.shape[1], int(size * 1.6)), (255, 255, 255))
+    ImageDraw.Draw(bar).text((2, size * 0.3), text, fill=(0, 0, 0), font=fnt)
+    return np.concatenate([np.asarray(bar), img], axis=0)
+
+
+def hstack(images: Sequence[np.ndarray], *, gap: int = 16) -> np.ndarray:
+    """Place RGB images side by side on white, top-aligned.
+
+    Examples
+    --------
+    >>> hstack([np.zeros((2, 2, 3), np.uint8), np.zeros((3, 1, 3), np.uint8)], gap=1).shape
+    (3, 4, 3)
+    """
+    height = max(im.shape[0] for im in images)
+    parts = []
+    for k, im in enumerate(images):
+        parts.append(np.pad(im, ((0, height - im.shape[0]), (0, 0), (0, 0)),
+                            constant_values=255))
+        if k < len(images) - 1:
+            parts.append(np.full((height, gap, 3), 255, np.uint8))
+    return np.concatenate(parts, axis=1)
+
+
+def colorbar(vmax: float, *, height: int = 240, width: int = 90) -> np.ndarray:
+    """A vertical legend for :func:`diverging_colors`: +vmax at the top, -vmax at the bottom.
+
+    Examples
+    --------
+    >>> colorbar(2.0, height=100).shape
+    (100, 90, 3)
+    """
+    ramp = np.linspace(vmax, -vmax, height - 20)[:, None].repeat(24, axis=1)
+    img = np.full((height, width, 3), 255, np.uint8)
+    img[10:height - 10, 4:28] = diverging_colors(ramp, vmax)
+    pil = Image.fromarray(img)
+    draw = ImageDraw.Draw(pil)
+    fnt = font(14)
+    for frac, val in ((0.0, vmax), (0.5, 0.0), (1.0, -vmax)):
+        y = 10 + frac * (height - 21)
+        draw.line([(28, y), (34, y)], fill=(0, 0, 0))
+        draw.text((37, y), format_value(val, 3), fill=(0, 0, 0), font=fnt, anchor="lm")
+    return np.asarray(pil)
+
+
+def upscale(img: np.ndarray, factor: int) -> np.ndarray:
+    """Nearest-neighbour enlargement so single pixels stay visible, (H*f, W*f, ...)."""
+    return np.repeat(np.repeat(img, factor, axis=0), factor, axis=1)
+
+
+def png_bytes(img: np.ndarray) -> bytes:
+    """Encode a uint8 (H, W) or (H, W, 3) array as PNG."""
+    buf = io.BytesIO()
+    Image.fromarray(np.asarray(img, dtype=np.uint8)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def jpeg_bytes(img: np.ndarray, quality: int = 90) -> bytes:
+    """Encode a uint8 (H, W) or (H, W, 3) array as JPEG (about 50x faster than PNG to
+    encode on a 512 px feature map, a sixth of its size; for pictures shown on a page).
+
+    Examples
+    --------
+    >>> jpeg_bytes(np.zeros((4, 4, 3), np.uint8))[:3]
+    b'\\xff\\xd8\\xff'
+    """
+    buf = io.BytesIO()
+    Image.fromarray(np.asarray(img, dtype=np.uint8)).save(buf, format="JPEG", quality=quality)
+    return buf.getvalue()
+
+
+def gif_bytes(frames: Sequence[np.ndarray] | Iterable[np.ndarray], *, fps: float = 10.0,
+              loop: int = 0, last_duration: int | None = None,
+              palette_samples: Sequence[np.ndarray] = ()) -> bytes:
+    """Encode uint8 RGB frames (all the same shape) as an animated GIF, streaming.
+
+    Frames are consumed one at a time (pass a generator: the animation is never held in
+    memory) and written with :func:`convviz.draw.gif_stream.write_gif`: one palette made from
+    the first frame and ``palette_samples`` (say, the last frame), and per frame only the
+    rectangle that changed.
+
+    Examples
+    --------
+    >>> data = gif_bytes([np.zeros((4, 4, 3), np.uint8), np.full((4, 4, 3), 255, np.uint8)])
+    >>> data[:6]
+    b'GIF89a'
+    """
+    buf = io.BytesIO()
+    write_gif(buf, frames, fps=fps, loop=loop, last_duration=last_duration,
+              palette_samples=palette_samples)
+    return buf.getvalue()
+
+
+def to_rgb(img: Any) -> np.ndarray:
+    """A float [0, 1] (H, W), (H, W, 1) or (H, W, 3) image as uint8 (H, W, 3)."""
+    arr = np.asarray(img, dtype=np.float64)
+    if arr.ndim == 3 and arr.shape[2] == 1:
+        arr = arr[..., 0]
+    u8 = np.rint(np.clip(arr, 0, 1) * 255).astype(np.uint8)
+    return np.repeat(u8[..., None], 3, axis=-1) if u8.ndim == 2 else u8
+
+
+def label_fit(img: np.ndarray, text: str, *, size: int = 20) -> np.ndarray:
+    """Like :func:`label`, but first widens ``img`` with white on the right so the whole
+    caption fits (a 1x1 output grid would otherwise cut its caption off).
+
+    Examples
+    --------
+    >>> label_fit(np.zeros((10, 10, 3), np.uint8), "a long caption").shape[1] > 10
+    True
+    """
+    need = int(math.ceil(font(size).getlength(text))) + 6
+    if img.shape[1] < need:
+        img = np.pad(img, ((0, 0), (0, need - img.shape[1]), (0, 0)), constant_values=255)
+    return label(img, text, size=size)

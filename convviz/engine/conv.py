@@ -1,0 +1,221 @@
+"""2-D convolution (cross-correlation, as in every CNN library), vectorised with im2col.
+
+Layouts are channels last: ``x`` is (H, W), (H, W, C) or (N, H, W, C); a kernel is
+(kH, kW) for a 2-D input, or (kH, kW, C) (one filter) or (kH, kW, C, F).
+``flip=True`` rotates the kernel 180 degrees first: convolution in the mathematical sense.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from convviz.base.checks import as_float_array, check_choice, check_pair
+from convviz.engine import threads
+from convviz.engine.padding import PADDING_MODES, Pads, pad_spatial, resolve_padding
+from convviz.engine.shapes import size_or_reason
+
+_BLOCK_ELEMENTS = 1 << 20  # im2col elements per block (4 MB of float32), measured best
+
+
+@dataclass(frozen=True)
+class ConvSetup:
+    """A validated convolution: 4-D input and kernel, resolved geometry, output layout."""
+
+    x: np.ndarray  # (N, H, W, C)
+    kernel: np.ndarray  # (kH, kW, C, F), already flipped if asked
+    bias: np.ndarray  # (F,)
+    stride: tuple[int, int]
+    dilation: tuple[int, int]
+    pads: Pads
+    padding_mode: str
+    out_hw: tuple[int, int]
+    squeeze_batch: bool
+    squeeze_filters: bool
+
+
+def _fits(h_or_w: str, n: int, k: int, s: int, d: int, pads: tuple[int, int]) -> int:
+    out, reason = size_or_reason(n, k, s, d, pads[0], pads[1], False)
+    if reason:
+        raise ValueError(f"no output along the {h_or_w}: {reason}")
+    return out
+
+
+def prepare_conv(x: Any, kernel: Any, bias: Any = None, *, stride: Any = 1, padding: Any = 0,
+                 dilation: Any = 1, padding_mode: str = "zeros", flip: bool = False) -> ConvSetup:
+    """Validate conv arguments and bring them to the 4-D layout (shared by conv and steps)."""
+    x = as_float_array(x, "x", ndims=(2, 3, 4))
+    kernel = as_float_array(kernel, "kernel", ndims=(2, 3, 4))
+    dtype = np.result_type(x.dtype, kernel.dtype)
+    squeeze_batch = x.ndim < 4
+    x4 = x.reshape((1,) + x.shape + ((1,) if x.ndim == 2 else ())) if x.ndim < 4 else x
+    c = x4.shape[-1]
+    squeeze_filters = kernel.ndim < 4
+    if kernel.ndim == 2:
+        if c != 1:
+            raise ValueError(
+                f"`kernel` of shape {kernel.shape} is 2-D, which goes with a single-channel "
+                f"input; `x` has {c} channels: give a (kH, kW, {c}) or (kH, kW, {c}, F) kernel"
+            )
+        k4 = kernel[:, :, None, None]
+    elif kernel.ndim == 3:
+        k4 = kernel[:, :, :, None]
+    else:
+        k4 = kernel
+    if k4.shape[2] != c:
+        raise ValueError(
+            f"`kernel` has {k4.shape[2]} input channels (shape {kernel.shape}) but `x` has "
+            f"{c} (shape {x.shape}): the kernel's third axis must equal the input's channels"
+        )
+    if flip:
+        k4 = k4[::-1, ::-1]
+    f = k4.shape[3]
+    if bias is None:
+        b = np.zeros(f, dtype=dtype)
+    else:
+        b = as_float_array(np.reshape(np.asarray(bias), -1), "bias", ndims=(1,))
+        if b.shape[0] == 1:
+            b = np.repeat(b, f)
+        if b.shape != (f,):
+            raise ValueError(f"`bias` must be a scalar or have shape ({f},), one per filter, "
+                             f"got shape {np.shape(bias)}")
+    stride = check_pair(stride, "stride")
+    dilation = check_pair(dilation, "dilation")
+    check_choice(padding_mode, "padding_mode", PADDING_MODES)
+    kh, kw = k4.shape[:2]
+    h, w = x4.shape[1:3]
+    pads = resolve_padding(padding, (h, w), (kh, kw), stride, dilation)
+    out_hw = (_fits("rows", h, kh, stride[0], dilation[0], pads[0]),
+              _fits("columns", w, kw, stride[1], dilation[1], pads[1]))
+    return ConvSetup(x4.astype(dtype, copy=False), np.ascontiguousarray(k4, dtype=dtype),
+                     b.astype(dtype), stride, dilation, pads, padding_mode, out_hw,
+                     squeeze_batch, squeeze_filters)
+
+
+def _finish(setup: ConvSetup, out: np.ndarray) -> np.ndarray:
+    if setup.squeeze_filters:
+        out = out[..., 0]
+    return out[0] if setup.squeeze_batch else out
+
+
+def _im2col_block(xc: np.ndarray, setup: ConvSetup, r0: int, r1: int,
+                  buf: np.ndarray) -> np.ndarray:
+    """im2col of output rows r0:r1 from a channels-first (C, N, Hp, Wp) padded input.
+
+    Returns a view of ``buf`` of shape (C * kH * kW, N * (r1 - r0) * W'): each row is one
+    kernel tap, so every copy below moves whole image rows (fast, cache-friendly).
+    """
+    kh, kw, c, _ = setup.kernel.shape
+    (sh, sw), (dh, dw) = setup.stride, setup.dilation
+    wo = setup.out_hw[1]
+    n, rows = xc.shape[1], r1 - r0
+    cols = buf[: c * kh * kw * n * rows * wo].reshape(c, kh, kw, n, rows, wo)
+    for i in range(kh):  # a loop over kernel taps, not pixels
+        top = r0 * sh + i * dh
+        rsl = slice(top, top + (rows - 1) * sh + 1, sh)
+        for j in range(kw):
+            cols[:, i, j] = xc[:, :, rsl, j * dw:j * dw + (wo - 1) * sw + 1:sw]
+    return cols.reshape(c * kh * kw, n * rows * wo)  # (C*kH*kW, N*rows*W')
+
+
+def conv2d(x: Any, kernel: Any, bias: Any = None, *, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1, padding_mode: str = "zeros", flip: bool = False) -> np.ndarray:
+    """2-D cross-correlation of a channels-last input with one or more filters.
+
+    Parameters
+    ----------
+    x : array_like, shape (H, W), (H, W, C) or (N, H, W, C)
+    kernel : array_like, shape (kH, kW), (kH, kW, C) or (kH, kW, C, F)
+        A 2-D kernel goes with a 2-D input; (kH, kW, C) is a single filter.
+    bias : float or array_like of shape (F,), optional
+    stride, dilation : int or (rows, cols)
+        Window step and tap spacing (1 means none).
+    padding : int, (rows, cols), ((top, bottom), (left, right)), "valid", "same" or "full"
+        "same" follows TensorFlow/Keras: output ``ceil(n / stride)``, odd extra at the
+        bottom/right. "full" pads ``dilation * (k - 1)`` on each side.
+    padding_mode : {"zeros", "reflect", "replicate", "circular"}
+        What the padding cells hold (PyTorch's names).
+    flip : bool
+        Rotate the kernel 180 degrees first (true convolution).
+
+    Returns
+    -------
+    ndarray, shape (H', W'), (H', W', F) or (N, H', W', F)
+        The filter axis is absent for a 2-D or 3-D kernel. The dtype is numpy's common
+        type of ``x`` and ``kernel`` (float32 when both are float32; integers give float64).
+
+    Examples
+    --------
+    >>> x = np.arange(25.0).reshape(5, 5)
+    >>> conv2d(x, np.ones((3, 3)))
+    array([[ 54.,  63.,  72.],
+           [ 99., 108., 117.],
+           [144., 153., 162.]])
+    >>> conv2d(np.zeros((28, 28, 1)), np.zeros((3, 3, 1, 32))).shape
+    (26, 26, 32)
+    """
+    setup = prepare_conv(x, kernel, bias, stride=stride, padding=padding, dilation=dilation,
+                         padding_mode=padding_mode, flip=flip)
+    xp = pad_spatial(setup.x, setup.pads, setup.padding_mode)
+    xc = np.ascontiguousarray(xp.transpose(3, 0, 1, 2))  # (C, N, Hp, Wp)
+    kh, kw, c, f = setup.kernel.shape
+    weights = np.ascontiguousarray(
+        setup.kernel.transpose(2, 0, 1, 3).reshape(c * kh * kw, f))  # (C*kH*kW, F)
+    n = xp.shape[0]
+    ho, wo = setup.out_hw
+    out = np.empty((n, ho, wo, f), dtype=xp.dtype)
+    per_row = n * wo * kh * kw * c
+    rows_per_block = max(1, _BLOCK_ELEMENTS // per_row)
+    blocks = [(r, min(ho, r + rows_per_block)) for r in range(0, ho, rows_per_block)]
+    workers = min(threads.WORKERS, len(blocks))
+
+    def run(group: list[tuple[int, int]]) -> None:
+        buf = np.empty(per_row * rows_per_block, dtype=xp.dtype)  # reused by every block
+        for r0, r1 in group:
+            res = _im2col_block(xc, setup, r0, r1, buf).T @ weights  # (N*rows*W', F)
+            res += setup.bias
+            out[:, r0:r1] = res.reshape(n, r1 - r0, wo, f)
+
+    groups = [blocks[i::workers] for i in range(workers)]
+    if workers > 1:
+        with threads.blas_single_threaded():
+            list(threads.executor().map(run, groups))
+    else:
+        run(blocks)
+    return _finish(setup, out)
+
+
+def conv2d_reference(x: Any, kernel: Any, bias: Any = None, *, stride: Any = 1,
+                     padding: Any = 0, dilation: Any = 1, padding_mode: str = "zeros",
+                     flip: bool = False) -> np.ndarray:
+    """Loop-based conv2d: the readable definition the fast version is tested against.
+
+    Same arguments and result as :func:`conv2d`; slow, for small arrays only.
+
+    Examples
+    --------
+    >>> conv2d_reference(np.arange(9.0).reshape(3, 3), np.ones((2, 2)))
+    array([[ 8., 12.],
+           [20., 24.]])
+    """
+    setup = prepare_conv(x, kernel, bias, stride=stride, padding=padding, dilation=dilation,
+                         padding_mode=padding_mode, flip=flip)
+    xp = pad_spatial(setup.x, setup.pads, setup.padding_mode)
+    kh, kw, c, f = setup.kernel.shape
+    (sh, sw), (dh, dw) = setup.stride, setup.dilation
+    ho, wo = setup.out_hw
+    out = np.zeros((xp.shape[0], ho, wo, f), dtype=np.float64)
+    for b in range(xp.shape[0]):
+        for i in range(ho):
+            for j in range(wo):
+                for q in range(f):
+                    total = float(setup.bias[q])
+                    for u in range(kh):
+                        for v in range(kw):
+                            for ch in range(c):
+                                total += (float(xp[b, i * sh + u * dh, j * sw + v * dw, ch])
+                                          * float(setup.kernel[u, v, ch, q]))
+                    out[b, i, j, q] = total
+    return _finish(setup, out.astype(xp.dtype))
