@@ -14,14 +14,16 @@ its forward):
 
 from __future__ import annotations
 
+import copy
 import math
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 
 from convviz.base.checks import check_int
 
 DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+_L = TypeVar("_L", bound="Layer")
 
 
 def check_dtype(dtype: Any, name: str = "dtype") -> np.dtype:
@@ -140,12 +142,41 @@ class Layer:
         """Number of trainable numbers in this layer."""
         return sum(int(p.size) for p in self.params.values())
 
-    def astype(self, dtype: Any) -> None:
-        """Cast parameters and gradients to ``dtype`` in place (the cache is dropped)."""
-        self.dtype = check_dtype(dtype)
-        self.params = {k: v.astype(self.dtype) for k, v in self.params.items()}
-        self.grads = {k: v.astype(self.dtype) for k, v in self.grads.items()}
-        self._cache = None
+    def astype(self: _L, dtype: Any) -> _L:
+        """A copy of this layer with parameters and gradients of ``dtype``, as numpy's.
+
+        The copy owns its arrays and holds no training cache; this layer is left as it is
+        (its dtype, parameters, gradients and cache), even when ``dtype`` is its own.
+
+        Parameters
+        ----------
+        dtype : float32 or float64
+
+        Returns
+        -------
+        Layer
+            Of this layer's class, with its name, shapes and settings.
+
+        Examples
+        --------
+        >>> dense = Dense(2)
+        >>> dense.build((3,))
+        (2,)
+        >>> twin = dense.astype(np.float64)
+        >>> twin.params["weight"].dtype, dense.params["weight"].dtype
+        (dtype('float64'), dtype('float32'))
+        """
+        dt = check_dtype(dtype)
+        twin = copy.copy(self)
+        skip = ("params", "grads", "_cache")  # replaced below: cast, or dropped
+        for key, value in vars(self).items():
+            if key not in skip:
+                setattr(twin, key, copy.deepcopy(value))
+        twin.dtype = dt
+        twin.params = {k: v.astype(dt) for k, v in self.params.items()}  # always a copy
+        twin.grads = {k: v.astype(dt) for k, v in self.grads.items()}
+        twin._cache = None
+        return twin
 
     def _check_input(self, x: np.ndarray) -> np.ndarray:
         """Check a batch's shape and return it in this layer's dtype (no copy if it is)."""

@@ -168,19 +168,34 @@ class Sequential:
         return sum(layer.n_params for layer in self.layers)
 
     def astype(self, dtype: Any) -> Sequential:
-        """A copy of this model with parameters of ``dtype`` (float32 or float64)."""
+        """A copy of this model with parameters of ``dtype``, as numpy's ``astype``.
+
+        Every layer is copied with :meth:`Layer.astype`: the copy owns its arrays and holds
+        no training caches; this model is left as it is, even when ``dtype`` is its own.
+
+        Parameters
+        ----------
+        dtype : float32 or float64
+
+        Returns
+        -------
+        Sequential
+
+        Examples
+        --------
+        >>> from convviz.nn import Dense
+        >>> model = Sequential([Dense(2)], input_shape=(3,))
+        >>> twin = model.astype(np.float64)
+        >>> twin.dtype, model.dtype, twin.layers[0] is model.layers[0]
+        (dtype('float64'), dtype('float32'), False)
+        """
         dt = check_dtype(dtype)
-        caches = [layer._cache for layer in self.layers]
-        for layer in self.layers:  # do not copy the training caches
-            layer._cache = None
-        try:
-            twin = copy.deepcopy(self)
-        finally:
-            for layer, cache in zip(self.layers, caches, strict=True):
-                layer._cache = cache
+        twin = copy.copy(self)
+        for key, value in vars(self).items():
+            if key != "layers":
+                setattr(twin, key, copy.deepcopy(value))
+        twin.layers = [layer.astype(dt) for layer in self.layers]
         twin.dtype = dt
-        for layer in twin.layers:
-            layer.astype(dt)
         return twin
 
     def __repr__(self) -> str:

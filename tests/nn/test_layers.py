@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from convviz.nn import Dense, Flatten, Layer, ReLU
+from convviz.nn import AvgPool2D, Conv2D, Dense, Flatten, Layer, MaxPool2D, ReLU
 
 
 def built(layer: Layer, shape, dtype=np.float64, seed=0) -> Layer:
@@ -122,10 +122,47 @@ def test_build_checks_the_dtype():
         Dense(2).build((3,), dtype=np.float16)
 
 
-def test_astype_casts_parameters_and_gradients():
-    dense = built(Dense(2), (3,), dtype=np.float32)
-    dense.astype(np.float64)
-    assert dense.params["weight"].dtype == np.float64 == dense.grads["bias"].dtype
+EVERY_LAYER = [  # (a fresh layer, one example's shape)
+    (ReLU, (3, 4, 2)), (Flatten, (3, 4, 2)), (lambda: Dense(3), (4,)),
+    (lambda: Conv2D(2, 3, padding="same"), (5, 5, 2)), (lambda: MaxPool2D(2), (4, 4, 2)),
+    (lambda: AvgPool2D(2, padding="same"), (5, 5, 2)),
+]
+
+
+@pytest.mark.parametrize(("make", "shape"), EVERY_LAYER,
+                         ids=["relu", "flatten", "dense", "conv2d", "max_pool2d", "avg_pool2d"])
+@pytest.mark.parametrize(("src", "dst"), [(np.float32, np.float64), (np.float64, np.float32),
+                                          (np.float32, np.float32)])
+def test_astype_returns_a_converted_copy_and_leaves_the_layer(make, shape, src, dst, rng):
+    layer = built(make(), shape, dtype=src)
+    x = rng.standard_normal((2,) + shape).astype(src)
+    out = layer.forward(x)
+    layer.backward(np.ones_like(out))
+    params = {k: v.copy() for k, v in layer.params.items()}
+    grads = {k: v.copy() for k, v in layer.grads.items()}
+    cache = layer._cache
+    twin = layer.astype(dst)
+    assert type(twin) is type(layer) and twin is not layer
+    assert (layer.dtype, twin.dtype) == (np.dtype(src), np.dtype(dst))
+    assert (twin.name, twin.input_shape, twin.output_shape, twin.get_config()) == \
+        (layer.name, layer.input_shape, layer.output_shape, layer.get_config())
+    assert layer._cache is cache and twin._cache is None  # the original keeps its cache
+    for key in params:
+        for mine, theirs, before in ((layer.params, twin.params, params),
+                                     (layer.grads, twin.grads, grads)):
+            assert mine[key].dtype == src and theirs[key].dtype == dst
+            np.testing.assert_array_equal(mine[key], before[key])
+            np.testing.assert_allclose(theirs[key], before[key], rtol=1e-6)
+            assert not np.shares_memory(mine[key], theirs[key])
+    copied = twin.forward(x)
+    assert copied.dtype == dst
+    np.testing.assert_allclose(copied, out, rtol=1e-5, atol=1e-6)
+    assert layer._cache is cache
+
+
+def test_astype_checks_the_dtype():
+    with pytest.raises(ValueError, match="`dtype` must be float32 or float64, got int64"):
+        built(Dense(2), (3,)).astype(np.int64)
 
 
 def test_repr_and_config():

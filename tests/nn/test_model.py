@@ -195,17 +195,27 @@ def test_logits_loss_and_every_gradient_match_torch(rng, layers):
                                    atol=1e-14, err_msg=layer.name)
 
 
-def test_astype_returns_a_float64_twin(rng):
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_astype_returns_a_twin_and_leaves_the_model(rng, dtype):
     model = example()
     x = rng.random((2, 28, 28, 1), dtype=np.float32)
-    model.forward(x)
-    twin = model.astype(np.float64)
-    assert twin is not model and twin.dtype == np.float64
-    assert model.layers[0].params["weight"].dtype == np.float32
-    assert all(layer.params[key].dtype == np.float64 for layer, key in twin.parameters())
-    np.testing.assert_allclose(twin.forward(x), model.forward(x), rtol=1e-4, atol=1e-5)
-    assert model.layers[0]._cache is not None  # the original keeps its training cache
+    out = model.forward(x)
+    caches = [layer._cache for layer in model.layers]
+    weights = [layer.params[key].copy() for layer, key in model.parameters()]
+    twin = model.astype(dtype)
+    assert twin is not model and twin.dtype == dtype and model.dtype == np.float32
+    assert all(a is not b for a, b in zip(twin.layers, model.layers, strict=True))
+    assert all(layer.params[key].dtype == np.float32 for layer, key in model.parameters())
+    assert all(layer.params[key].dtype == dtype for layer, key in twin.parameters())
+    for (layer, key), before in zip(model.parameters(), weights, strict=True):
+        np.testing.assert_array_equal(layer.params[key], before)
+    np.testing.assert_allclose(twin.forward(x), out, rtol=1e-4, atol=1e-5)
+    assert all(layer._cache is cache  # the original keeps its training caches
+               for layer, cache in zip(model.layers, caches, strict=True))
     assert twin.summary() == model.summary()
+    for layer, key in twin.parameters():  # the twin owns its arrays
+        layer.params[key][...] = 0
+    np.testing.assert_array_equal(model.forward(x), out)
 
 
 def _halves(rng, n):
