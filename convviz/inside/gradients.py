@@ -12,9 +12,9 @@ returns exactly that as a :class:`convviz.ConvPlan`, one step per kernel entry.
 ...                    input_shape=(8, 8, 1), dtype=np.float64)
 >>> x = np.random.default_rng(0).random((8, 8, 1))
 >>> g = layer_gradients(model, x, 1)
->>> conv = g["layers"][0]
+>>> conv = g.layers[0]
 >>> plan = layer_kernel_gradient_plan(conv, filter_index=1, channel=0)
->>> plan.out_shape, bool(np.isclose(plan.step(4).value, conv["grads"]["weight"][1, 1, 0, 1]))
+>>> plan.out_shape, bool(np.isclose(plan.step(4).value, conv.grads["weight"][1, 1, 0, 1]))
 ((3, 3), True)
 """
 
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -35,12 +36,78 @@ from convviz.inside.inspect import check_example
 from convviz.nn.conv_layer import Conv2D, check_padding
 from convviz.nn.losses import softmax, softmax_cross_entropy
 from convviz.nn.model import Sequential
+from convviz.nn.pool_layers import MaxPool2D
 
-__all__ = ["Route", "kernel_gradient_plan", "layer_gradients", "layer_kernel_gradient_plan",
+__all__ = ["ExampleGradients", "LayerGradients", "Route", "kernel_gradient_plan",
+           "layer_gradients", "layer_kernel_gradient_plan", "layer_maxpool_routing",
            "maxpool_routing", "sgd_update_view"]
 
 
-def layer_gradients(model: Sequential, x_single: Any, label: int) -> dict[str, Any]:
+@dataclass(frozen=True, eq=False)
+class LayerGradients:
+    """One layer's forward and backward pass for one example (no batch axis anywhere).
+
+    Attributes
+    ----------
+    index : int
+        The layer's position in the model, from 0.
+    name : str
+        Its Keras-style name ("conv2d_1").
+    kind : str
+        Its ``kind`` ("conv2d", "relu", "max_pool2d", "flatten", "dense", ...).
+    config : dict of str to value
+        Its constructor arguments, as ``Layer.get_config()`` gives them.
+    input : ndarray, shape ``input_shape``
+        What the layer received, e.g. (H, W, C_in).
+    output : ndarray, shape ``output_shape``
+        What it returned, e.g. (H', W', F).
+    dout : ndarray, shape ``output_shape``
+        d loss / d output.
+    dinput : ndarray, shape ``input_shape``
+        d loss / d input: the previous layer's ``dout``.
+    params, grads : dict of str to ndarray
+        Copies of the layer's parameters and their gradients, keyed as ``Layer.params``
+        ("weight" (kH, kW, C_in, F) or (in, out), "bias" (F,)); empty for a layer without.
+    """
+
+    index: int
+    name: str
+    kind: str
+    config: dict[str, Any]
+    input: np.ndarray
+    output: np.ndarray
+    dout: np.ndarray
+    dinput: np.ndarray
+    params: dict[str, np.ndarray]
+    grads: dict[str, np.ndarray]
+
+
+@dataclass(frozen=True, eq=False)
+class ExampleGradients:
+    """Forward, loss and backward of a classifier on one example, layer by layer.
+
+    Attributes
+    ----------
+    loss : float
+        Softmax cross-entropy against ``label``.
+    label : int
+        The class the loss is computed against, in ``[0, K)``.
+    logits : ndarray, shape (K,)
+        The model's output.
+    probabilities : ndarray, shape (K,)
+        Softmax of ``logits``.
+    layers : tuple of LayerGradients
+        One per layer of the model, in order.
+    """
+
+    loss: float
+    label: int
+    logits: np.ndarray
+    probabilities: np.ndarray
+    layers: tuple[LayerGradients, ...]
+
+
+def layer_gradients(model: Sequential, x_single: Any, label: int) -> ExampleGradients:
     """Forward, softmax cross-entropy and backward on one example, layer by layer.
 
     The layers run one at a time on a copy of ``model`` (its caches and gradients are left
@@ -56,12 +123,20 @@ def layer_gradients(model: Sequential, x_single: Any, label: int) -> dict[str, A
 
     Returns
     -------
-    dict
-        ``"loss"`` (float), ``"label"``, ``"logits"`` (K,), ``"probabilities"`` (K,),
-        and ``"layers"``: one dict per layer, in order, with ``"index"``, ``"name"``,
-        ``"kind"``, ``"config"`` (the constructor arguments), ``"input"``, ``"output"``,
-        ``"dout"`` (d loss / d output), ``"dinput"`` (d loss / d input) -- each without the
-        batch axis -- and ``"params"`` and ``"grads"`` (copies, same keys).
+    ExampleGradients
+        The loss, logits (K,) and probabilities (K,), and ``layers``: one
+        :class:`LayerGradients` per layer, in order (inputs, outputs and their gradients
+        without the batch axis, copies of the parameters and their gradients).
+
+    Examples
+    --------
+    >>> from convviz.nn import Dense, Flatten, Sequential
+    >>> model = Sequential([Flatten(), Dense(3)], input_shape=(2, 2, 1), dtype=np.float64)
+    >>> g = layer_gradients(model, np.ones((2, 2, 1)), 2)
+    >>> [(entry.name, entry.dinput.shape) for entry in g.layers]
+    [('flatten_1', (2, 2, 1)), ('dense_1', (4,))]
+    >>> g.layers[-1].grads["weight"].shape, bool(np.isclose(g.probabilities.sum(), 1.0))
+    ((4, 3), True)
     """
     x = check_example(model, x_single)
     if len(model.output_shape) != 1:
@@ -84,15 +159,15 @@ def layer_gradients(model: Sequential, x_single: Any, label: int) -> dict[str, A
         douts[i] = grad
         grad = work.layers[i].backward(grad)
         dinputs[i] = grad
-    layers = [{"index": i, "name": layer.name, "kind": layer.kind,
-               "config": layer.get_config(), "input": inputs[i][0].copy(),
-               "output": outputs[i][0].copy(), "dout": douts[i][0].copy(),
-               "dinput": dinputs[i][0].copy(),
-               "params": {key: v.copy() for key, v in layer.params.items()},
-               "grads": {key: v.copy() for key, v in layer.grads.items()}}
-              for i, layer in enumerate(work.layers)]
-    return {"loss": loss, "label": label, "logits": out[0].copy(),
-            "probabilities": softmax(out)[0], "layers": layers}
+    layers = tuple(LayerGradients(
+        index=i, name=layer.name, kind=layer.kind, config=layer.get_config(),
+        input=inputs[i][0].copy(), output=outputs[i][0].copy(), dout=douts[i][0].copy(),
+        dinput=dinputs[i][0].copy(),
+        params={key: v.copy() for key, v in layer.params.items()},
+        grads={key: v.copy() for key, v in layer.grads.items()})
+        for i, layer in enumerate(work.layers))
+    return ExampleGradients(loss=loss, label=label, logits=out[0].copy(),
+                            probabilities=softmax(out)[0], layers=layers)
 
 
 def kernel_gradient_plan(layer_input: Any, dout: Any, filter_index: int, channel: int, *,
@@ -155,14 +230,25 @@ def kernel_gradient_plan(layer_input: Any, dout: Any, filter_index: int, channel
                      padding=pads, dilation=stride)
 
 
-def layer_kernel_gradient_plan(layer: dict[str, Any], filter_index: int,
+def _check_entry(layer: Any, kind: str) -> LayerGradients:
+    if not isinstance(layer, LayerGradients):
+        raise TypeError(f"`layer` must be a {kind} entry of layer_gradients(...).layers (a "
+                        f"LayerGradients), got {type(layer).__name__}")
+    if layer.kind != kind:
+        raise ValueError(f"`layer` must be a {kind} entry of layer_gradients(...).layers, "
+                         f"got {layer.name} ({layer.kind})")
+    return layer
+
+
+def layer_kernel_gradient_plan(layer: LayerGradients, filter_index: int,
                                channel: int) -> ConvPlan:
-    """:func:`kernel_gradient_plan` for one Conv2D entry of :func:`layer_gradients`."""
-    if not isinstance(layer, dict) or layer.get("kind") != Conv2D.kind:
-        raise ValueError("`layer` must be a conv2d entry of layer_gradients(...)['layers'], "
-                         f"got {layer.get('kind') if isinstance(layer, dict) else layer!r}")
-    cfg = layer["config"]
-    return kernel_gradient_plan(layer["input"], layer["dout"], filter_index, channel,
+    """:func:`kernel_gradient_plan` for one Conv2D entry of :func:`layer_gradients`.
+
+    Raises ``TypeError`` unless ``layer`` is a :class:`LayerGradients` and ``ValueError``
+    unless it is a conv2d layer's.
+    """
+    cfg = _check_entry(layer, Conv2D.kind).config
+    return kernel_gradient_plan(layer.input, layer.dout, filter_index, channel,
                                 kernel_size=tuple(cfg["kernel_size"]),
                                 stride=tuple(cfg["stride"]), padding=cfg["padding"])
 
@@ -239,6 +325,27 @@ def maxpool_routing(layer_input: Any, dout: Any, pool_size: Any = 2, stride: Any
         cols = tuple(j - left for j in step.cols if 0 <= j - left < x.shape[1])
         winners.append(Route(step.out_pos, (r, c), step.value, float(g), rows, cols))
     return routed, winners
+
+
+def layer_maxpool_routing(layer: LayerGradients,
+                          channel: int = 0) -> tuple[np.ndarray, list[Route]]:
+    """:func:`maxpool_routing` for one MaxPool2D entry of :func:`layer_gradients`.
+
+    Raises ``TypeError`` unless ``layer`` is a :class:`LayerGradients` and ``ValueError``
+    unless it is a max_pool2d layer's.
+
+    Examples
+    --------
+    >>> from convviz.nn import Dense, Flatten, MaxPool2D, Sequential
+    >>> model = Sequential([MaxPool2D(2), Flatten(), Dense(2)], input_shape=(4, 4, 1))
+    >>> g = layer_gradients(model, np.arange(16.0).reshape(4, 4, 1), 0)
+    >>> routed, winners = layer_maxpool_routing(g.layers[0])
+    >>> routed.shape, [w.in_pos for w in winners]
+    ((4, 4), [(1, 1), (1, 3), (3, 1), (3, 3)])
+    """
+    cfg = _check_entry(layer, MaxPool2D.kind).config
+    return maxpool_routing(layer.input, layer.dout, tuple(cfg["pool_size"]),
+                           tuple(cfg["stride"]), channel, padding=cfg["padding"])
 
 
 def sgd_update_view(weight_before: Any, grad: Any,

@@ -9,8 +9,8 @@ take a ``filter_index`` or ``channel`` count from 0, as arrays do.
 
 >>> from convviz.nn import Conv2D, Dense, Flatten, ReLU, Sequential
 >>> model = Sequential([Conv2D(4, 3), ReLU(), Flatten(), Dense(3)], input_shape=(8, 8, 1))
->>> for name, kind, shape, image in layer_views(model, np.zeros((8, 8, 1))):
-...     print(name, kind, shape, image.dtype)
+>>> for view in layer_views(model, np.zeros((8, 8, 1))):
+...     print(view.name, view.kind, view.shape, view.image.dtype)
 conv2d_1 conv2d (6, 6, 4) uint8
 relu_1 relu (6, 6, 4) uint8
 flatten_1 flatten (144,) uint8
@@ -20,7 +20,7 @@ dense_1 dense (3,) uint8
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -29,8 +29,8 @@ from convviz.draw import render as R
 from convviz.draw.colors import display_colorbar, feature_map_rgb
 from convviz.nn.model import Sequential
 
-__all__ = ["check_example", "feature_maps_grid", "filters_grid", "layer_views", "tile_grid",
-           "vector_strip"]
+__all__ = ["LayerView", "check_example", "feature_maps_grid", "filters_grid", "layer_views",
+           "tile_grid", "vector_strip"]
 
 _EDGE = (150, 150, 150)  # a thin frame, so a near-white tile still shows its extent
 
@@ -249,8 +249,29 @@ def vector_strip(values: Any, *, max_numbers: int = 32, per_row: int | None = No
     return img if short else _with_legend(img, R.colorbar(vmax, height=120))
 
 
+class LayerView(NamedTuple):
+    """One layer's output for one example, as a picture (a tuple: it unpacks in this order).
+
+    Attributes
+    ----------
+    name : str
+        The layer's Keras-style name ("conv2d_1").
+    kind : str
+        Its ``kind`` ("conv2d", "relu", ...).
+    shape : tuple of int
+        Its output shape without the batch axis, e.g. (H', W', F) or (units,).
+    image : ndarray of uint8, shape (height, width, 3)
+        The picture of that output, with its colour bar.
+    """
+
+    name: str
+    kind: str
+    shape: tuple[int, ...]
+    image: np.ndarray
+
+
 def layer_views(model: Sequential, x_single: Any, *, max_maps: int = 32,
-                tile: int = 64) -> list[tuple[str, str, tuple[int, ...], np.ndarray]]:
+                tile: int = 64) -> list[LayerView]:
     """Every layer's output for one example, as pictures.
 
     Parameters
@@ -262,8 +283,8 @@ def layer_views(model: Sequential, x_single: Any, *, max_maps: int = 32,
 
     Returns
     -------
-    list of (layer name, kind, output shape, image)
-        In layer order; ``kind`` is the layer's ``kind`` ("conv2d", "relu", ...). A 3-D
+    list of LayerView
+        In layer order: (layer name, kind, output shape, image). A 3-D
         output is drawn by :func:`feature_maps_grid` (signed scale), a 1-D one by
         :func:`vector_strip`. The numbers are the model's own ``activations``.
     """
@@ -272,5 +293,5 @@ def layer_views(model: Sequential, x_single: Any, *, max_maps: int = 32,
     for layer, (name, out) in zip(model.layers, model.activations(x), strict=True):
         img = (feature_maps_grid(out, max_maps=max_maps, tile=tile) if out.ndim == 3
                else vector_strip(out))
-        views.append((name, layer.kind, tuple(out.shape), img))
+        views.append(LayerView(name, layer.kind, tuple(out.shape), img))
     return views

@@ -15,9 +15,10 @@ from convviz.inside.gradient_views import (
     render_update,
 )
 from convviz.inside.gradients import (
+    LayerGradients,
     layer_gradients,
     layer_kernel_gradient_plan,
-    maxpool_routing,
+    layer_maxpool_routing,
     sgd_update_view,
 )
 from convviz.nn.model_files import pool_after
@@ -25,19 +26,15 @@ from convviz.nn.train import Trainer
 from convviz.ui.kernel_picker import clamp, pick_kernel
 
 
-def _routing(g: dict, pool_index: int, f: int) -> None:
-    entry = g["layers"][pool_index]
-    cfg = entry["config"]
-    routed, winners = maxpool_routing(entry["input"], entry["dout"], tuple(cfg["pool_size"]),
-                                      tuple(cfg["stride"]), channel=f,
-                                      padding=cfg["padding"])
+def _routing(entry: LayerGradients, f: int) -> None:
+    routed, winners = layer_maxpool_routing(entry, channel=f)
     st.markdown(
-        f"**Through max pooling** ({entry['name']}, feature map {f + 1}). Going forward, each "
+        f"**Through max pooling** ({entry.name}, feature map {f + 1}). Going forward, each "
         "window kept only its largest value; going back, each window's gradient goes **to "
         "that winning cell only**, and the other cells get 0: nudging a value that was not "
         "the maximum would not change the output. (Average pooling shares the gradient "
         "equally; a ReLU passes it where its input was positive and blocks it elsewhere.)")
-    st.image(render_routing(entry["input"][..., f], entry["dout"][..., f], routed, winners))
+    st.image(render_routing(entry.input[..., f], entry.dout[..., f], routed, winners))
 
 
 def gradients(trainer: Trainer, sample: int) -> None:
@@ -50,16 +47,16 @@ def gradients(trainer: Trainer, sample: int) -> None:
     label = int(ds.y_test[sample])
     try:
         g = layer_gradients(model, ds.x_test[sample], label)
-        entry = g["layers"][li]
+        entry = g.layers[li]
         plan = layer_kernel_gradient_plan(entry, f, ch)
     except (ValueError, TypeError) as exc:
         st.error(f"The gradients cannot be shown: {exc}.")
         return
     st.markdown(
         f"For held-out sample {sample + 1} (a “{ds.class_names[label]}”) the loss is "
-        f"**{g['loss']:.4f}**: the network gives the true class probability "
-        f"{g['probabilities'][label]:.3f}. Backpropagation carries d loss / d output back "
-        f"to {entry['name']}. Its **kernel gradient** is a convolution too: the layer's "
+        f"**{g.loss:.4f}**: the network gives the true class probability "
+        f"{g.probabilities[label]:.3f}. Backpropagation carries d loss / d output back "
+        f"to {entry.name}. Its **kernel gradient** is a convolution too: the layer's "
         "input (one channel) correlated with the gradient of the layer's output (one "
         "feature map), which slides like a kernel. Each step gives one weight's gradient.")
     clamp("train.g_step", plan.n_steps)
@@ -69,14 +66,14 @@ def gradients(trainer: Trainer, sample: int) -> None:
     u, v = plan.step(i).out_pos
     st.markdown(f"`{kernel_gradient_equation(plan, i)}`")
     st.caption(f"The layer's own backward pass gives the same number: dW[{u}, {v}] = "
-               f"{entry['grads']['weight'][u, v, ch, f]:.6g} (filter {f + 1}, channel "
+               f"{entry.grads['weight'][u, v, ch, f]:.6g} (filter {f + 1}, channel "
                f"{ch + 1}), for this one sample.")
     pool = pool_after(model, li)
     if pool is not None:
-        _routing(g, pool, f)
+        _routing(g.layers[pool], f)
     lr = trainer.config.lr
-    before, grad, after = sgd_update_view(entry["params"]["weight"][:, :, ch, f],
-                                          entry["grads"]["weight"][:, :, ch, f], lr)
+    before, grad, after = sgd_update_view(entry.params["weight"][:, :, ch, f],
+                                          entry.grads["weight"][:, :, ch, f], lr)
     config = trainer.config
     schedule = (f" Training starts at {lr:g} and lowers the rate along half a cosine to 0 "
                 f"at the end of the run; its last step used {trainer.optimizer.lr:.3g}."

@@ -1,5 +1,7 @@
 """convviz.inside.gradients and gradient_views: every number equals the layers' own backward."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -12,9 +14,12 @@ from convviz.inside.gradient_views import (
     render_update,
 )
 from convviz.inside.gradients import (
+    ExampleGradients,
+    LayerGradients,
     kernel_gradient_plan,
     layer_gradients,
     layer_kernel_gradient_plan,
+    layer_maxpool_routing,
     maxpool_routing,
     sgd_update_view,
 )
@@ -52,21 +57,22 @@ def test_layer_gradients_equal_the_models_backward(x):
     logits = model.forward(x[None])
     loss, dlogits = softmax_cross_entropy(logits, np.array([2]))
     model.backward(dlogits)
-    assert g["loss"] == pytest.approx(loss, rel=1e-12)
-    np.testing.assert_allclose(g["logits"], logits[0], rtol=1e-12)
-    np.testing.assert_allclose(g["probabilities"].sum(), 1.0)
-    np.testing.assert_allclose(g["layers"][-1]["dout"], dlogits[0], rtol=1e-12)
-    for entry, layer in zip(g["layers"], model.layers, strict=True):
-        assert (entry["name"], entry["kind"]) == (layer.name, layer.kind)
-        assert entry["output"].shape == entry["dout"].shape == layer.output_shape
-        assert entry["input"].shape == entry["dinput"].shape == layer.input_shape
+    assert g.loss == pytest.approx(loss, rel=1e-12)
+    np.testing.assert_allclose(g.logits, logits[0], rtol=1e-12)
+    np.testing.assert_allclose(g.probabilities.sum(), 1.0)
+    assert g.label == 2
+    np.testing.assert_allclose(g.layers[-1].dout, dlogits[0], rtol=1e-12)
+    for entry, layer in zip(g.layers, model.layers, strict=True):
+        assert (entry.name, entry.kind) == (layer.name, layer.kind)
+        assert entry.output.shape == entry.dout.shape == layer.output_shape
+        assert entry.input.shape == entry.dinput.shape == layer.input_shape
         for key in layer.params:
-            np.testing.assert_allclose(entry["grads"][key], layer.grads[key], rtol=1e-10,
+            np.testing.assert_allclose(entry.grads[key], layer.grads[key], rtol=1e-10,
                                        atol=1e-14)
-            np.testing.assert_array_equal(entry["params"][key], layer.params[key])
-    for prev, nxt in zip(g["layers"][:-1], g["layers"][1:], strict=True):  # one chain
-        np.testing.assert_array_equal(nxt["input"], prev["output"])
-        np.testing.assert_allclose(nxt["dinput"], prev["dout"], rtol=1e-12)
+            np.testing.assert_array_equal(entry.params[key], layer.params[key])
+    for prev, nxt in zip(g.layers[:-1], g.layers[1:], strict=True):  # one chain
+        np.testing.assert_array_equal(nxt.input, prev.output)
+        np.testing.assert_allclose(nxt.dinput, prev.dout, rtol=1e-12)
 
 
 def test_layer_gradients_errors(x):
@@ -116,15 +122,31 @@ def test_each_step_is_one_entry_of_the_layers_kernel_gradient(shape, k, stride, 
 def test_the_plan_of_a_model_layer_matches_its_grads(x):
     g = layer_gradients(make_model(), x, 1)
     for index in (0, 3):  # "same" stride 1 and "valid" stride 2
-        conv = g["layers"][index]
-        dw = conv["grads"]["weight"]
+        conv = g.layers[index]
+        dw = conv.grads["weight"]
         for f, c in ((0, 0), (dw.shape[3] - 1, dw.shape[2] - 1)):
             plan = layer_kernel_gradient_plan(conv, f, c)
             values = [plan.step(i).value for i in range(plan.n_steps)]
             np.testing.assert_allclose(np.reshape(values, dw.shape[:2]), dw[:, :, c, f],
                                        rtol=1e-4, atol=1e-7)
-    with pytest.raises(ValueError, match="`layer` must be a conv2d entry"):
-        layer_kernel_gradient_plan(g["layers"][1], 0, 0)
+    with pytest.raises(ValueError, match=r"`layer` must be a conv2d entry .*relu_1 \(relu\)"):
+        layer_kernel_gradient_plan(g.layers[1], 0, 0)
+    with pytest.raises(TypeError, match="`layer` must be a conv2d entry .*got dict"):
+        layer_kernel_gradient_plan(vars(g.layers[0]), 0, 0)
+
+
+def test_layer_gradients_are_typed_and_frozen(x):
+    model = make_model()
+    g = layer_gradients(model, x, 1)
+    assert isinstance(g, ExampleGradients) and isinstance(g.layers, tuple)
+    assert all(isinstance(entry, LayerGradients) for entry in g.layers)
+    assert [entry.index for entry in g.layers] == list(range(len(model.layers)))
+    assert g.layers[0].config == model.layers[0].get_config()
+    assert g.logits.shape == g.probabilities.shape == (3,) and isinstance(g.loss, float)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        g.loss = 0.0
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        g.layers[0].dout = None
 
 
 def test_kernel_gradient_plan_errors():
@@ -163,6 +185,22 @@ def test_routing_equals_the_pools_backward(shape, size, stride, padding):
             assert w.in_pos[0] in w.rows and w.in_pos[1] in w.cols
 
 
+def test_the_routing_of_a_model_layer_matches_its_backward(x):
+    model = make_model(np.float64)
+    g = layer_gradients(model, x, 1)
+    pool = g.layers[2]
+    for c in range(pool.input.shape[2]):
+        routed, winners = layer_maxpool_routing(pool, c)
+        np.testing.assert_allclose(routed, pool.dinput[..., c], rtol=1e-12)
+        assert len(winners) == pool.output[..., c].size
+    with pytest.raises(ValueError, match=r"`layer` must be a max_pool2d entry .*conv2d_1"):
+        layer_maxpool_routing(g.layers[0])
+    with pytest.raises(TypeError, match="`layer` must be a max_pool2d entry .*got dict"):
+        layer_maxpool_routing(vars(pool))
+    with pytest.raises(ValueError, match=r"`channel` must be in 0\.\.2, got 3"):
+        layer_maxpool_routing(pool, 3)
+
+
 def test_routing_errors():
     with pytest.raises(ValueError, match=r"`dout` must have shape \(2, 2, 1\)"):
         maxpool_routing(np.zeros((4, 4, 1)), np.zeros((3, 3, 1)))
@@ -174,9 +212,9 @@ def test_routing_errors():
 def test_sgd_view_equals_what_the_optimizer_does(x):
     model = make_model()
     g = layer_gradients(model, x, 0)
-    conv = g["layers"][3]
-    before, grad, after = sgd_update_view(conv["params"]["weight"][:, :, 1, 2],
-                                          conv["grads"]["weight"][:, :, 1, 2], 0.05)
+    conv = g.layers[3]
+    before, grad, after = sgd_update_view(conv.params["weight"][:, :, 1, 2],
+                                          conv.grads["weight"][:, :, 1, 2], 0.05)
     np.testing.assert_array_equal(before, model.layers[3].params["weight"][:, :, 1, 2])
     _, dlogits = softmax_cross_entropy(model.forward(x[None]), np.array([0]))
     model.backward(dlogits)

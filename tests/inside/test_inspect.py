@@ -6,6 +6,7 @@ import pytest
 from convviz.draw import render as R
 from convviz.draw.colors import feature_map_rgb
 from convviz.inside.inspect import (
+    LayerView,
     check_example,
     feature_maps_grid,
     filters_grid,
@@ -110,6 +111,14 @@ def test_layer_views_follow_the_model(model, x):
     assert [(n, s) for n, _, s, _ in views] == [(n, s) for n, s, _ in model.summary()]
     assert [k for _, k, _, _ in views] == [layer.kind for layer in model.layers]
     assert all(is_image(img) for *_, img in views)
+
+
+def test_layer_views_are_typed(model, x):
+    views = layer_views(model, x)
+    assert all(isinstance(view, LayerView) for view in views)
+    assert [(v.name, v.kind, v.shape) for v in views] == \
+        [(layer.name, layer.kind, layer.output_shape) for layer in model.layers]
+    assert all(view.image is view[3] for view in views)  # still unpacks as before
 
 
 def test_layer_views_draw_the_models_own_activations(model, x):
