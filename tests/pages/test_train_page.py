@@ -330,6 +330,9 @@ def test_a_deeper_conv_layer_with_several_input_channels():
 
 
 def test_the_page_says_how_many_other_trainings_share_the_server():
+    # A fresh server-wide Slots: trainings left running by earlier tests in this process
+    # would count for up to SEEN_FOR seconds and change the numbers below.
+    training_slots.clear()
     slots = training_slots()
     others = ("test-other-1", "test-other-2")
     for who in others:
