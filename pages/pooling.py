@@ -94,7 +94,7 @@ with controls:
 
 k, s, p, ceil, cip = ss["pool.k"], ss["pool.s"], ss["pool.p"], ss["pool.ceil"], ss["pool.cip"]
 x = np.asarray(ss["pool.x"], dtype=np.float64)
-vmax = float(np.abs(x).max()) or 1.0
+vmax = render.full_scale(x)
 
 
 def colors_of(a: np.ndarray) -> np.ndarray:

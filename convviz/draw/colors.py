@@ -88,23 +88,26 @@ def sequential_colors(values: Any, vmax: float | None = None) -> np.ndarray:
     [[68, 1, 84], [253, 231, 37]]
     """
     v = np.asarray(values, dtype=np.float64)
-    if vmax is None:
-        vmax = float(v.max()) if v.size else 1.0
-    t = np.clip(v / (vmax if vmax > 0 else 1.0), 0, 1)
+    shown = np.maximum(v, 0) if vmax is None else v  # negative values show as 0
+    t = np.clip(v / R.full_scale(shown, vmax), 0, 1)
     t *= len(_SEQUENTIAL) - 1
     return _ramp(t, _SEQUENTIAL)
 
 
 def resolve_vmax(shown: np.ndarray, vmax: float | None) -> float:
-    """The magnitude at full colour: ``vmax`` checked, or the largest ``|value|`` shown (1
-    for an all-zero map)."""
-    if vmax is None:
-        top = float(np.abs(shown).max()) if shown.size else 0.0
-        return top if top > 0 else 1.0
-    if isinstance(vmax, bool) or not isinstance(vmax, (int, float, np.number)) or not (
-            math.isfinite(vmax) and vmax > 0):
+    """The magnitude at full colour: ``vmax`` checked, or the largest finite ``|value|``
+    shown (1 for an all-zero map), as :func:`convviz.draw.render.full_scale` reads it.
+
+    Examples
+    --------
+    >>> resolve_vmax(np.array([-3.0, 2.0]), None), resolve_vmax(np.zeros(2), 0.5)
+    (3.0, 0.5)
+    """
+    if vmax is not None and (
+            isinstance(vmax, bool) or not isinstance(vmax, (int, float, np.number)) or not (
+                math.isfinite(vmax) and vmax > 0)):
         raise ValueError(f"`vmax` must be a positive finite number or None, got {vmax!r}")
-    return float(vmax)
+    return R.full_scale(shown, vmax)
 
 
 def feature_map_rgb(fmap: Any, *, mode: str = "signed", vmax: float | None = None) -> np.ndarray:

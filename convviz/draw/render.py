@@ -171,6 +171,42 @@ def cell_font_size(text: str, cell: int) -> int:
     return size
 
 
+def full_scale(values: Any, vmax: float | None = None) -> float:
+    """The magnitude a colour scale shows at full colour: ``vmax``, else one read off the data.
+
+    The one fallback of every colour scale: without ``vmax``, the largest finite
+    ``|value|`` (1 for an all-zero map, or when no value is finite); a ``vmax`` that is
+    not above 0 gives 1 (a scale needs a span). Argument checks stay with the callers
+    (:func:`convviz.draw.colors.resolve_vmax` raises for a bad ``vmax``).
+
+    Parameters
+    ----------
+    values : array_like, shape (...)
+        The numbers the scale colours (read only when ``vmax`` is None).
+    vmax : float, optional
+        The magnitude asked for.
+
+    Returns
+    -------
+    float, > 0 (or infinite when ``vmax`` is)
+
+    Examples
+    --------
+    >>> full_scale(np.array([-3.0, 2.0])), full_scale(np.zeros((2, 2))), full_scale([])
+    (3.0, 1.0, 1.0)
+    >>> full_scale(np.array([np.inf, -2.0])), full_scale([5.0], vmax=0.5), full_scale([5.0], 0)
+    (2.0, 0.5, 1.0)
+    """
+    if vmax is not None:
+        return float(vmax) if vmax > 0 else 1.0
+    v = np.abs(np.asarray(values))
+    top = float(v.max()) if v.size else 0.0
+    if not math.isfinite(top):  # rare: read the finite values only
+        finite = v[np.isfinite(v)]
+        top = float(finite.max()) if finite.size else 0.0
+    return top if top > 0 else 1.0
+
+
 def diverging_colors(values: np.ndarray, vmax: float | None = None) -> np.ndarray:
     """Map values to RGB on a symmetric blue-white-red scale centred on 0.
 
@@ -191,9 +227,7 @@ def diverging_colors(values: np.ndarray, vmax: float | None = None) -> np.ndarra
     """
     v = np.asarray(values, dtype=np.float64)
     finite = np.isfinite(v)
-    if vmax is None:
-        vmax = float(np.abs(v[finite]).max()) if finite.any() else 1.0
-    vmax = vmax if vmax > 0 else 1.0
+    vmax = full_scale(v, vmax)
     t = (np.clip(np.where(finite, v, 0.0) / vmax, -1, 1) + 1) * 0.5 * (len(DIVERGING) - 1)
     lo = np.floor(t).astype(int).clip(0, len(DIVERGING) - 2)
     frac = (t - lo)[..., None]

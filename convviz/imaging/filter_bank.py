@@ -172,10 +172,8 @@ def display_vmax(fmap: Any, display: str = "signed", percentile: float = 100.0) 
     if not 0 < percentile <= 100:
         raise ValueError(f"`percentile` must be in (0, 100], got {percentile!r}")
     shown = np.abs(apply_display(np.asarray(fmap, dtype=np.float64), display))
-    if shown.size == 0:
-        return 1.0
-    top = float(shown.max() if percentile == 100 else np.percentile(shown, percentile))
-    return top if top > 0 else (float(shown.max()) or 1.0)
+    top = float(np.percentile(shown, percentile)) if percentile < 100 and shown.size else 0.0
+    return top if top > 0 else R.full_scale(shown)  # the largest: at 100, or a 0 percentile
 
 
 def display_grid(shape: tuple[int, ...], *, smallest: int = 256,
@@ -225,8 +223,7 @@ def map_tile(fmap: Any, display: str = "signed", *, vmax: float | None = None,
     scale = check_int(scale, "scale", minimum=1)
     arr = as_float_array(fmap, "fmap", ndims=(2,))
     if vmax is None:
-        top = float(np.abs(apply_display(arr, display)).max()) if arr.size else 0.0
-        vmax = top if top > 0 else 1.0
+        vmax = R.full_scale(apply_display(arr, display))
     rgb = R.upscale(feature_map_rgb(arr, mode=display, vmax=vmax), scale)
     bar = display_colorbar(display, vmax, bar_height or max(120, rgb.shape[0]))
     return R.hstack([rgb, bar], gap=8)

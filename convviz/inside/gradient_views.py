@@ -220,7 +220,7 @@ def render_update(before: Any, grad: Any, after: Any, *, lr: float,
                          f"{g.shape} and {a.shape}")
     delta = -float(lr) * g  # the change SGD adds: after = before + delta
     dec = max(auto_decimals(np.concatenate([b.ravel(), a.ravel()])), auto_decimals(delta))
-    vmax = float(max(np.abs(b).max(), np.abs(a).max())) or 1.0
+    vmax = R.full_scale(np.concatenate([b.ravel(), a.ravel()]))  # one scale for both
     return R.hstack([
         R.label_fit(number_grid(b, cell=cell, decimals=dec,
                                 colors=R.diverging_colors(b, vmax)), "before", size=16),

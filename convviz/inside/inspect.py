@@ -138,7 +138,7 @@ def filters_grid(weight: Any, *, cell: int = 16, channel: int | None = None, rgb
         if c_in != 3:
             raise ValueError(f"`rgb=True` needs filters with 3 input channels, got C_in = "
                              f"{c_in} (weight shape {w.shape})")
-        vmax = float(np.abs(w).max()) or 1.0
+        vmax = R.full_scale(w)
         tiles = [_framed(R.upscale(R.to_rgb(0.5 + w[..., f] / (2 * vmax)), cell))
                  for f in range(n_filters)]
         return tile_grid(tiles, labels, columns=columns)
@@ -150,7 +150,7 @@ def filters_grid(weight: Any, *, cell: int = 16, channel: int | None = None, rgb
             raise ValueError(f"`channel` must be in 0..{c_in - 1} (the filters have {c_in} "
                              f"input channels), got {channel}")
         shown = [channel]
-    vmax = float(np.abs(w[:, :, shown]).max()) or 1.0
+    vmax = R.full_scale(w[:, :, shown])
     tiles = []
     for f in range(n_filters):
         slices = [R.draw_grid(w[:, :, c, f], cell=cell,
@@ -206,8 +206,7 @@ def feature_maps_grid(activation: Any, *, max_maps: int = 32, tile: int = 64,
     n = min(c, max_maps)
     shown = act[..., :n]
     mode = "signed" if signed else "relu"
-    top = float(np.abs(shown).max() if signed else np.maximum(shown, 0).max())
-    vmax = top if top > 0 else 1.0
+    vmax = R.full_scale(shown if signed else np.maximum(shown, 0))  # the largest value shown
     colours = feature_map_rgb(shown, mode=mode, vmax=vmax)  # (H, W, n, 3)
     factor = max(1, tile // max(h, w))
     tiles = [_framed(R.upscale(colours[:, :, k], factor)) for k in range(n)]
@@ -242,8 +241,7 @@ def vector_strip(values: Any, *, max_numbers: int = 32, per_row: int | None = No
     grid[:n] = v
     hidden = (np.arange(rows * per_row) >= n).reshape(rows, per_row)
     grid = grid.reshape(rows, per_row)  # (rows, per_row), the vector in reading order
-    top = float(np.abs(v).max())
-    vmax = top if top > 0 else 1.0
+    vmax = R.full_scale(v)
     img = R.draw_grid(grid, cell=44 if short else 12, colors=R.diverging_colors(grid, vmax),
                       hidden=hidden)
     return img if short else _with_legend(img, R.colorbar(vmax, height=120))
