@@ -32,6 +32,8 @@ Examples
 
 from __future__ import annotations
 
+import math
+import numbers
 import os
 import time
 from collections.abc import Callable, Hashable, Mapping
@@ -146,7 +148,7 @@ def training_tick(trainer: Trainer, slots: Slots, *,
                   foreground: Foreground | None = None,
                   stop: Callable[[], bool] | None = None,
                   clock: Callable[[], float] = time.thread_time,
-                  who: Hashable | None = None) -> Tick:
+                  who: Hashable | None = None, yield_wait: float = YIELD_WAIT) -> Tick:
     """Train one slice of about ``max_seconds`` of compute if a training slot is free.
 
     Parameters
@@ -166,16 +168,16 @@ def training_tick(trainer: Trainer, slots: Slots, *,
         finding no slot and redrawing the same picture.
     foreground : Foreground, optional
         The server's interactive page runs. Training yields to them: holding a slot, the
-        tick first waits up to ``YIELD_WAIT`` seconds for none to be in flight; if some
+        tick first waits up to ``yield_wait`` seconds for none to be in flight; if some
         still are, the slice is cut to ``BUSY_SECONDS``; and a slice ends after the step
         during which one started. Training advances one step per tick at least. The
         caller's own page run (a tick called from a full run) is not counted while the
         tick waits and trains (:meth:`Foreground.aside`).
     stop : callable, optional
         True when the tick should end now (say, its user clicked Pause while it waits):
-        checked every :data:`~convviz.serve.slots.STOP_POLL` seconds while waiting for a
-        slot (a stopped wait trains nothing and reports ``"waiting"``) and after every
-        step of the slice.
+        checked every ``poll`` seconds of ``slots`` (:class:`~convviz.serve.slots.Slots`)
+        while waiting for a slot (a stopped wait trains nothing and reports
+        ``"waiting"``) and after every step of the slice.
     clock : callable
         What the slice's budget is measured with: by default this thread's CPU time, so
         that time lost to other sessions (their redraws hold the interpreter) does not
@@ -184,6 +186,9 @@ def training_tick(trainer: Trainer, slots: Slots, *,
         The session training: checked in to ``slots`` before and after the tick (and
         counted while it waits), so every page can say how many trainings share the
         server (:meth:`Slots.others`).
+    yield_wait : float, >= 0
+        Seconds the tick waits for the page runs in flight (:data:`YIELD_WAIT`); tests
+        pass a small one.
 
     Returns
     -------
@@ -193,6 +198,11 @@ def training_tick(trainer: Trainer, slots: Slots, *,
     """
     if not isinstance(trainer, Trainer):
         raise TypeError(f"`trainer` must be a Trainer, got {type(trainer).__name__}")
+    if isinstance(yield_wait, bool) or not isinstance(yield_wait, numbers.Real):
+        raise TypeError(f"`yield_wait` must be a number of seconds, got {yield_wait!r}")
+    if not 0 <= yield_wait < math.inf:
+        raise ValueError(f"`yield_wait` must be a finite number of seconds >= 0, got "
+                         f"{yield_wait!r}")
     last = trainer.history[-1] if trainer.history else None
     if trainer.done:
         return Tick("done", last)
@@ -201,7 +211,7 @@ def training_tick(trainer: Trainer, slots: Slots, *,
     try:
         with nullcontext() if foreground is None else foreground.aside():
             return _tick(trainer, slots, max_seconds, wait, foreground, stop, clock, last,
-                         who)
+                         who, yield_wait)
     finally:
         if who is not None:
             slots.checkin(who)
@@ -209,12 +219,13 @@ def training_tick(trainer: Trainer, slots: Slots, *,
 
 def _tick(trainer: Trainer, slots: Slots, max_seconds: float, wait: float,
           foreground: Foreground | None, stop: Callable[[], bool] | None,
-          clock: Callable[[], float], last: Metrics | None, who: Hashable | None) -> Tick:
+          clock: Callable[[], float], last: Metrics | None, who: Hashable | None,
+          yield_wait: float) -> Tick:
     """:func:`training_tick` once its trainer is checked (the caller's run set aside)."""
     if not slots.acquire(blocking=wait > 0, timeout=wait, stop=stop, who=who):
         return Tick("waiting", last)
     try:
-        if foreground is not None and not foreground.wait_idle(YIELD_WAIT):
+        if foreground is not None and not foreground.wait_idle(yield_wait):
             max_seconds = min(max_seconds, BUSY_SECONDS)
         wall_end = time.perf_counter() + WALL_FACTOR * max_seconds
 

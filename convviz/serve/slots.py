@@ -11,7 +11,9 @@ keeps one instance per server.
 The slots also know how many trainings share the server, so that each page can say so:
 a training checks in at every tick (:meth:`Slots.checkin`) and out when it pauses or ends
 (:meth:`Slots.checkout`); one that has not checked in for ``seen_for`` seconds (its tab was
-closed) no longer counts, and a caller waiting for a slot always counts.
+closed) no longer counts, and a caller waiting for a slot always counts. Every time a waiter
+can meet is a parameter (``seen_for``, ``clock``, ``poll``, and ``timeout`` per wait), so
+tests pass small ones instead of waiting out the server's.
 
 Examples
 --------
@@ -31,6 +33,7 @@ False
 
 from __future__ import annotations
 
+import math
 import numbers
 import threading
 import time
@@ -47,6 +50,15 @@ STOP_POLL = 0.1  # seconds between two checks of a waiter's stop()
 SEEN_FOR = 20.0
 
 
+def _seconds(value: float, name: str) -> float:
+    """``value`` checked as a number of seconds > 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"`{name}` must be a number of seconds, got {value!r}")
+    if not value > 0:
+        raise ValueError(f"`{name}` must be > 0 seconds, got {value!r}")
+    return float(value)
+
+
 class Slots:
     """``n`` slots, given to waiters in arrival order.
 
@@ -58,16 +70,28 @@ class Slots:
         Seconds a training counts after its last check-in (:data:`SEEN_FOR`).
     clock : callable
         Seconds, for ``seen_for`` (``time.monotonic``; tests pass their own).
+    poll : float, > 0
+        Seconds between two checks of a waiter's ``stop()`` (:data:`STOP_POLL`): how long
+        a click on Pause may take to end a wait.
+
+    Examples
+    --------
+    >>> Slots(1, poll=0.001).acquire(timeout=0.01, stop=lambda: False)
+    True
+    >>> Slots(1, poll=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: `poll` must be > 0 seconds, got 0
     """
 
     def __init__(self, n: int, *, seen_for: float = SEEN_FOR,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, poll: float = STOP_POLL) -> None:
         self._n = check_int(n, "n", minimum=1)
-        if isinstance(seen_for, bool) or not isinstance(seen_for, numbers.Real):
-            raise TypeError(f"`seen_for` must be a number of seconds, got {seen_for!r}")
-        if not seen_for > 0:
-            raise ValueError(f"`seen_for` must be > 0 seconds, got {seen_for!r}")
-        self._seen_for, self._clock = float(seen_for), clock
+        self._seen_for = _seconds(seen_for, "seen_for")
+        self._clock = clock
+        self._poll = _seconds(poll, "poll")
+        if not math.isfinite(self._poll):
+            raise ValueError(f"`poll` must be a finite number of seconds, got {poll!r}")
         self._free = self._n
         self._queue: deque[object] = deque()
         self._queued_who: dict[object, Hashable] = {}  # a waiter's token -> who waits
@@ -128,7 +152,7 @@ class Slots:
         timeout : float, optional
             Seconds to wait at most; None waits as long as it takes.
         stop : callable, optional
-            Checked every ``STOP_POLL`` seconds while waiting: True gives up the wait.
+            Checked every ``poll`` seconds while waiting: True gives up the wait.
         who : hashable, optional
             Who waits (a session): counted as training while it waits
             (:meth:`others`).
@@ -145,7 +169,7 @@ class Slots:
                     if not blocking or (left is not None and left <= 0) or (
                             stop is not None and stop()):
                         return False
-                    self._cond.wait(STOP_POLL if left is None else min(STOP_POLL, left))
+                    self._cond.wait(self._poll if left is None else min(self._poll, left))
                 self._free -= 1
                 return True
             finally:

@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from convviz.nn.model_files import model_bytes
 from convviz.nn.presets import ARCHITECTURES, model_from_preset
 from convviz.stack.summary import RELU_WHY
+from convviz.ui import train_live
 from convviz.ui.train_live import sharing_note, training_slots
 
 PAGE = "pages/train.py"
@@ -179,7 +180,8 @@ def test_choosing_an_optimizer_takes_its_learning_rate():
     assert _trainer(at).config.lr == pytest.approx(0.05)  # not trained yet: rebuilt
 
 
-def test_waiting_for_a_training_slot():
+def test_waiting_for_a_training_slot(monkeypatch):
+    monkeypatch.setattr(train_live, "SLOT_WAIT", 0.05)  # not the server's 10 s wait
     slots = training_slots()
     taken = 0
     while slots.acquire(blocking=False):  # every slot busy elsewhere

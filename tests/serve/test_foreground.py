@@ -10,7 +10,6 @@ import pytest
 
 from convviz.nn.data import load_builtin
 from convviz.serve import foreground as fg_module
-from convviz.serve import session
 from convviz.serve.foreground import Foreground
 from convviz.serve.session import TrainSettings, build_trainer, training_tick
 from convviz.serve.slots import Slots
@@ -84,12 +83,12 @@ def _other_session_run(fg: Foreground):
     return worker, leave
 
 
-def test_a_tick_trains_one_step_while_a_page_run_is_in_flight(digits, monkeypatch):
-    monkeypatch.setattr(session, "YIELD_WAIT", 0.01)
+def test_a_tick_trains_one_step_while_a_page_run_is_in_flight(digits):
     trainer, fg = _trainer(digits), Foreground()
     worker, leave = _other_session_run(fg)
     try:
-        tick = training_tick(trainer, Slots(1), max_seconds=5.0, foreground=fg)
+        tick = training_tick(trainer, Slots(1), max_seconds=5.0, foreground=fg,
+                             yield_wait=0.01)  # not the server's 0.2 s
     finally:
         leave.set()
         worker.join(5)
@@ -118,13 +117,13 @@ def test_aside_leaves_the_callers_runs_out_and_puts_them_back():
     assert fg.in_flight == 0
 
 
-def test_a_tick_inside_its_own_page_run_trains_its_slice(digits, monkeypatch):
+def test_a_tick_inside_its_own_page_run_trains_its_slice(digits):
     # Start's click runs the whole page, and its first tick trains inside that run: the
     # run is training, not interactive work to make way for (it used to train one step).
-    monkeypatch.setattr(session, "YIELD_WAIT", 0.01)
     trainer, fg = _trainer(digits), Foreground()
     with fg.running():
-        tick = training_tick(trainer, Slots(1), max_seconds=0.2, foreground=fg)
+        tick = training_tick(trainer, Slots(1), max_seconds=0.2, foreground=fg,
+                             yield_wait=0.01)
         assert fg.in_flight == 1  # counted again once the tick is over
     assert tick.status == "trained" and trainer.step > 1
 
@@ -163,3 +162,11 @@ def test_trainer_run_until_stops_after_the_first_true(digits):
     calls = []
     trainer.run(max_steps=10, until=lambda: calls.append(1) or len(calls) >= 3)
     assert trainer.step == 3
+
+
+@pytest.mark.parametrize(("yield_wait", "error"), [(-0.1, ValueError), (float("inf"), ValueError),
+                                                   ("soon", TypeError), (None, TypeError)])
+def test_a_tick_checks_its_yield_wait(digits, yield_wait, error):
+    with pytest.raises(error, match="`yield_wait`"):
+        training_tick(_trainer(digits), Slots(1), foreground=Foreground(),
+                      yield_wait=yield_wait)

@@ -201,17 +201,29 @@ def test_step_view_state_holds_the_kernel_patch_and_step(trainer, digits):
     assert plan.step(state["conv.pos"]).value == pytest.approx(patch.layer_value, abs=0.1)
 
 
+class _Compute:
+    """A compute clock that each reading moves on by ``step`` seconds: no real waiting."""
+
+    def __init__(self, step: float) -> None:
+        self.now, self.step = 0.0, step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
 def test_a_long_tick_records_a_point_of_the_curves_every_quarter_second(digits):
     trainer = build_trainer(TrainSettings(arch_text=TINY, epochs=1000, batch_size=8), digits)
-    tick = training_tick(trainer, Slots(1), max_seconds=1.0)
+    tick = training_tick(trainer, Slots(1), max_seconds=1.0, clock=_Compute(0.01))
     assert tick.status == "trained"
     assert 3 <= len(trainer.history) <= 5  # ~1 s in records of ~0.25 s (one step at least)
+    assert trainer.step > 4 * len(trainer.history)  # several steps a record
     assert tick.metrics is trainer.history[-1]
     assert trainer.history[-1].step == trainer.step
 
 
 def test_a_stopped_wait_gives_up_and_trains_nothing(trainer):
-    slots = Slots(1)
+    slots = Slots(1, poll=0.001)  # stop() checked every millisecond
     slots.acquire()  # another session computes for a long time
     calls = []
 
@@ -228,10 +240,17 @@ def test_a_stopped_wait_gives_up_and_trains_nothing(trainer):
 
 
 def test_a_waiting_tick_trains_once_a_slot_is_released(trainer):
-    slots = Slots(1)
+    slots = Slots(1, poll=0.001)
     slots.acquire()
-    threading.Timer(0.3, slots.release).start()  # the other session's slice ends
+
+    def other_session() -> None:  # its slice ends once this tick waits for the slot
+        _queue_of(slots, 1)
+        slots.release()
+
+    other = threading.Thread(target=other_session)
+    other.start()
     tick = training_tick(trainer, slots, wait=60.0, max_seconds=0.05, stop=lambda: False)
+    other.join()
     assert tick.status == "trained" and trainer.step >= 1
     assert slots.acquire(blocking=False)  # and the slot was given back
 

@@ -48,7 +48,7 @@ def test_waiters_are_served_in_the_order_they_came():
 
 
 def test_a_waiter_that_gives_up_leaves_the_queue():
-    slots = Slots(1)
+    slots = Slots(1, poll=0.001)  # stop() checked every millisecond, not every 0.1 s
     slots.acquire()
     calls = []
     assert not slots.acquire(timeout=30, stop=lambda: calls.append(1) or len(calls) >= 2)
@@ -149,3 +149,11 @@ def test_a_caller_waiting_for_a_slot_counts_as_training():
 def test_bad_seen_for(kwargs, error):
     with pytest.raises(error, match="`seen_for`"):
         Slots(1, **kwargs)
+
+
+@pytest.mark.parametrize(("poll", "error"), [(0, ValueError), (-0.1, ValueError),
+                                             (float("inf"), ValueError), ("fast", TypeError),
+                                             (True, TypeError)])
+def test_bad_poll(poll, error):
+    with pytest.raises(error, match="`poll`"):
+        Slots(1, poll=poll)
