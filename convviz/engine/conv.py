@@ -1,5 +1,9 @@
 """2-D convolution (cross-correlation, as in every CNN library), vectorised with im2col.
 
+The columns come from :mod:`convviz.engine.im2col` (the one core :class:`convviz.nn.Conv2D`
+uses too), in blocks of output rows run on the engine's thread pool
+(:mod:`convviz.engine.threads`).
+
 Layouts are channels last: ``x`` is (H, W), (H, W, C) or (N, H, W, C); a kernel is
 (kH, kW) for a 2-D input, or (kH, kW, C) (one filter) or (kH, kW, C, F).
 ``flip=True`` rotates the kernel 180 degrees first: convolution in the mathematical sense.
@@ -14,6 +18,7 @@ import numpy as np
 
 from convviz.base.checks import as_float_array, check_choice, check_pair
 from convviz.engine import threads
+from convviz.engine.im2col import Windows, channels_first_padded, im2col
 from convviz.engine.padding import PADDING_MODES, Pads, pad_spatial, resolve_padding
 from convviz.engine.shapes import size_or_reason
 
@@ -100,26 +105,6 @@ def _finish(setup: ConvSetup, out: np.ndarray) -> np.ndarray:
     return out[0] if setup.squeeze_batch else out
 
 
-def _im2col_block(xc: np.ndarray, setup: ConvSetup, r0: int, r1: int,
-                  buf: np.ndarray) -> np.ndarray:
-    """im2col of output rows r0:r1 from a channels-first (C, N, Hp, Wp) padded input.
-
-    Returns a view of ``buf`` of shape (C * kH * kW, N * (r1 - r0) * W'): each row is one
-    kernel tap, so every copy below moves whole image rows (fast, cache-friendly).
-    """
-    kh, kw, c, _ = setup.kernel.shape
-    (sh, sw), (dh, dw) = setup.stride, setup.dilation
-    wo = setup.out_hw[1]
-    n, rows = xc.shape[1], r1 - r0
-    cols = buf[: c * kh * kw * n * rows * wo].reshape(c, kh, kw, n, rows, wo)
-    for i in range(kh):  # a loop over kernel taps, not pixels
-        top = r0 * sh + i * dh
-        rsl = slice(top, top + (rows - 1) * sh + 1, sh)
-        for j in range(kw):
-            cols[:, i, j] = xc[:, :, rsl, j * dw:j * dw + (wo - 1) * sw + 1:sw]
-    return cols.reshape(c * kh * kw, n * rows * wo)  # (C*kH*kW, N*rows*W')
-
-
 def conv2d(x: Any, kernel: Any, bias: Any = None, *, stride: Any = 1, padding: Any = 0,
            dilation: Any = 1, padding_mode: str = "zeros", flip: bool = False) -> np.ndarray:
     """2-D cross-correlation of a channels-last input with one or more filters.
@@ -158,23 +143,23 @@ def conv2d(x: Any, kernel: Any, bias: Any = None, *, stride: Any = 1, padding: A
     """
     setup = prepare_conv(x, kernel, bias, stride=stride, padding=padding, dilation=dilation,
                          padding_mode=padding_mode, flip=flip)
-    xp = pad_spatial(setup.x, setup.pads, setup.padding_mode)
-    xc = np.ascontiguousarray(xp.transpose(3, 0, 1, 2))  # (C, N, Hp, Wp)
+    xc = channels_first_padded(setup.x, setup.pads, setup.padding_mode)  # (C, N, Hp, Wp)
     kh, kw, c, f = setup.kernel.shape
-    weights = np.ascontiguousarray(
-        setup.kernel.transpose(2, 0, 1, 3).reshape(c * kh * kw, f))  # (C*kH*kW, F)
-    n = xp.shape[0]
+    weights = setup.kernel.reshape(kh * kw * c, f)  # (K, F): im2col's row order
+    windows = Windows((kh, kw), setup.stride, setup.out_hw, setup.dilation)
+    n = xc.shape[1]
     ho, wo = setup.out_hw
-    out = np.empty((n, ho, wo, f), dtype=xp.dtype)
+    out = np.empty((n, ho, wo, f), dtype=xc.dtype)
     per_row = n * wo * kh * kw * c
     rows_per_block = max(1, _BLOCK_ELEMENTS // per_row)
     blocks = [(r, min(ho, r + rows_per_block)) for r in range(0, ho, rows_per_block)]
     workers = min(threads.WORKERS, len(blocks))
 
     def run(group: list[tuple[int, int]]) -> None:
-        buf = np.empty(per_row * rows_per_block, dtype=xp.dtype)  # reused by every block
+        buf = np.empty(per_row * rows_per_block, dtype=xc.dtype)  # reused by every block
         for r0, r1 in group:
-            res = _im2col_block(xc, setup, r0, r1, buf).T @ weights  # (N*rows*W', F)
+            cols = im2col(xc, windows, rows=(r0, r1), buffer=buf)  # (K, N*rows*W')
+            res = cols.T @ weights  # (N*rows*W', F)
             res += setup.bias
             out[:, r0:r1] = res.reshape(n, r1 - r0, wo, f)
 

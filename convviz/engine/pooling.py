@@ -4,6 +4,10 @@ Layouts are channels last: (H, W), (H, W, C) or (N, H, W, C); each channel is po
 on its own. ``ceil_mode`` rounds the output size up but drops a last window that would
 start in the right padding; max pooling pads with ``-inf``; ``count_include_pad`` decides
 whether an average divides by the padding cells too.
+
+The windows are :class:`convviz.engine.im2col.Windows`, the convolution's geometry; pooling
+reduces their taps one at a time into one (N, H', W', C) accumulator instead of copying
+them into im2col columns (which would hold pH * pW copies of the input for one max or sum).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from convviz.base.checks import as_float_array, check_choice, check_pair
+from convviz.engine.im2col import Windows
 from convviz.engine.padding import Pads, pad_spatial, resolve_padding
 from convviz.engine.shapes import size_or_reason
 
@@ -110,12 +115,10 @@ def pool_padded(setup: PoolSetup, values: np.ndarray, fill: float) -> np.ndarray
 
 def _tap_reduce(xp: np.ndarray, setup: PoolSetup, ufunc: np.ufunc) -> np.ndarray:
     """Reduce the windows of a padded (N, Hp, Wp, C) array with ``ufunc`` (a loop over taps)."""
-    (kh, kw), (sh, sw), (ho, wo) = setup.size, setup.stride, setup.out_hw
-    acc = None
-    for i in range(kh):
-        for j in range(kw):
-            tap = xp[:, i:i + (ho - 1) * sh + 1:sh, j:j + (wo - 1) * sw + 1:sw]
-            acc = tap.copy() if acc is None else ufunc(acc, tap, out=acc)
+    taps = Windows(setup.size, setup.stride, setup.out_hw).taps(xp)
+    acc = next(taps).copy()
+    for tap in taps:
+        ufunc(acc, tap, out=acc)
     return acc  # (N, H', W', C)
 
 

@@ -2,14 +2,10 @@
 
 The forward pass copies every kernel tap's strided slice of the (padded) input into a
 column matrix and multiplies it by the weights in one GEMM; the backward pass reuses the
-columns for the weight gradient and scatters the column gradient back onto the input
-(col2im). Both loop over the kH * kW kernel taps, never over pixels.
-
-The columns are laid out tap-major, ``(kH, kW, C, N, H', W')`` seen as a
-``(kH * kW * C, N * H' * W')`` matrix: the transpose of the usual
-``(N * H' * W', kH * kW * C)`` im2col matrix, chosen so that each tap's copy writes whole
-contiguous rows, and so that the row order (kH, kW, C) matches the weight layout
-``(kH, kW, C, F)`` reshaped to ``(kH * kW * C, F)``.
+columns for the weight gradient and adds the column gradient back onto the input (col2im).
+Both are the engine's one core, :mod:`convviz.engine.im2col` (``conv2d`` uses it too): its
+tap-major ``(kH * kW * C, N * H' * W')`` columns match the weight layout ``(kH, kW, C, F)``
+reshaped to ``(kH * kW * C, F)``.
 
 Shapes are channels last everywhere; memory need not be. The GEMM produces the output as
 (F, N, H', W') and the layer returns it as a transposed view of shape (N, H', W', F): the
@@ -25,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from convviz.base.checks import check_int, check_pair
+from convviz.engine.im2col import Windows, channels_first_padded, col2im, im2col
 from convviz.engine.padding import resolve_padding
 from convviz.engine.shapes import output_size
 from convviz.nn.layers import Layer, he_normal
@@ -69,12 +66,6 @@ def window_geometry(input_shape: tuple[int, ...], size: tuple[int, int],
             raise ValueError(f"{layer} does not fit the input's {word} ({input_shape}): "
                              f"{exc}") from None
     return pads, (out[0], out[1])
-
-
-def tap_slices(i: int, j: int, stride: tuple[int, int], out_hw: tuple[int, int]):
-    """The (rows, cols) slices of a padded input that kernel tap (i, j) sees."""
-    (sh, sw), (ho, wo) = stride, out_hw
-    return slice(i, i + (ho - 1) * sh + 1, sh), slice(j, j + (wo - 1) * sw + 1, sw)
 
 
 _CHUNK = 8192  # columns per partial product in _matmul_nt
@@ -153,32 +144,18 @@ class Conv2D(Layer):
         }
         return self.out_hw + (self.filters,)
 
-    def _channels_first_padded(self, x: np.ndarray) -> np.ndarray:
-        """(N, H, W, C) -> zero-padded (C, N, Hp, Wp), contiguous.
-
-        No copy at all when ``x`` already lies channels-first in memory (this layer's and
-        the pooling layers' outputs do) and there is no padding.
-        """
-        n, h, w, c = x.shape
-        (t, b), (left, r) = self.pads
-        if t == b == left == r == 0:
-            return np.ascontiguousarray(x.transpose(3, 0, 1, 2))
-        xc = np.zeros((c, n, h + t + b, w + left + r), dtype=x.dtype)
-        xc[:, :, t:t + h, left:left + w] = x.transpose(3, 0, 1, 2)
-        return xc
+    @property
+    def windows(self) -> Windows:
+        """The kernel's window geometry over the padded input."""
+        return Windows(self.kernel_size, self.stride, self.out_hw)
 
     def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
         x = self._check_input(x)
         n = x.shape[0]
         kh, kw, c, f = self.params["weight"].shape
         ho, wo = self.out_hw
-        xc = self._channels_first_padded(x)  # (C, N, Hp, Wp)
-        cols = np.empty((kh, kw, c, n, ho, wo), dtype=x.dtype)
-        for i in range(kh):  # a loop over kernel taps, not pixels
-            for j in range(kw):
-                rows, columns = tap_slices(i, j, self.stride, self.out_hw)
-                cols[i, j] = xc[:, :, rows, columns]
-        cols = cols.reshape(kh * kw * c, n * ho * wo)  # (K, M)
+        xc = channels_first_padded(x, self.pads)  # (C, N, Hp, Wp), no copy when it can
+        cols = im2col(xc, self.windows)  # (K, M)
         out = self.params["weight"].reshape(kh * kw * c, f).T @ cols  # (F, M)
         out += self.params["bias"][:, None]
         self._cache = (cols, x.shape) if training else None
@@ -196,13 +173,7 @@ class Conv2D(Layer):
         _matmul_nt(cols, dout_t, self.grads["weight"].reshape(kh * kw * c, f))  # (K, F)
         np.sum(dout_t, axis=1, out=self.grads["bias"])
         dcols = self.params["weight"].reshape(kh * kw * c, f) @ dout_t  # (K, M)
-        dcols = dcols.reshape(kh, kw, c, n, ho, wo)
         (t, b), (left, r) = self.pads
-        dxc = np.zeros((c, n, h + t + b, w + left + r), dtype=self.dtype)  # col2im target
-        for i in range(kh):
-            for j in range(kw):
-                rows, columns = tap_slices(i, j, self.stride, self.out_hw)
-                view = dxc[:, :, rows, columns]
-                np.add(view, dcols[i, j], out=view)
+        dxc = col2im(dcols, self.windows, (c, n, h + t + b, w + left + r))  # (C, N, Hp, Wp)
         dxc = dxc[:, :, t:t + h, left:left + w]  # crop the padding
         return dxc.transpose(1, 2, 3, 0)  # (N, H, W, C), channels first in memory

@@ -1,6 +1,10 @@
 """MaxPool2D and AvgPool2D layers: forward and backward, vectorised over windows.
 
-Both loop over the pool's taps (the pH * pW offsets inside a window), never over pixels.
+Both loop over the pool's taps (the pH * pW offsets inside a window), never over pixels:
+the views of :class:`convviz.engine.im2col.Windows`, the geometry Conv2D's im2col uses.
+They reduce one tap at a time instead of copying the taps into im2col columns: a running
+max (with the winning tap's index) or sum needs one (N, H', W', C) array, where columns
+would hold pH * pW copies of the input.
 Max pooling records, per output cell, which tap won (the first maximum in row-major
 order, as PyTorch does), and its backward routes each gradient to that winner only.
 Average pooling spreads each gradient evenly over its window.
@@ -20,7 +24,8 @@ from typing import Any
 import numpy as np
 
 from convviz.base.checks import check_pair
-from convviz.nn.conv_layer import check_padding, tap_slices, window_geometry
+from convviz.engine.im2col import Windows
+from convviz.nn.conv_layer import check_padding, window_geometry
 from convviz.nn.layers import Layer
 
 
@@ -63,10 +68,7 @@ class _Pool2D(Layer):
 
     def _taps(self, xp: np.ndarray):
         """Yield the (N, H', W', C) view of every tap, in row-major order."""
-        for i in range(self.pool_size[0]):
-            for j in range(self.pool_size[1]):
-                rows, cols = tap_slices(i, j, self.stride, self.out_hw)
-                yield xp[:, rows, cols]
+        return Windows(self.pool_size, self.stride, self.out_hw).taps(xp)
 
     def _padded_zeros(self, like: np.ndarray) -> np.ndarray:
         """Zeros of the padded input's shape, in the memory order of ``like``."""
