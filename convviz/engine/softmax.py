@@ -3,6 +3,10 @@
 ``softmax(z)_i = exp(z_i) / sum_j exp(z_j)``. Adding the same constant to every logit
 does not change the result, so the largest logit is subtracted first and ``exp`` never
 overflows (``exp(1000)`` would be infinite in float64).
+
+:func:`stable_softmax` is the one place the arithmetic lives: :func:`softmax` (a checked
+float64 vector or array, for the teaching pages) and the CNN library's ``convviz.nn.softmax``
+and ``softmax_cross_entropy`` (batches of logits, float32 kept) all call it.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["LogitShift", "SoftmaxParts", "shift_logits", "softmax", "softmax_parts"]
+__all__ = ["LogitShift", "SoftmaxParts", "SoftmaxTerms", "shift_logits", "softmax",
+           "softmax_parts", "stable_softmax"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,17 @@ def softmax(logits: Any, axis: int = -1) -> np.ndarray:
     The largest logit is subtracted first: the result is the same (softmax ignores a
     constant added to every logit) and ``exp`` never overflows.
 
+    Parameters
+    ----------
+    logits : array_like, any non-empty shape
+        Finite numbers; computed in float64.
+    axis : int
+        The axis the probabilities sum to 1 along.
+
+    Returns
+    -------
+    ndarray of float64, the shape of ``logits``
+
     Raises
     ------
     ValueError
@@ -64,8 +80,58 @@ def softmax(logits: Any, axis: int = -1) -> np.ndarray:
         raise ValueError(f"`logits` must be a non-empty array, got shape {z.shape}")
     if not np.all(np.isfinite(z)):
         raise ValueError("`logits` must contain only finite numbers")
-    e = np.exp(z - z.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
+    return stable_softmax(z, axis).probs
+
+
+@dataclass(frozen=True)
+class SoftmaxTerms:
+    """The result of :func:`stable_softmax`: the terms a loss needs besides the probabilities.
+
+    Attributes
+    ----------
+    shifted : ndarray, the shape of the logits
+        ``z - max(z)`` along the axis: every value <= 0 (``-inf`` where the gap passes the
+        float range).
+    probs : ndarray, the shape of the logits
+        The softmax.
+    sums : ndarray, the logits' shape with the axis kept at length 1
+        ``sum(exp(shifted))`` along the axis, each in [1, n]: ``log(sums) - shifted`` is the
+        cross-entropy of each class.
+    """
+
+    shifted: np.ndarray
+    probs: np.ndarray
+    sums: np.ndarray
+
+
+def stable_softmax(z: np.ndarray, axis: int = -1) -> SoftmaxTerms:
+    """The softmax arithmetic, without argument checks: the one implementation in convviz.
+
+    Parameters
+    ----------
+    z : ndarray of floats, any shape
+        Logits, already checked by the caller; the dtype is kept (float32 stays float32).
+    axis : int
+        The axis the probabilities sum to 1 along.
+
+    Returns
+    -------
+    SoftmaxTerms
+
+    Examples
+    --------
+    >>> t = stable_softmax(np.array([[0.0, np.log(3.0)]], dtype=np.float32), axis=1)
+    >>> t.probs, t.probs.dtype
+    (array([[0.25, 0.75]], dtype=float32), dtype('float32'))
+    >>> t.sums
+    array([[1.3333334]], dtype=float32)
+    """
+    with np.errstate(over="ignore"):  # a gap beyond the float range is -inf: probability 0
+        shifted = z - z.max(axis=axis, keepdims=True)
+    probs = np.exp(shifted)
+    sums = probs.sum(axis=axis, keepdims=True)
+    probs /= sums
+    return SoftmaxTerms(shifted, probs, sums)
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,16 @@
-"""Softmax and the softmax cross-entropy loss, with its gradient."""
+"""Softmax and the softmax cross-entropy loss, with its gradient.
+
+Both check a batch of logits (N, K) and then run the engine's one softmax,
+:func:`convviz.engine.softmax.stable_softmax`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
+
+from convviz.engine.softmax import stable_softmax
 
 
 def _check_logits(logits: Any) -> np.ndarray:
@@ -37,11 +43,7 @@ def softmax(logits: Any) -> np.ndarray:
     >>> softmax(np.array([[1000.0, 1000.0]]))  # no overflow
     array([[0.5, 0.5]])
     """
-    z = _check_logits(logits)
-    with np.errstate(over="ignore"):
-        e = np.exp(z - z.max(axis=1, keepdims=True))
-    e /= e.sum(axis=1, keepdims=True)
-    return e
+    return stable_softmax(_check_logits(logits), axis=1).probs
 
 
 def softmax_cross_entropy(logits: Any, labels: Any) -> tuple[float, np.ndarray]:
@@ -83,13 +85,10 @@ def softmax_cross_entropy(logits: Any, labels: Any) -> tuple[float, np.ndarray]:
     if y.min() < 0 or y.max() >= k:
         bad = y[(y < 0) | (y >= k)][0]
         raise ValueError(f"`labels` must be class indices in [0, {k}), got {bad}")
-    with np.errstate(over="ignore"):  # a gap beyond the float range is -inf: probability 0
-        shifted = z - z.max(axis=1, keepdims=True)
-    exp = np.exp(shifted)
-    sums = exp.sum(axis=1)
+    terms = stable_softmax(z, axis=1)
     rows = np.arange(n)
-    loss = float(np.mean(np.log(sums) - shifted[rows, y], dtype=np.float64))
-    exp /= sums[:, None]  # the softmax, reused as the gradient
-    exp[rows, y] -= 1.0
-    exp /= n
-    return loss, exp
+    loss = float(np.mean(np.log(terms.sums[:, 0]) - terms.shifted[rows, y], dtype=np.float64))
+    grad = terms.probs  # the softmax, reused as the gradient
+    grad[rows, y] -= 1.0
+    grad /= n
+    return loss, grad

@@ -1,11 +1,11 @@
-"""convviz.engine.softmax.shift_logits: adding a constant to every logit within the input limit."""
+"""convviz.engine.softmax: shift_logits within the input limit, and the one stable softmax."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from convviz.engine.softmax import shift_logits, softmax
+from convviz.engine.softmax import shift_logits, softmax, stable_softmax
 
 LOGITS = (-1.0, 0.5, 1.5, 1.0, -0.5, 0.0, -2.0, 4.0, 0.5, 2.0)
 
@@ -50,3 +50,37 @@ def test_a_spread_wider_than_the_range_cannot_be_shifted():
 def test_errors(kwargs, error, match):
     with pytest.raises(error, match=match):
         shift_logits(**kwargs)
+
+
+# --- the one softmax: stable_softmax, used by softmax and by convviz.nn's loss ---------------
+
+def test_stable_softmax_keeps_float32_and_gives_the_loss_terms():
+    z = np.array([[2.0, 1.0, 0.1], [3e38, -3e38, 0.0]], dtype=np.float32)
+    terms = stable_softmax(z, axis=1)
+    assert terms.probs.dtype == np.float32 and terms.sums.shape == (2, 1)
+    np.testing.assert_allclose(terms.probs[0], softmax(z[0].astype(np.float64)), rtol=1e-6)
+    assert terms.shifted[1, 1] == -np.inf and terms.probs[1, 1] == 0  # a gap past the range
+    np.testing.assert_allclose(np.log(terms.sums[0]) - terms.shifted[0],  # cross-entropies
+                               -np.log(terms.probs[0].astype(np.float64)), rtol=1e-6)
+
+
+def test_softmax_along_an_axis_equals_each_vector():
+    z = np.random.default_rng(0).standard_normal((3, 4)) * 20
+    np.testing.assert_array_equal(softmax(z, axis=0)[:, 1], softmax(z[:, 1]))
+
+
+def test_the_cnn_library_runs_the_engines_softmax(monkeypatch):
+    import convviz.nn.losses as losses
+
+    calls = []
+
+    def spy(z, axis=-1):
+        calls.append(axis)
+        return stable_softmax(z, axis)
+
+    monkeypatch.setattr(losses, "stable_softmax", spy)
+    z = np.array([[0.0, np.log(3.0)]])
+    np.testing.assert_allclose(losses.softmax(z), [[0.25, 0.75]])
+    loss, _ = losses.softmax_cross_entropy(z, np.array([1]))
+    assert loss == pytest.approx(np.log(4 / 3))
+    assert calls == [1, 1]
