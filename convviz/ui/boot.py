@@ -9,15 +9,16 @@ entry point has called ``st.navigation`` once in that server process. A shared l
 as ``/convolution?conv.stride=2`` opened first after a restart would then run the page
 without app.py (no wide layout, no sidebar, file names as navigation). Each page calls
 :func:`ensure_app` first: in that situation it switches Streamlit to app.py's navigation
+(:func:`convviz.ui.runtime.leave_pages_folder_mode`, why there is no public way: there)
 and reruns, which keeps the URL, so the same page opens with its query parameters.
 """
 
 from __future__ import annotations
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 from convviz.serve.foreground import Foreground
+from convviz.ui.runtime import leave_pages_folder_mode
 
 
 @st.cache_resource
@@ -28,6 +29,5 @@ def foreground() -> Foreground:
 
 def ensure_app() -> None:
     """Rerun through app.py's ``st.navigation`` when Streamlit ran this page directly."""
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
+    if leave_pages_folder_mode():
         st.rerun()

@@ -10,7 +10,8 @@ import time
 from collections.abc import Callable, Hashable, Sequence
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from convviz.ui.runs import timer_fragment
 
 SPEEDS = (0.5, 1, 2, 4, 8, 15)
 
@@ -54,12 +55,6 @@ def restart_on_change(key: str, token: Hashable) -> bool:
         return False
     ss[f"{key}.pos"], ss[f"{key}.playing"] = 0, False
     return True
-
-
-def _fragment_run() -> bool:
-    """Whether this run reruns fragments only (a timer tick), not the whole page."""
-    ctx = get_script_run_ctx()
-    return bool(ctx is not None and getattr(ctx, "fragment_ids_this_run", None))
 
 
 class Player:
@@ -165,8 +160,7 @@ class Player:
         ss = st.session_state
         interval = 1.0 / float(ss[self.speed_key])
 
-        @st.fragment(run_every=interval if ss[self.play_key] else None)
-        def _frame() -> None:
+        def _frame(tick: bool) -> None:
             dragged = ss.pop(self.dragged_key, False)  # this run is the slider's drag
             if ss[self.play_key]:
                 pos, playing, last = advance(self.pos, self.n_steps, now=time.monotonic(),
@@ -175,7 +169,7 @@ class Player:
                 if not playing:
                     ss[self.play_key] = False
                     st.rerun()  # a full run redraws the controls and stops the timer
-            elif _fragment_run() and not dragged:
+            elif tick and not dragged:
                 # A tick sent just before Pause/Next reached the server. Drawn alone it
                 # raced with the full run in browser tests (a broken frame image, a dead
                 # download button): redraw the whole page instead.
@@ -183,4 +177,4 @@ class Player:
             self._slider()
             draw(self.pos)
 
-        _frame()
+        timer_fragment(_frame, run_every=interval if ss[self.play_key] else None)()

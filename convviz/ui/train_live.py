@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from convviz.draw import render
 from convviz.inside.inspect import filters_grid, layer_views
@@ -23,12 +22,13 @@ from convviz.nn.train import Trainer
 from convviz.serve.session import TICK_SECONDS, history_columns, max_trainings, training_tick
 from convviz.serve.slots import Slots
 from convviz.ui.boot import foreground
+from convviz.ui.runs import NewRunWatch, session_key, timer_fragment
 from convviz.ui.train_setup import restore_settings
 
 TICK_EVERY = 2.0  # seconds between fragment runs while training
 # Seconds a tick waits for a free slot: when more people train than there are slots, they
 # take turns, and each tick trains (and redraws something new) once per turn. A click on
-# Pause ends the wait at once (see _rerun_requested).
+# Pause ends the wait at once (a convviz.ui.runs.NewRunWatch is the tick's stop).
 SLOT_WAIT = 10.0
 # Compute seconds a tick trains in a full run of the page (Start's click, a new held-out
 # sample): that run answers a click, so it trains a short slice and the timer's ticks
@@ -42,31 +42,9 @@ def training_slots() -> Slots:
     return Slots(max_trainings())
 
 
-def _fragment_run() -> bool:
-    """Whether this run reruns fragments only (a timer tick), not the whole page."""
-    ctx = get_script_run_ctx()
-    return bool(ctx is not None and getattr(ctx, "fragment_ids_this_run", None))
-
-
-def _rerun_requested() -> bool:
-    """Whether this session asked for a new run (a click, leaving the page) during this one.
-
-    Streamlit has no public call for this: its pending script request is read (never
-    changed). A timer's own next tick does not count, and anything unexpected reads as no.
-    """
-    requests = getattr(get_script_run_ctx(), "script_requests", None)
-    try:
-        state, data = requests._state.name, requests._rerun_data
-        return state == "STOP" or (state == "RERUN" and (
-            not data.fragment_id_queue or data.is_fragment_scoped_rerun))
-    except AttributeError:
-        return False
-
-
 def session_id() -> str:
     """This session's id: who checks in to the training slots."""
-    ctx = get_script_run_ctx()
-    return ctx.session_id if ctx is not None else "no session"
+    return session_key()
 
 
 def sharing_note(others: int, size: int) -> str | None:
@@ -256,11 +234,11 @@ def _inside(trainer: Trainer, sample: int) -> None:
             cols[k % 2].image(image, caption=f"{k + 1}. {name}: output {shape}")
 
 
-def _redraw_after_pause() -> None:
-    """A timer tick sent just before Pause reached the server: drawing a fragment alone
-    could leave the images and the download button outside it pointing at media files
-    this run discards. Redraw the whole page instead (the timers are off)."""
-    if not st.session_state.get("train.running") and _fragment_run():
+def _redraw_after_pause(tick: bool) -> None:
+    """A timer tick (``tick``) sent just before Pause reached the server: drawing a
+    fragment alone could leave the images and the download button outside it pointing at
+    media files this run discards. Redraw the whole page instead (the timers are off)."""
+    if not st.session_state.get("train.running") and tick:
         st.rerun()
 
 
@@ -275,22 +253,24 @@ def live_view(sample: int) -> None:
     ss = st.session_state
     running = bool(ss.get("train.running"))
 
-    @st.fragment(run_every=TICK_EVERY if running else None)
-    def _live() -> None:
+    def _live(tick: bool) -> None:
         trainer: Trainer | None = ss.get("train.trainer")
         if trainer is None:
             return
         with st.container(key="train-live"):  # assets/app.css: not dimmed at every tick
-            _draw(trainer)
+            _draw(trainer, tick)
 
-    def _draw(trainer: Trainer) -> None:
-        _redraw_after_pause()
+    def _draw(trainer: Trainer, tick: bool) -> None:
+        _redraw_after_pause(tick)
         if ss.get("train.running"):
             slots, me = training_slots(), session_id()
-            tick = training_tick(trainer, slots, wait=SLOT_WAIT,
-                                 max_seconds=TICK_SECONDS if _fragment_run() else CLICK_SECONDS,
-                                 foreground=foreground(), stop=_rerun_requested, who=me)
-            if tick.status == "waiting":
+            # A click (Pause, leaving the page) ends the tick at once, even in its wait for
+            # a slot; the run then ends, once the slice is recorded and the slot free.
+            with NewRunWatch() as clicked:
+                done = training_tick(trainer, slots, wait=SLOT_WAIT,
+                                     max_seconds=TICK_SECONDS if tick else CLICK_SECONDS,
+                                     foreground=foreground(), stop=clicked, who=me)
+            if done.status == "waiting":
                 st.info("Waiting for a training slot: other people are training on this "
                         "server right now. Training goes on as soon as a slot is free.",
                         icon=":material/hourglass_top:")
@@ -306,4 +286,4 @@ def live_view(sample: int) -> None:
         _curves(trainer)
         _inside(trainer, max(0, min(sample, trainer.dataset.n_test - 1)))
 
-    _live()
+    timer_fragment(_live, run_every=TICK_EVERY if running else None)()

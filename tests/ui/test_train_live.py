@@ -1,47 +1,9 @@
-"""Tests for convviz.ui.train_live's reading of a session's pending request (the rest of the
-live view is driven through AppTest in tests/pages and in a browser in tests/e2e)."""
+"""Tests for convviz.ui.train_live's pure parts (the live view is driven through AppTest in
+tests/pages and in a browser in tests/e2e; how a tick notices Pause: tests/ui/test_runs.py)."""
 
 import pytest
-from streamlit.runtime.scriptrunner_utils.script_requests import RerunData, ScriptRequests
 
 from convviz.ui import train_live
-
-
-class _Ctx:
-    def __init__(self, requests: ScriptRequests) -> None:
-        self.script_requests = requests
-
-
-@pytest.fixture
-def requests(monkeypatch) -> ScriptRequests:
-    """Streamlit's own request box of a session, as the page's run would see it."""
-    box = ScriptRequests()
-    monkeypatch.setattr(train_live, "get_script_run_ctx", lambda: _Ctx(box))
-    return box
-
-
-def test_nothing_pending(requests):
-    assert train_live._rerun_requested() is False
-
-
-def test_a_click_is_a_pending_rerun(requests):
-    requests.request_rerun(RerunData())  # Pause: a full run of the page
-    assert train_live._rerun_requested() is True
-
-
-def test_the_timers_next_tick_is_not(requests):
-    requests.request_rerun(RerunData(fragment_id_queue=["live"]))
-    assert train_live._rerun_requested() is False
-
-
-def test_leaving_is_a_stop(requests):
-    requests.request_stop()
-    assert train_live._rerun_requested() is True
-
-
-def test_outside_a_run_it_reads_no(monkeypatch):
-    monkeypatch.setattr(train_live, "get_script_run_ctx", lambda: None)
-    assert train_live._rerun_requested() is False
 
 
 @pytest.mark.parametrize(("others", "size", "text"), [
