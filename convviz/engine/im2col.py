@@ -89,16 +89,17 @@ class Windows:
         return (slice(top, top + (r1 - r0 - 1) * sh + 1, sh),
                 slice(left, left + (self.out_hw[1] - 1) * sw + 1, sw))
 
-    def taps(self, a: np.ndarray, *, axes: tuple[int, int] = (1, 2),
+    def taps(self, a: np.ndarray, *, axis: int = 1,
              rows: tuple[int, int] | None = None) -> Iterator[np.ndarray]:
         """Yield every tap's strided view of a padded array, taps in row-major order.
 
         Parameters
         ----------
         a : ndarray
-            A padded array whose spatial axes are ``axes`` (default (1, 2): (N, Hp, Wp, C)).
-        axes : (int, int)
-            The row and column axes of ``a``.
+            A padded array with rows on ``axis`` and columns on the next axis (default 1:
+            (N, Hp, Wp, C); 2 for im2col's (C, N, Hp, Wp)).
+        axis : int
+            The row axis of ``a`` (>= 0).
         rows : (r0, r1), optional
             Output rows r0:r1 only.
 
@@ -108,11 +109,17 @@ class Windows:
             A view of ``a`` with (H', W') (or (r1 - r0, W')) in place of (Hp, Wp); writing
             into it writes into ``a``.
         """
-        index = [slice(None)] * a.ndim
-        for i in range(self.size[0]):
-            for j in range(self.size[1]):
-                index[axes[0]], index[axes[1]] = self.tap_slices(i, j, rows)
-                yield a[tuple(index)]
+        # the slices are built here, not by tap_slices: this runs on every layer call
+        (kh, kw), (sh, sw), (dh, dw) = self.size, self.stride, self.dilation
+        r0, r1 = (0, self.out_hw[0]) if rows is None else rows
+        span_r, span_c = (r1 - r0 - 1) * sh + 1, (self.out_hw[1] - 1) * sw + 1
+        lead = (slice(None),) * axis
+        columns = [slice(j * dw, j * dw + span_c, sw) for j in range(kw)]
+        for i in range(kh):
+            top = r0 * sh + i * dh
+            row = slice(top, top + span_r, sh)
+            for col in columns:
+                yield a[(*lead, row, col)]
 
 
 def channels_first_padded(x: np.ndarray, pads: Pads, padding_mode: str = "zeros") -> np.ndarray:
@@ -178,9 +185,9 @@ def im2col(xc: np.ndarray, windows: Windows, *, rows: tuple[int, int] | None = N
     size = kh * kw * c * n * (r1 - r0) * wo
     cols = (np.empty(shape, dtype=xc.dtype) if buffer is None
             else buffer[:size].reshape(shape))
-    for tap, view in zip(cols.reshape((kh * kw,) + shape[2:]),
-                         windows.taps(xc, axes=(2, 3), rows=(r0, r1)), strict=True):
-        tap[...] = view  # (C, N, R, W'): whole image rows per copy
+    taps = cols.reshape((kh * kw,) + shape[2:])
+    for t, view in enumerate(windows.taps(xc, axis=2, rows=(r0, r1))):
+        taps[t] = view  # (C, N, R, W'): whole image rows per copy
     return cols.reshape(kh * kw * c, n * (r1 - r0) * wo)  # (K, M)
 
 
@@ -212,6 +219,6 @@ def col2im(cols: np.ndarray, windows: Windows, padded_shape: tuple[int, ...]) ->
     c, n = padded_shape[:2]
     taps = cols.reshape(kh * kw, c, n, ho, wo)
     out = np.zeros(padded_shape, dtype=cols.dtype)
-    for tap, view in zip(taps, windows.taps(out, axes=(2, 3)), strict=True):
-        np.add(view, tap, out=view)
+    for t, view in enumerate(windows.taps(out, axis=2)):
+        np.add(view, taps[t], out=view)
     return out

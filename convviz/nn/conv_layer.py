@@ -106,6 +106,8 @@ class Conv2D(Layer):
     -----
     ``params["weight"]`` has shape (kH, kW, C_in, F), ``params["bias"]`` (F,); input
     (N, H, W, C_in), output (N, H', W', F). Weights start He-normal, biases at zero.
+    Once built, ``windows`` is the kernel's :class:`convviz.engine.im2col.Windows` over the
+    padded input.
 
     Examples
     --------
@@ -136,6 +138,7 @@ class Conv2D(Layer):
     def _build(self, input_shape: tuple[int, ...], rng: np.random.Generator) -> tuple[int, ...]:
         self.pads, self.out_hw = window_geometry(input_shape, self.kernel_size, self.stride,
                                                  self.padding, "Conv2D")
+        self.windows = Windows(self.kernel_size, self.stride, self.out_hw)  # for im2col
         kh, kw = self.kernel_size
         c = input_shape[2]
         self.params = {
@@ -143,11 +146,6 @@ class Conv2D(Layer):
             "bias": np.zeros(self.filters, dtype=self.dtype),
         }
         return self.out_hw + (self.filters,)
-
-    @property
-    def windows(self) -> Windows:
-        """The kernel's window geometry over the padded input."""
-        return Windows(self.kernel_size, self.stride, self.out_hw)
 
     def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
         x = self._check_input(x)

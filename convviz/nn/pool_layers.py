@@ -46,6 +46,7 @@ class _Pool2D(Layer):
     def _build(self, input_shape: tuple[int, ...], rng: np.random.Generator) -> tuple[int, ...]:
         self.pads, self.out_hw = window_geometry(input_shape, self.pool_size, self.stride,
                                                  self.padding, type(self).__name__)
+        self.windows = Windows(self.pool_size, self.stride, self.out_hw)
         return self.out_hw + (input_shape[2],)
 
     @property
@@ -68,7 +69,7 @@ class _Pool2D(Layer):
 
     def _taps(self, xp: np.ndarray):
         """Yield the (N, H', W', C) view of every tap, in row-major order."""
-        return Windows(self.pool_size, self.stride, self.out_hw).taps(xp)
+        return self.windows.taps(xp)
 
     def _padded_zeros(self, like: np.ndarray) -> np.ndarray:
         """Zeros of the padded input's shape, in the memory order of ``like``."""
@@ -100,6 +101,7 @@ class MaxPool2D(_Pool2D):
     Input (N, H, W, C), output (N, H', W', C). A rest that no window reaches (the last row
     of an odd input pooled 2x2) is dropped and gets zero gradient. Ties go to the first
     maximum in row-major order, as in PyTorch.
+    Once built, ``windows`` is the pool's :class:`convviz.engine.im2col.Windows`.
 
     Examples
     --------
