@@ -193,20 +193,43 @@ def test_matches_scipy_signal(h, w, kh, kw, mode, seed):
                                scipy.signal.convolve2d(x, k, mode=mode), atol=1e-12)
 
 
-def test_large_threaded_float32_matches_float64_scipy():
+@pytest.mark.parametrize("n", [None, 2])  # one image (kH shifted-row GEMMs) and a batch
+def test_large_threaded_float32_matches_float64_scipy(n):
     rng = np.random.default_rng(7)
-    x = rng.normal(size=(300, 300, 3)).astype(np.float32)
+    x = rng.normal(size=(600, 600, 3) if n is None else (n, 300, 300, 3)).astype(np.float32)
     k = rng.normal(size=(3, 3, 3, 8)).astype(np.float32)
     bias = rng.normal(size=8).astype(np.float32)
-    assert 300 * 298 * 9 * 3 > conv_module._BLOCK_ELEMENTS  # more than one block
+    # more than one block of columns, whichever way they are laid out
+    per_row = 598 * 3 * 3 if n is None else n * 298 * 3 * 3 * 3
+    assert x.shape[-3] * per_row > 2 * conv_module._BLOCK_ELEMENTS
     out = cv.conv2d(x, k, bias)
-    assert out.shape == (298, 298, 8) and out.dtype == np.float32
-    x64, k64 = x.astype(np.float64), k.astype(np.float64)
-    for f in range(8):
-        # scipy.ndimage.correlate centres the kernel: crop its border to get "valid"
-        ref = sum(scipy.ndimage.correlate(x64[:, :, c], k64[:, :, c, f], mode="constant")
-                  for c in range(3))[1:-1, 1:-1] + float(bias[f])
-        np.testing.assert_allclose(out[:, :, f], ref, rtol=1e-4, atol=1e-4)
+    assert out.shape == x.shape[:-3] + (x.shape[-3] - 2, x.shape[-2] - 2, 8)
+    assert out.dtype == np.float32
+    for img, got in zip(x.reshape((-1,) + x.shape[-3:]), out.reshape((-1,) + out.shape[-3:]),
+                        strict=True):
+        img64, k64 = img.astype(np.float64), k.astype(np.float64)
+        for f in range(8):
+            # scipy.ndimage.correlate centres the kernel: crop its border to get "valid"
+            ref = sum(scipy.ndimage.correlate(img64[:, :, c], k64[:, :, c, f], mode="constant")
+                      for c in range(3))[1:-1, 1:-1] + float(bias[f])
+            np.testing.assert_allclose(got[:, :, f], ref, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("kernel_size", [1, 3, 7])
+@pytest.mark.parametrize("dilation", [1, (2, 3)])
+def test_blocks_of_a_large_image_match_the_batch_path(kernel_size, dilation):
+    # a single image runs kH shifted-row GEMMs, the same image in a batch of two the full
+    # kH x kW columns: both are the convolution
+    rng = np.random.default_rng(kernel_size)
+    x = rng.normal(size=(200, 150, 2))
+    k = rng.normal(size=(kernel_size, kernel_size, 2, 3))
+    with pytest.MonkeyPatch.context() as mp:  # a few rows per block
+        mp.setattr(conv_module, "_BLOCK_ELEMENTS", 5000)
+        one = cv.conv2d(x, k, 0.5, padding="same", dilation=dilation)
+        batch = cv.conv2d(np.stack([x, -x]), k, 0.5, padding="same", dilation=dilation)
+    np.testing.assert_allclose(one, batch[0], rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(cv.conv2d(-x, k, 0.5, padding="same", dilation=dilation),
+                               batch[1], rtol=1e-10, atol=1e-10)
 
 
 def test_batch_stride_same_reflect_matches_np_pad_and_einsum():
