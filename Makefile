@@ -1,10 +1,11 @@
 # Quick start: `make run` serves the app, `make test` runs ruff and the whole suite.
+# `make test-fast`: the same checks without the slow and real-browser tests (under a minute).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint bench clean
+.PHONY: run test test-fast lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +26,11 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
+
+test-fast: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest -m "not e2e and not slow"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -18,6 +18,7 @@ PROGRESS = re.compile(r"^step [\d,]+  epoch \d+\.\d  loss \d+\.\d{3}  train_acc 
                       r"test_acc [01]\.\d{3}  [\d,]+ ex/s$")
 
 
+@pytest.mark.slow  # a whole training run
 def test_train_digits_saves_a_model_and_ends_with_the_accuracy(tmp_path, capsys):
     path = tmp_path / "m.npz"
     code = main(["train", "--dataset", "digits", "--max-seconds", "2", "--seed", "0",

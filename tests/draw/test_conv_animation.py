@@ -96,6 +96,7 @@ def test_a_refused_gif_draws_nothing(monkeypatch):
     assert not drawn
 
 
+@pytest.mark.slow  # encodes the largest GIF the page offers
 def test_the_largest_animation_stays_within_its_budget():
     """The 900-step case that took the server to 23 GB: the GIF the page offers is made
     with a peak under one click's memory budget, and is as small as estimated."""

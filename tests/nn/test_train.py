@@ -61,6 +61,7 @@ def without_timing(m: Metrics) -> dict:
 
 
 # -- reaching an accuracy in a fixed number of steps ------------------------------------------
+@pytest.mark.slow  # whole training runs: `make test`, not the fast lane
 def test_digits_reach_94_percent_in_215_steps(digits):
     trainer = make(digits, "small", epochs=5)  # the default architecture and optimizer
     assert trainer.total_steps == 215
@@ -71,6 +72,7 @@ def test_digits_reach_94_percent_in_215_steps(digits):
     assert predictions.shape == (digits.n_test,)
 
 
+@pytest.mark.slow
 def test_shapes_reach_93_percent_in_300_steps(shapes):
     trainer = make(shapes, "lenet", epochs=6)
     assert trainer.total_steps == 300
