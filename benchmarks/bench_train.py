@@ -164,7 +164,8 @@ def digits_to_97(runs: int) -> None:
     """Seconds of training (per-slice evaluation included) until 97% held-out accuracy."""
     from convviz.nn.data import load_builtin
     from convviz.nn.presets import DEFAULT_ARCHITECTURE, model_from_preset
-    from convviz.nn.train import TrainConfig, Trainer
+    from convviz.nn.train import Trainer
+    from convviz.nn.train_config import TrainConfig
 
     ds = load_builtin("digits")
     reach, total, final = [], [], []

@@ -164,7 +164,7 @@ def _run_kernels(args: argparse.Namespace) -> int:
 
 _TRAIN_DATASETS = ("digits", "shapes")  # the keys of convviz.nn.data.DATASETS
 _TRAIN_ARCHS = ("small", "tiny", "lenet", "keras_mnist_small")  # convviz.nn.presets
-_TRAIN_OPTIMIZERS = ("adam", "sgd", "momentum")  # convviz.nn.train.OPTIMIZERS
+_TRAIN_OPTIMIZERS = ("adam", "sgd", "momentum")  # convviz.nn.train_config.OPTIMIZERS
 
 
 def _add_train(sub: Any) -> None:
@@ -210,7 +210,8 @@ def _run_train(args: argparse.Namespace) -> int:
     from convviz.nn import save_model
     from convviz.nn.data import load_builtin
     from convviz.nn.presets import model_from_preset
-    from convviz.nn.train import TrainConfig, Trainer
+    from convviz.nn.train import Trainer
+    from convviz.nn.train_config import TrainConfig
 
     config = TrainConfig(optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size,
                          epochs=args.epochs, seed=args.seed, schedule=args.schedule)

@@ -223,7 +223,7 @@ def draw_rgb(i: int) -> None:
     cell = view.cell_size(max(hp, wp), budget=420, lo=22, hi=48)
     kc = view.cell_size(max(plan.kernel.shape[:2]), budget=300, lo=26, hi=48)
     left, right = st.columns([2.6, 1], gap="medium")
-    for ch, name in enumerate(ex.CHANNEL_NAMES):
+    for ch, name in enumerate(view.CHANNEL_NAMES):
         img = render.hstack([
             render.label(_input(step, cell, ch), f"{name} input"),
             render.label(view.kernel_image(plan.kernel[..., ch], cell=kc), f"{name} slice"),
@@ -282,7 +282,7 @@ if rgb:
         for f in range(maps.shape[-1]):
             mix, meaning = ex.FILTER_MIX[f]
             weights = ", ".join(f"{n} × {fmt(w)}"
-                                for n, w in zip(ex.CHANNEL_NAMES, mix, strict=True))
+                                for n, w in zip(view.CHANNEL_NAMES, mix, strict=True))
             cols[f].image(_output_base(maps[..., f], view.cell_size(
                 max(maps.shape[:2]), budget=280, lo=22, hi=40)),
                 caption=f"filter {f + 1} → feature map {f + 1}: slices = kernel ({weights}),"

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from convviz.engine.softmax import shift_logits
+from convviz.engine.softmax import shift_logits, softmax_parts
 from convviz.serve.params import Param, grid_to_text, int_param, text_to_grid
 from convviz.stack.spec import (
     PADDINGS,
@@ -20,7 +20,6 @@ from convviz.stack.summary import (
     dense_equivalent_params,
     format_shape,
     layer_problem,
-    softmax_parts,
     summarize,
     uncounted_note,
 )

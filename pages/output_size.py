@@ -8,6 +8,7 @@ from convviz.draw import render
 from convviz.engine.padding import PADDING_MODES
 from convviz.serve.params import choice_param, int_param
 from convviz.teach import arithmetic as ar
+from convviz.teach import codegen, exercise
 from convviz.ui.boot import ensure_app
 from convviz.ui.nav import next_link
 from convviz.ui.player import Player
@@ -218,7 +219,7 @@ if not grid.reason:
                "any of them.")
     st.header("The same layer in code")
     layer = "maxpool" if ceil else "conv"
-    torch_code, keras_code = ar.framework_code((h, w), k, stride=s, padding=p, dilation=d,
+    torch_code, keras_code = codegen.framework_code((h, w), k, stride=s, padding=p, dilation=d,
                                                layer=layer, ceil_mode=ceil,
                                                padding_mode="zeros" if ceil else mode)
     c1, c2 = st.columns(2)
@@ -230,12 +231,12 @@ if not grid.reason:
 
 def _new_exercise() -> None:
     ss["size.ex_n"] = ss.get("size.ex_n", 0) + 1
-    ss["size.ex"] = ar.random_exercise(np.random.default_rng(ss["size.ex_n"]))
+    ss["size.ex"] = exercise.random_exercise(np.random.default_rng(ss["size.ex_n"]))
     ss["size.ex_result"], ss["size.answer"] = None, ""
 
 
 def _check() -> None:
-    ss["size.ex_result"] = ar.check_answer(ss["size.ex"], ss.get("size.answer", ""))
+    ss["size.ex_result"] = exercise.check_answer(ss["size.ex"], ss.get("size.answer", ""))
 
 
 def _draw_exercise() -> None:
@@ -248,10 +249,10 @@ def _draw_exercise() -> None:
 st.header("Predict the output size")
 if "size.ex" not in ss:
     ss["size.ex_n"] = 0
-    ss["size.ex"] = ar.random_exercise(np.random.default_rng(0))
+    ss["size.ex"] = exercise.random_exercise(np.random.default_rng(0))
     ss["size.ex_result"] = None
 ex = ss["size.ex"]
-st.markdown(ar.exercise_question(ex))
+st.markdown(exercise.exercise_question(ex))
 a1, a2, a3, a4 = st.columns([2, 1, 1, 1.3], vertical_alignment="bottom")
 a1.text_input("Your answer", key="size.answer", placeholder="for example 5 or 5x5")
 a2.button("Check", key="size.check", type="primary", on_click=_check, width="stretch")
@@ -262,7 +263,7 @@ a4.button("Draw it above", key="size.draw", on_click=_draw_exercise, disabled=no
 if ss.get("size.ex_result"):
     ok, message = ss["size.ex_result"]
     (st.success if ok else st.error)(message)
-    st.code(ar.worked_formula(ex), language=None)
+    st.code(exercise.worked_formula(ex), language=None)
 
 save_settings(SPECS)
 share_hint()

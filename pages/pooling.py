@@ -13,7 +13,7 @@ from convviz.serve.params import (
     int_param,
     text_to_grid,
 )
-from convviz.teach import arithmetic as ar
+from convviz.teach import codegen, pool_text
 from convviz.teach.examples import check_grid_shape, random_grid
 from convviz.ui.boot import ensure_app
 from convviz.ui.grid_editor import grid_editor, replace_grid
@@ -108,8 +108,8 @@ with view:
         value = float(cv.global_pool(x, kind))
         step = cv.pool_plan(x, x.shape, mode=kind).step(0)
         marks = [step.argmax] if step.argmax else []
-        st.markdown(f"**{ar.pool_count_text(x.shape, (1, 1))}**")
-        st.code(ar.global_pool_text(x, kind, value), language=None)
+        st.markdown(f"**{pool_text.pool_count_text(x.shape, (1, 1))}**")
+        st.code(pool_text.global_pool_text(x, kind, value), language=None)
         left = render.draw_grid(x, cell=_cell(max(x.shape), 520), colors=colors_of(x),
                                 marks=marks)
         right = render.draw_grid(np.array([[value]]), cell=64,
@@ -130,7 +130,7 @@ with view:
             st.error(f"{exc}. Lower the padding or pick a larger pool size.")
             st.image(render.draw_grid(x, cell=_cell(max(x.shape), 520), colors=colors_of(x)))
         if plan is not None:
-            st.markdown(f"**{ar.pool_count_text(x.shape, out.shape, k, s)}** "
+            st.markdown(f"**{pool_text.pool_count_text(x.shape, out.shape, k, s)}** "
                         f"({x.shape[0]} x {x.shape[1]} → {out.shape[0]} x {out.shape[1]}).")
             cell = _cell(max(plan.padded.shape), 520)
             ocell = _cell(max(out.shape), 340)
@@ -147,7 +147,7 @@ with view:
                 pads = plan.pad_mask[np.ix_(step.rows, step.cols)]
                 st.markdown(f"**Window {pos + 1} of {plan.n_steps}** → output cell "
                             f"(row {i + 1}, column {j + 1}):")
-                st.code(ar.pool_step_text(step, pads, count_include_pad=cip), language=None,
+                st.code(pool_text.pool_step_text(step, pads, count_include_pad=cip), language=None,
                         wrap_lines=True)
                 left = render.draw_grid(plan.padded, cell=cell, colors=in_colors,
                                         pad_mask=plan.pad_mask, window=(step.rows, step.cols),
@@ -185,8 +185,8 @@ st.markdown(
     "- **Global pooling** turns each whole feature map into one number, a common way to end "
     "a network before its dense classifier."
 )
-base, moved1 = ar.shift_demo(1)
-_, moved2 = ar.shift_demo(2)
+base, moved1 = pool_text.shift_demo(1)
+_, moved2 = pool_text.shift_demo(2)
 tiles = []
 for img, name in ((base, "A map"), (moved1, "Shifted 1 right"), (moved2, "Shifted 2 right")):
     pooled = cv.pool2d(img, 2)
@@ -203,8 +203,8 @@ st.caption("Each pair: a 6x6 map and its 2x2, stride-2 max pooling. The strong v
 with st.expander("The same layer in PyTorch and Keras"):
     layer = {"max": "maxpool", "avg": "avgpool", "gmax": "globalmax", "gavg": "globalavg"}[mode]
     try:
-        torch_code, keras_code = ar.framework_code(x.shape, k, stride=s, padding=p, layer=layer,
-                                                   ceil_mode=ceil, count_include_pad=cip)
+        torch_code, keras_code = codegen.framework_code(
+            x.shape, k, stride=s, padding=p, layer=layer, ceil_mode=ceil, count_include_pad=cip)
         c1, c2 = st.columns(2)
         c1.code(torch_code, language="python", wrap_lines=True)
         c2.code(keras_code, language="python", wrap_lines=True)

@@ -12,7 +12,7 @@ from convviz.cli import main
 from convviz.nn import load_model
 from convviz.nn.data import DATASETS, load_builtin
 from convviz.nn.presets import ARCHITECTURES
-from convviz.nn.train import OPTIMIZERS
+from convviz.nn.train_config import OPTIMIZERS
 
 PROGRESS = re.compile(r"^step [\d,]+  epoch \d+\.\d  loss \d+\.\d{3}  train_acc [01]\.\d{3}  "
                       r"test_acc [01]\.\d{3}  [\d,]+ ex/s$")

@@ -25,7 +25,7 @@ from convviz.base.checks import as_float_array, check_choice, check_int
 from convviz.draw import render as R
 from convviz.draw.colors import DISPLAY_MODES, apply_display, display_colorbar, feature_map_rgb
 from convviz.engine.conv import conv2d
-from convviz.imaging.images import to_grayscale
+from convviz.imaging.pixels import to_grayscale
 
 __all__ = ["MapView", "channel_filters", "channel_responses", "display_grid", "display_vmax",
            "feature_maps", "map_tile", "map_view", "maps_png", "maps_png_cost", "maps_png_fit",

@@ -1,5 +1,5 @@
 """Safe image loading (the sample photos are in :mod:`convviz.imaging.samples`; resizing and
-conversions of loaded pixels are in :mod:`convviz.imaging.pixels`, re-exported here).
+conversions of loaded pixels are in :mod:`convviz.imaging.pixels`).
 
 Every image comes back as float32 ``(H, W, C)`` in [0, 1], with ``C = 1`` for grayscale sources
 and ``C = 3`` otherwise. Anything that cannot be loaded raises :class:`ImageError` with a sentence
@@ -30,18 +30,9 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from convviz.base.checks import check_int
-from convviz.imaging.pixels import downscaled_size, resize_image, to_grayscale, to_uint8
+from convviz.imaging.pixels import downscaled_size, resize_image
 
-__all__ = [
-    "DEFAULT_MAX_PIXELS",
-    "ImageError",
-    "count_frames",
-    "first_frame_note",
-    "load_image",
-    "resize_image",
-    "to_grayscale",
-    "to_uint8",
-]
+__all__ = ["DEFAULT_MAX_PIXELS", "ImageError", "count_frames", "first_frame_note", "load_image"]
 
 #: Images with more pixels than this are refused before decoding (40 million pixels are
 #: already 480 MB as float32 RGB).

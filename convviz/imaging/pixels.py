@@ -1,7 +1,6 @@
 """Pixel arrays once loaded: downscaling, grayscale (luma) and 8-bit conversion.
 
-:mod:`convviz.imaging.images` loads files into these arrays (and re-exports these
-functions). Images are ``(H, W, C)`` (or ``(H, W)``), floating point in [0, 1].
+:mod:`convviz.imaging.images` loads files into these arrays. Images are ``(H, W, C)`` (or ``(H, W)``), floating point in [0, 1].
 
 Examples
 --------

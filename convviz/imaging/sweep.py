@@ -39,7 +39,7 @@ import numpy as np
 from convviz.base.checks import as_float_array, check_choice, check_int
 from convviz.engine.conv import conv2d
 from convviz.engine.conv_steps import ConvPlan, conv_plan
-from convviz.imaging.images import to_grayscale
+from convviz.imaging.pixels import to_grayscale
 
 __all__ = ["AUTO_ROWS_ABOVE", "MAX_FRAMES", "SweepPlan", "default_scale", "sweep_plan"]
 

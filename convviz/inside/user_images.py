@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from convviz.base.checks import as_float_array, check_int
-from convviz.imaging.images import to_grayscale
+from convviz.imaging.pixels import to_grayscale
 from convviz.nn.data.image_zip import (
     fit_to_shape,  # the zip loader's own conversion: the same pixels
 )

@@ -33,7 +33,8 @@ from convviz.nn.model import Sequential
 from convviz.nn.optim import SGD, Adam, Momentum, Optimizer
 from convviz.nn.pool_layers import AvgPool2D, MaxPool2D
 from convviz.nn.presets import ARCHITECTURES, model_from_preset, model_from_specs
-from convviz.nn.train import TrainConfig, Trainer
+from convviz.nn.train import Trainer
+from convviz.nn.train_config import TrainConfig
 
 __all__ = [
     "ARCHITECTURES",

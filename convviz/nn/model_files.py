@@ -19,7 +19,7 @@ from convviz.nn.io import ModelFileError, load_model, save_model
 from convviz.nn.layers import Dense, Flatten, ReLU
 from convviz.nn.model import Sequential
 from convviz.nn.pool_layers import AvgPool2D, MaxPool2D
-from convviz.nn.presets import MAX_PARAMS
+from convviz.nn.trainable import MAX_PARAMS
 from convviz.stack.spec import layers_to_text
 from convviz.stack.summary import LayerSpec
 

@@ -16,7 +16,7 @@ model gets) and builds the :class:`convviz.nn.Sequential`:
   form).
 
 What can be trained, and how big, is checked by :func:`convviz.nn.trainable.check_specs`
-(re-exported here with its limits). :data:`ARCHITECTURES` holds the presets; each fits both
+(with its limits). :data:`ARCHITECTURES` holds the presets; each fits both
 16x16 digits and 28x28 shapes.
 
 Examples
@@ -44,19 +44,13 @@ from convviz.nn.conv_layer import Conv2D
 from convviz.nn.layers import Dense, Flatten, Layer, ReLU
 from convviz.nn.model import Sequential
 from convviz.nn.pool_layers import AvgPool2D, MaxPool2D
-from convviz.nn.trainable import (
-    MAX_MULTIPLY_ADDS,
-    MAX_PARAMS,
-    TRAINABLE_KINDS,
-    check_specs,
-    multiply_adds,
-)
+from convviz.nn.trainable import check_specs
 from convviz.stack.spec import LENET5_DIFFERENCES, LENET5_PAPER_PARAMS, layers_from_text
 from convviz.stack.summary import POOLS, LayerSpec, summarize
 
-__all__ = ["ARCHITECTURES", "DEFAULT_ARCHITECTURE", "MAX_MULTIPLY_ADDS", "MAX_PARAMS",
-           "TRAINABLE_KINDS", "Architecture", "check_specs", "model_from_preset",
-           "model_from_specs", "multiply_adds", "preset_specs"]
+__all__ = ["ARCHITECTURES", "DEFAULT_ARCHITECTURE", "Architecture", "model_from_preset",
+           "model_from_specs", "preset_specs"]
+
 
 @dataclass(frozen=True)
 class Architecture:

@@ -11,7 +11,7 @@ Determinism: the weights after ``n`` steps depend only on the model's initial we
 slice took. A time budget only moves where a slice ends.
 
 How to train (optimizer, learning rate and schedule, batch size, epochs, seed) is a
-:class:`~convviz.nn.train_config.TrainConfig`, re-exported here.
+:class:`~convviz.nn.train_config.TrainConfig`.
 
 Keep one Trainer per user (Streamlit: in ``st.session_state``): it shares nothing.
 
@@ -58,13 +58,12 @@ from convviz.nn.metrics import (
     predict_proba,
 )
 from convviz.nn.model import Sequential
-from convviz.nn.train_config import DEFAULT_LR, OPTIMIZERS, SCHEDULES, TrainConfig
+from convviz.nn.train_config import TrainConfig
 
 if TYPE_CHECKING:  # imported when needed: the data sets pull in scipy and Pillow
     from convviz.nn.data import Dataset
 
-__all__ = ["DEFAULT_LR", "EVAL_SIZE", "OPTIMIZERS", "SCHEDULES", "Metrics", "TrainConfig",
-           "Trainer"]
+__all__ = ["EVAL_SIZE", "Trainer"]
 
 #: Test images scored after each slice (an evenly spaced fixed subset of larger test sets).
 EVAL_SIZE = 512

@@ -1,6 +1,6 @@
 """How to train: the settings of a training run, checked (:class:`TrainConfig`).
 
-:class:`convviz.nn.train.Trainer` takes one (and re-exports it); the training page and
+:class:`convviz.nn.train.Trainer` takes one; the training page and
 ``convviz train`` build it from their settings, so a bad value is refused with the
 argument's name and its valid range before any model is touched.
 

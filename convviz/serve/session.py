@@ -48,7 +48,8 @@ from convviz.inside.step_view import MAX_BIAS, MAX_CELL, StepViewPatch, rounded_
 from convviz.nn.data import Dataset
 from convviz.nn.metrics import Metrics
 from convviz.nn.presets import ARCHITECTURES, DEFAULT_ARCHITECTURE, model_from_specs
-from convviz.nn.train import DEFAULT_LR, TrainConfig, Trainer
+from convviz.nn.train import Trainer
+from convviz.nn.train_config import DEFAULT_LR, TrainConfig
 from convviz.serve.foreground import Foreground
 from convviz.serve.params import grid_to_text, text_to_grid
 from convviz.serve.slots import Slots
@@ -95,7 +96,7 @@ class TrainSettings:
     """What the page's settings ask for: an architecture (text form) and how to train it.
 
     ``lr`` None takes the optimizer's default learning rate
-    (:data:`convviz.nn.train.DEFAULT_LR`).
+    (:data:`convviz.nn.train_config.DEFAULT_LR`).
 
     Examples
     --------

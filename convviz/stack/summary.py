@@ -31,7 +31,6 @@ from typing import Any
 
 from convviz.engine.pooling import pool_padding_problem
 from convviz.engine.shapes import output_size
-from convviz.engine.softmax import SoftmaxParts, softmax, softmax_parts
 
 KINDS = ("Conv2D", "MaxPool2D", "AvgPool2D", "Flatten", "Dense", "ReLU",
          "GlobalAvgPool2D", "GlobalMaxPool2D")
@@ -46,10 +45,9 @@ NOT_COMPUTED = "not computed: an earlier layer has no output"
 #: Why a stack needs ReLU (or another nonlinearity) between its layers.
 RELU_WHY = ("the nonlinearity that makes depth count: without one between them, Conv2D and "
             "Dense layers stacked directly collapse into one linear map (plus a bias)")
-__all__ = ["ACTIVATIONS", "KERAS_NAMES", "KINDS", "NOT_COMPUTED", "POOLS", "RELU_WHY",
-           "LayerSpec", "Row", "SoftmaxParts", "Summary", "dense_equivalent_params", "format_shape",
-           "layer_problem", "softmax", "softmax_parts", "summarize", "uncounted_note",
-           "WEIGHTED"]
+__all__ = ["ACTIVATIONS", "KERAS_NAMES", "KINDS", "NOT_COMPUTED", "POOLS", "RELU_WHY", "LayerSpec",
+           "Row", "Summary", "dense_equivalent_params", "format_shape", "layer_problem",
+           "summarize", "uncounted_note", "WEIGHTED"]
 WEIGHTED = ("Conv2D", "Dense")  # the kinds of layer that have parameters
 
 

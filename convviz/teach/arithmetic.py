@@ -1,9 +1,9 @@
 """Convolution arithmetic for teaching: where every window lands and how often it covers a cell.
 
 Also the framework rules a learner meets (PyTorch's floor, Keras' "same", pooling's
-``ceil_mode``). The framework code (:mod:`convviz.teach.codegen`), the "predict the output
-size" exercise (:mod:`convviz.teach.exercise`) and the pooling read-outs
-(:mod:`convviz.teach.pool_text`) are re-exported here, so pages import one module.
+``ceil_mode``). The framework code is in :mod:`convviz.teach.codegen`, the "predict the
+output size" exercise in :mod:`convviz.teach.exercise` and the pooling read-outs in
+:mod:`convviz.teach.pool_text`.
 Everything here is pure: numbers and text in, numbers and text out.
 
 >>> coverage_counts(5, 3).tolist()[0]
@@ -26,14 +26,9 @@ from convviz.engine.padding import (
 )
 from convviz.engine.pooling import pool_padding_problem
 from convviz.engine.shapes import size_or_reason
-from convviz.teach.codegen import framework_code
-from convviz.teach.exercise import check_answer, exercise_question, random_exercise, worked_formula
-from convviz.teach.pool_text import global_pool_text, pool_count_text, pool_step_text, shift_demo
 
-__all__ = ["RULES", "Axis", "WindowGrid", "check_answer", "coverage_counts", "exercise_question",
-           "framework_code", "global_pool_text", "no_fit_hint", "padding_coverage_text",
-           "pool_count_text", "pool_step_text", "random_exercise", "rule_notes",
-           "same_padding_text", "shift_demo", "window_grid", "worked_formula"]
+__all__ = ["RULES", "Axis", "WindowGrid", "coverage_counts", "no_fit_hint", "padding_coverage_text",
+           "rule_notes", "same_padding_text", "window_grid"]
 
 RULES = {"torch": "PyTorch (floor)", "keras": "Keras / TensorFlow",
          "pool_ceil": "Pooling with ceil_mode (PyTorch)"}

@@ -20,11 +20,10 @@ from typing import Any
 import numpy as np
 
 from convviz.base.checks import check_choice, check_int
-from convviz.draw.conv_view import CHANNEL_NAMES  # re-exported: pages name channels by it
 
-__all__ = ["CHANNEL_NAMES", "FILTER_MIX", "GIVEN", "GIVEN_LABEL", "INPUT_CHOICES", "PRESETS",
-           "check_grid_shape", "digit_grid", "edge_grid", "input_label", "make_input",
-           "random_grid", "resize_grid", "rgb_filters", "rgb_input"]
+__all__ = ["FILTER_MIX", "GIVEN", "GIVEN_LABEL", "INPUT_CHOICES", "PRESETS", "check_grid_shape",
+           "digit_grid", "edge_grid", "input_label", "make_input", "random_grid", "resize_grid",
+           "rgb_filters", "rgb_input"]
 
 #: Input presets: name -> label for a menu.
 PRESETS: dict[str, str] = {

@@ -1,7 +1,6 @@
 """The "predict the output size" exercise: random settings, answer checking with hints.
 
 Pure: a seeded ``numpy.random.Generator`` in, settings out; text in, (ok, message) out.
-:mod:`convviz.teach.arithmetic` re-exports these.
 """
 
 from __future__ import annotations

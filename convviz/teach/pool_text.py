@@ -1,7 +1,7 @@
 """Pooling read-outs for teaching: what a window computed, and how many values a pooling
 gives for how many.
 
-Pure text and numbers; :mod:`convviz.teach.arithmetic` re-exports these.
+Pure text and numbers.
 """
 
 from __future__ import annotations

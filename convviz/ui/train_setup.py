@@ -28,8 +28,9 @@ from convviz.nn.data import (
     load_image_folder_zip,
     load_mnist_files,
 )
-from convviz.nn.presets import ARCHITECTURES, DEFAULT_ARCHITECTURE, TRAINABLE_KINDS, check_specs
-from convviz.nn.train import OPTIMIZERS
+from convviz.nn.presets import ARCHITECTURES, DEFAULT_ARCHITECTURE
+from convviz.nn.train_config import OPTIMIZERS
+from convviz.nn.trainable import TRAINABLE_KINDS, check_specs
 from convviz.serve.params import Param, choice_param, float_param, int_param
 from convviz.serve.session import TrainSettings, default_lr
 from convviz.stack.spec import (

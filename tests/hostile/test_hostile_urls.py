@@ -7,7 +7,7 @@ import pytest
 from apptest import open_page
 from streamlit.testing.v1 import AppTest
 
-from convviz.nn.presets import MAX_PARAMS
+from convviz.nn.trainable import MAX_PARAMS
 from convviz.ui.nav import PAGES
 
 NONSENSE = ["9" * 30, "nan"]

@@ -4,15 +4,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from convviz.imaging import images
 from convviz.imaging.pixels import downscaled_size, resize_image, to_grayscale, to_uint8
 
 RGB_PIXELS = np.random.default_rng(7).integers(0, 256, (6, 9, 3), dtype=np.uint8)
 
-
-def test_images_re_exports_the_same_functions():
-    assert images.resize_image is resize_image and images.to_grayscale is to_grayscale
-    assert images.to_uint8 is to_uint8
 
 
 @pytest.mark.parametrize(("w", "h", "max_side", "size"), [

@@ -11,11 +11,11 @@ from convviz.nn import Conv2D, Sequential
 from convviz.nn.presets import (
     ARCHITECTURES,
     DEFAULT_ARCHITECTURE,
-    check_specs,
     model_from_preset,
     model_from_specs,
     preset_specs,
 )
+from convviz.nn.trainable import check_specs
 from convviz.stack.spec import PRESETS, layers_from_text, layers_to_text
 from convviz.stack.summary import LayerSpec, summarize
 

@@ -21,7 +21,8 @@ from convviz.nn.metrics import (
     predict_proba,
 )
 from convviz.nn.presets import model_from_preset
-from convviz.nn.train import DEFAULT_LR, TrainConfig, Trainer
+from convviz.nn.train import Trainer
+from convviz.nn.train_config import DEFAULT_LR, TrainConfig
 
 TIMING = ("examples_per_sec", "seconds", "elapsed")
 

@@ -5,16 +5,12 @@ import doctest
 import pytest
 
 import convviz.nn.train_config as train_config
-from convviz.nn import train
 from convviz.nn.train_config import DEFAULT_LR, OPTIMIZERS, TrainConfig
 
 
 def test_doctests():
     assert doctest.testmod(train_config).failed == 0
 
-
-def test_train_re_exports_the_config():
-    assert train.TrainConfig is TrainConfig and train.DEFAULT_LR is DEFAULT_LR
 
 
 def test_every_optimizer_has_a_default_rate_and_builds():

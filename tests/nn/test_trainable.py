@@ -8,7 +8,6 @@ import doctest
 import pytest
 
 import convviz.nn.trainable as trainable
-from convviz.nn import presets
 from convviz.nn.presets import ARCHITECTURES, preset_specs
 from convviz.nn.trainable import MAX_MULTIPLY_ADDS, MAX_PARAMS, check_specs, multiply_adds
 from convviz.stack.spec import layers_from_text
@@ -18,10 +17,6 @@ from convviz.stack.summary import summarize
 def test_doctests():
     assert doctest.testmod(trainable).failed == 0
 
-
-def test_presets_re_exports_the_checks_and_limits():
-    assert presets.check_specs is check_specs and presets.multiply_adds is multiply_adds
-    assert (presets.MAX_PARAMS, presets.MAX_MULTIPLY_ADDS) == (MAX_PARAMS, MAX_MULTIPLY_ADDS)
 
 
 def test_a_stack_with_too_many_parameters_is_refused_naming_the_limit():

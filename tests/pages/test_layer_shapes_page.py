@@ -6,8 +6,9 @@ import pytest
 from apptest import markdown_text, open_page
 from streamlit.testing.v1 import AppTest
 
+from convviz.engine.softmax import softmax
 from convviz.stack.spec import PRESET_NOTES, PRESETS, layers_to_text
-from convviz.stack.summary import RELU_WHY, softmax, summarize
+from convviz.stack.summary import RELU_WHY, summarize
 
 PAGE = "pages/layer_shapes.py"
 MNIST_TEXT = layers_to_text(PRESETS["Classic Keras MNIST"][1])

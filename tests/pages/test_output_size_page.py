@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 import convviz as cv
 from convviz.teach import arithmetic as ar
+from convviz.teach import exercise
 from convviz.ui.nav import PAGES
 
 
@@ -121,7 +122,7 @@ def test_exercise_accepts_the_right_answer_and_rejects_a_wrong_one():
     at.button(key="size.check").click().run()
     assert not at.exception
     assert at.success[0].value == f"Correct! The output is {right} x {right}."
-    assert ar.worked_formula(ex) in _codes(at)
+    assert exercise.worked_formula(ex) in _codes(at)
     at.text_input(key="size.answer").input(str(right + 3))
     at.button(key="size.check").click().run()
     assert not at.exception and not at.success
@@ -144,8 +145,8 @@ def test_new_exercise_and_draw_it():
     assert not at.exception
     assert at.session_state["size.ex_n"] == 1
     assert at.text_input(key="size.answer").value == ""
-    assert at.session_state["size.ex"] == ar.random_exercise(np.random.default_rng(1))
-    assert first == ar.random_exercise(np.random.default_rng(0))
+    assert at.session_state["size.ex"] == exercise.random_exercise(np.random.default_rng(1))
+    assert first == exercise.random_exercise(np.random.default_rng(0))
     for _ in range(20):  # find an exercise that fits the grid (inputs up to 16)
         ex = at.session_state["size.ex"]
         if ex["size"] <= 16:

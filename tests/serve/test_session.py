@@ -15,6 +15,7 @@ from convviz.inside.step_view import kernel_patch_for_step_view, rounded_step_va
 from convviz.nn.data import Dataset, load_builtin
 from convviz.nn.presets import model_from_preset
 from convviz.nn.train import Trainer
+from convviz.nn.train_config import TrainConfig
 from convviz.serve import session
 from convviz.serve.session import (
     Tick,
@@ -276,7 +277,7 @@ def test_time_lost_to_other_sessions_does_not_eat_a_turn(digits):
     # A slice is a budget of this thread's own compute: a stall of 0.3 s in a 0.2 s slice
     # used to end the turn after one step.
     model = model_from_preset("tiny", digits.input_shape, digits.n_classes)
-    trainer = _Stalled(model, digits, session.TrainConfig(epochs=50, batch_size=16))
+    trainer = _Stalled(model, digits, TrainConfig(epochs=50, batch_size=16))
     tick = training_tick(trainer, Slots(1), max_seconds=0.2)
     assert tick.status == "trained" and trainer.step > 1
 

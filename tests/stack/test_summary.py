@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import convviz as cv
+from convviz.engine.softmax import softmax, softmax_parts
 from convviz.stack.spec import PRESETS, layers_from_text
 from convviz.stack.summary import (
     NOT_COMPUTED,
@@ -17,8 +18,6 @@ from convviz.stack.summary import (
     dense_equivalent_params,
     format_shape,
     layer_problem,
-    softmax,
-    softmax_parts,
     summarize,
     uncounted_note,
 )

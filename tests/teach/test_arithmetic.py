@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 import convviz as cv
 from convviz.teach import arithmetic as ar
+from convviz.teach import codegen, exercise, pool_text
 
 # --- coverage counts (concept 5: border cells are under fewer windows) -----------------------
 
@@ -223,7 +224,7 @@ def test_bad_rule_raises():
 
 
 def test_conv_code_by_hand():
-    torch_code, keras_code = ar.framework_code(7, 3, padding=1)
+    torch_code, keras_code = codegen.framework_code(7, 3, padding=1)
     assert ('nn.Conv2d(1, 8, kernel_size=3, stride=1, padding=1, dilation=1, '
             'padding_mode="zeros")') in torch_code
     assert "torch.Size([1, 8, 7, 7])" in torch_code
@@ -234,63 +235,63 @@ def test_conv_code_by_hand():
 
 
 def test_same_with_stride_pads_explicitly_in_torch():
-    torch_code, keras_code = ar.framework_code(8, 4, stride=2, padding="same")
+    torch_code, keras_code = codegen.framework_code(8, 4, stride=2, padding="same")
     assert "only with stride=1" in torch_code and "padding=1" in torch_code
     assert 'padding="same"' in keras_code and "(None, 4, 4, 8)" in keras_code
-    torch_code, _ = ar.framework_code(7, 4, stride=2, padding="same")  # uneven: (1, 2)
+    torch_code, _ = codegen.framework_code(7, 4, stride=2, padding="same")  # uneven: (1, 2)
     assert "nn.ZeroPad2d((1, 2, 1, 2))" in torch_code
 
 
 def test_keras_stride_with_dilation_is_flagged():
-    _, keras_code = ar.framework_code(9, 3, stride=2, dilation=2)
+    _, keras_code = codegen.framework_code(9, 3, stride=2, dilation=2)
     assert "Keras raises ValueError" in keras_code and "print" not in keras_code
 
 
 def test_pool_code():
-    torch_code, keras_code = ar.framework_code(5, 2, stride=2, layer="maxpool", ceil_mode=True)
+    torch_code, keras_code = codegen.framework_code(5, 2, stride=2, layer="maxpool", ceil_mode=True)
     assert "nn.MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=True)" in \
         torch_code
     assert "torch.Size([1, 1, 3, 3])" in torch_code
     assert "no ceil_mode" in keras_code and "(None, 2, 2, 1)" in keras_code
-    torch_code, keras_code = ar.framework_code(6, 3, stride=1, padding=1, layer="avgpool",
+    torch_code, keras_code = codegen.framework_code(6, 3, stride=1, padding=1, layer="avgpool",
                                                count_include_pad=False)
     assert "count_include_pad=False" in torch_code and "AveragePooling2D" in keras_code
-    torch_code, keras_code = ar.framework_code(6, 2, layer="globalmax")
+    torch_code, keras_code = codegen.framework_code(6, 2, layer="globalmax")
     assert "AdaptiveMaxPool2d(1)" in torch_code and "GlobalMaxPooling2D" in keras_code
 
 
 def test_code_never_prints_a_shape_pytorch_would_refuse():
-    torch_code, keras_code = ar.framework_code(3, 3, padding=5, padding_mode="reflect")
+    torch_code, keras_code = codegen.framework_code(3, 3, padding=5, padding_mode="reflect")
     assert "torch.Size" not in torch_code and "11, 11" not in torch_code
     assert "# PyTorch raises RuntimeError here: `padding` of 5 is too large for " \
         "padding_mode='reflect' on an input with 3 rows" in torch_code
     assert torch_code.splitlines()[-1] == ("layer(x)  # RuntimeError: Padding size should be "
                                            "less than the corresponding input dimension")
     assert "zeros only" in keras_code
-    torch_code, _ = ar.framework_code(3, 3, padding=4, padding_mode="circular")
+    torch_code, _ = codegen.framework_code(3, 3, padding=4, padding_mode="circular")
     assert "torch.Size" not in torch_code and "wrapping around more than once" in torch_code
-    torch_code, _ = ar.framework_code(3, 3, padding=3, padding_mode="circular")
+    torch_code, _ = codegen.framework_code(3, 3, padding=3, padding_mode="circular")
     assert "raises" not in torch_code and "torch.Size([1, 8, 7, 7])" in torch_code
-    torch_code, _ = ar.framework_code((2, 2), 5, padding="same", padding_mode="reflect")
+    torch_code, _ = codegen.framework_code((2, 2), 5, padding="same", padding_mode="reflect")
     assert "torch.Size" not in torch_code and 'padding="same"' in torch_code
-    torch_code, _ = ar.framework_code((7, 7), 4, stride=2, padding="same",
+    torch_code, _ = codegen.framework_code((7, 7), 4, stride=2, padding="same",
                                       padding_mode="reflect")  # uneven: a ReflectionPad2d
     assert "nn.ReflectionPad2d((1, 2, 1, 2))" in torch_code and "torch.Size" in torch_code
-    torch_code, _ = ar.framework_code(6, 3, padding=2, layer="maxpool")
+    torch_code, _ = codegen.framework_code(6, 3, padding=2, layer="maxpool")
     assert "torch.Size" not in torch_code
     assert "# PyTorch raises RuntimeError here: `padding` of 2 is too large for a pool of 3" \
         in torch_code
-    torch_code, _ = ar.framework_code(6, 3, padding=1, layer="maxpool")
+    torch_code, _ = codegen.framework_code(6, 3, padding=1, layer="maxpool")
     assert "raises" not in torch_code and "torch.Size([1, 1, 6, 6])" in torch_code
 
 
 def test_code_refuses_what_does_not_fit_and_bad_options():
     with pytest.raises(ValueError, match="no output"):
-        ar.framework_code(3, 5)
+        codegen.framework_code(3, 5)
     with pytest.raises(ValueError, match="layer"):
-        ar.framework_code(7, 3, layer="dense")
+        codegen.framework_code(7, 3, layer="dense")
     with pytest.raises(ValueError, match="padding_mode"):
-        ar.framework_code(7, 3, padding_mode="mirror")
+        codegen.framework_code(7, 3, padding_mode="mirror")
 
 
 CODE_CASES = [(h, k, s, p, d, layer, ceil, "zeros")
@@ -314,7 +315,7 @@ def test_torch_code_runs_and_prints_the_engine_shape():
         g = ar.window_grid((h, h + 1), k, s, p, d, ceil_mode=ceil and layer != "conv")
         if g.reason:
             continue
-        torch_code, _ = ar.framework_code((h, h + 1), k, stride=s, padding=p, dilation=d,
+        torch_code, _ = codegen.framework_code((h, h + 1), k, stride=s, padding=p, dilation=d,
                                           layer=layer, ceil_mode=ceil, padding_mode=mode)
         ns: dict = {}
         if "raises" in torch_code:  # the snippet says PyTorch refuses it: check that it does
@@ -336,11 +337,11 @@ EX = {"size": 7, "kernel_size": 3, "stride": 1, "padding": 0, "dilation": 1}
 
 
 def test_random_exercise_is_seeded_and_always_valid():
-    assert ar.random_exercise(np.random.default_rng(5)) == \
-        ar.random_exercise(np.random.default_rng(5))
+    assert exercise.random_exercise(np.random.default_rng(5)) == \
+        exercise.random_exercise(np.random.default_rng(5))
     seen = set()
     for seed in range(200):
-        ex = ar.random_exercise(np.random.default_rng(seed))
+        ex = exercise.random_exercise(np.random.default_rng(seed))
         assert cv.output_size(ex["size"], ex["kernel_size"], stride=ex["stride"],
                               padding=ex["padding"], dilation=ex["dilation"]) >= 1
         seen.add((ex["stride"], ex["padding"], ex["dilation"]))
@@ -349,68 +350,69 @@ def test_random_exercise_is_seeded_and_always_valid():
 
 def test_random_exercise_needs_a_generator():
     with pytest.raises(TypeError, match="Generator"):
-        ar.random_exercise(3)
+        exercise.random_exercise(3)
 
 
 @pytest.mark.parametrize("text", ["5", " 5 ", "5x5", "5 X 5", "5×5", "(5, 5)", "5*5"])
 def test_right_answers_are_accepted(text):
-    assert ar.check_answer(EX, text) == (True, "Correct! The output is 5 x 5.")
+    assert exercise.check_answer(EX, text) == (True, "Correct! The output is 5 x 5.")
 
 
 @pytest.mark.parametrize("text", ["five", "", None, "5.5", "-5", "5 by 5"])
 def test_non_numbers_ask_for_a_whole_number(text):
-    ok, message = ar.check_answer(EX, text)
+    ok, message = exercise.check_answer(EX, text)
     assert not ok and "whole number" in message
 
 
 def test_wrong_answers_get_a_hint():
-    ok, message = ar.check_answer(EX, "4")
+    ok, message = exercise.check_answer(EX, "4")
     assert not ok and message.startswith("Not quite: you said 4, the output is 5 x 5.")
     assert "+ 1" in message
-    assert "padding" in ar.check_answer({**EX, "padding": 1}, "5")[1]
-    assert "dilation" in ar.check_answer({**EX, "dilation": 2}, "5")[1]
-    assert "Round down" in ar.check_answer({**EX, "size": 8, "stride": 2}, "4")[1]
-    ok, message = ar.check_answer(EX, "5x6")
+    assert "padding" in exercise.check_answer({**EX, "padding": 1}, "5")[1]
+    assert "dilation" in exercise.check_answer({**EX, "dilation": 2}, "5")[1]
+    assert "Round down" in exercise.check_answer({**EX, "size": 8, "stride": 2}, "4")[1]
+    ok, message = exercise.check_answer(EX, "5x6")
     assert not ok and "square" in message
 
 
 def test_keeps_size_hint_is_true():
     ex = {**EX, "padding": 1}  # 3x3 with P = 1 keeps the size at stride 1
     assert cv.output_size(7, 3, padding=1) == 7
-    message = ar.check_answer({**ex, "stride": 2}, "7")[1]
+    message = exercise.check_answer({**ex, "stride": 2}, "7")[1]
     assert 'Only "same"' not in message
     assert 'At stride 1 the size stays the same when the padding adds back the k_eff - 1 = 2 ' \
         'cells the kernel takes away: "same", or P = (k_eff - 1) / 2 = 1 on each side.' in message
     assert "Here the stride is 2" in message
-    even = ar.check_answer({**EX, "size": 8, "kernel_size": 4}, "8")[1]
+    even = exercise.check_answer({**EX, "size": 8, "kernel_size": 4}, "8")[1]
     assert 'takes away: "same".' in even and "P = " not in even  # no symmetric P for 4x4
-    same = ar.check_answer({**EX, "size": 8, "stride": 2, "padding": "same"}, "8")[1]
+    same = exercise.check_answer({**EX, "size": 8, "stride": 2, "padding": "same"}, "8")[1]
     assert f"ceil(8 / 2) = {cv.output_size(8, 3, stride=2, padding='same')} cells" in same
 
 
 def test_question_and_worked_formula():
     ex = {**EX, "padding": "same"}
-    assert 'padding="same"' in ar.exercise_question(ex)
-    assert ar.worked_formula(EX).endswith("= 5")
+    assert 'padding="same"' in exercise.exercise_question(ex)
+    assert exercise.worked_formula(EX).endswith("= 5")
 
 
 # --- pooling read-outs ------------------------------------------------------------------------
 
 
 def test_pool_count_text_counts_outputs_per_input():
-    assert ar.pool_count_text((4, 4), (2, 2), 2, 2) == \
+    assert pool_text.pool_count_text((4, 4), (2, 2), 2, 2) == \
         "2x2 with stride 2 turns 16 values into 4: one output per 4 inputs (25% as many)"
-    assert ar.pool_count_text((6, 6), (3, 3), 2, 2).startswith(
+    assert pool_text.pool_count_text((6, 6), (3, 3), 2, 2).startswith(
         "2x2 with stride 2 turns 36 values into 9: one output per 4 inputs")
-    assert ar.pool_count_text((5, 5), (3, 3), 2, 2) == \
+    assert pool_text.pool_count_text((5, 5), (3, 3), 2, 2) == \
         "2x2 with stride 2 turns 25 values into 9 (36% as many)"
-    overlap = ar.pool_count_text((5, 5), (2, 2), 3, 2)
+    overlap = pool_text.pool_count_text((5, 5), (2, 2), 3, 2)
     assert "overlap" in overlap and "one output per" not in overlap
-    assert "no window" in ar.pool_count_text((8, 8), (3, 3), 2, 3)
-    assert "does not shrink" in ar.pool_count_text((4, 4), (4, 4), 3, 1)
-    assert ar.pool_count_text((6, 6), (1, 1)) == \
+    assert "no window" in pool_text.pool_count_text((8, 8), (3, 3), 2, 3)
+    assert "does not shrink" in pool_text.pool_count_text((4, 4), (4, 4), 3, 1)
+    assert pool_text.pool_count_text((6, 6), (1, 1)) == \
         "Global pooling turns the 36 values of a channel into 1 (2.78% as many)"
-    for text in (ar.pool_count_text((4, 4), (2, 2), 2, 2), ar.pool_count_text((6, 6), (1, 1))):
+    for text in (pool_text.pool_count_text((4, 4), (2, 2), 2, 2),
+                 pool_text.pool_count_text((6, 6), (1, 1))):
         assert "keeps" not in text  # an average keeps none of its inputs
 
 
@@ -420,39 +422,40 @@ X4 = np.array([[1, 3, 2, 1], [4, 2, 0, 1], [5, 1, 7, 2], [0, 2, 3, 8]])
 def test_pool_step_text_max_and_avg():
     plan = cv.pool_plan(X4, 2)
     step = plan.step(0)
-    assert ar.pool_step_text(step, plan.pad_mask[np.ix_(step.rows, step.cols)]) == \
+    assert pool_text.pool_step_text(step, plan.pad_mask[np.ix_(step.rows, step.cols)]) == \
         "max(1, 3, 4, 2) = 4"
     plan = cv.pool_plan(X4, 2, mode="avg")
     step = plan.step(3)
-    assert ar.pool_step_text(step, np.zeros((2, 2), bool)) == "(7 + 2 + 3 + 8) / 4 = 20 / 4 = 5"
+    assert pool_text.pool_step_text(step, np.zeros((2, 2), bool)) == \
+        "(7 + 2 + 3 + 8) / 4 = 20 / 4 = 5"
 
 
 def test_pool_step_text_with_padding():
     plan = cv.pool_plan(X4, 3, stride=2, padding=1)
     step = plan.step(0)
     pads = plan.pad_mask[np.ix_(step.rows, step.cols)]
-    assert ar.pool_step_text(step, pads) == "max(-∞, -∞, -∞, -∞, 1, 3, -∞, 4, 2) = 4"
+    assert pool_text.pool_step_text(step, pads) == "max(-∞, -∞, -∞, -∞, 1, 3, -∞, 4, 2) = 4"
     for cip, expect in ((True, "(0 + 0 + 0 + 0 + 1 + 3 + 0 + 4 + 2) / 9 = 10 / 9 = 1.11"),
                         (False, "(1 + 3 + 4 + 2) / 4 = 10 / 4 = 2.5")):
         plan = cv.pool_plan(X4, 3, stride=2, padding=1, mode="avg", count_include_pad=cip)
         step = plan.step(0)
-        text = ar.pool_step_text(step, plan.pad_mask[np.ix_(step.rows, step.cols)],
+        text = pool_text.pool_step_text(step, plan.pad_mask[np.ix_(step.rows, step.cols)],
                                  count_include_pad=cip)
         assert text == expect
 
 
 def test_global_pool_text():
-    assert ar.global_pool_text(X4, "max", float(cv.global_pool(X4, "max"))) == \
+    assert pool_text.global_pool_text(X4, "max", float(cv.global_pool(X4, "max"))) == \
         "max of the 16 values = 8"
-    assert ar.global_pool_text(X4, "avg", float(cv.global_pool(X4, "avg"))) == \
+    assert pool_text.global_pool_text(X4, "avg", float(cv.global_pool(X4, "avg"))) == \
         "(sum of the 16 values) / 16 = 42 / 16 = 2.63"  # 2.625: half away from zero
 
 
 def test_shift_demo_shows_a_little_invariance():
-    x, moved1 = ar.shift_demo(1)
-    _, moved2 = ar.shift_demo(2)
+    x, moved1 = pool_text.shift_demo(1)
+    _, moved2 = pool_text.shift_demo(2)
     assert not np.array_equal(x, moved1)
     np.testing.assert_array_equal(cv.pool2d(x, 2), cv.pool2d(moved1, 2))
     assert not np.array_equal(cv.pool2d(x, 2), cv.pool2d(moved2, 2))
-    np.testing.assert_array_equal(ar.shift_demo(0)[1], x)
-    assert not ar.shift_demo(6)[1].any()
+    np.testing.assert_array_equal(pool_text.shift_demo(0)[1], x)
+    assert not pool_text.shift_demo(6)[1].any()
