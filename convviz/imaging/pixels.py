@@ -1,6 +1,7 @@
 """Pixel arrays once loaded: downscaling, grayscale (luma) and 8-bit conversion.
 
-:mod:`convviz.imaging.images` loads files into these arrays. Images are ``(H, W, C)`` (or ``(H, W)``), floating point in [0, 1].
+:mod:`convviz.imaging.images` loads files into these arrays. Images are ``(H, W, C)`` (or
+``(H, W)``), floating point in [0, 1].
 
 Examples
 --------
