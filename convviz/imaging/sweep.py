@@ -78,7 +78,8 @@ class SweepPlan:
     by_rows: bool
     revealed: np.ndarray
     channels: str = "gray"
-    _cache: dict = field(default_factory=dict, repr=False)
+    #: Drawing layers made once per plan (:func:`convviz.imaging.sweep_frames.frame_layers`).
+    layers_cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n_frames(self) -> int:

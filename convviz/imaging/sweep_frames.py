@@ -120,13 +120,13 @@ def frame_layers(plan: SweepPlan, scale: int, display: str, vmax: float | None,
     """The :class:`FrameLayers` of ``plan`` at ``scale`` (kept in the plan's cache); with
     ``palette=True``, palette indices and the 256-colour palette, for a GIF."""
     key = (scale, display, vmax, palette)
-    hit = plan._cache.get(key)
+    hit = plan.layers_cache.get(key)
     if hit is None:
         rgb = frame_layers(plan, scale, display, vmax) if palette else None
         hit = _palette_layers(rgb) if palette else _rgb_layers(plan, scale, display, vmax)
-        if len(plan._cache) >= 8:  # a page that tries many scales must not grow without end
-            plan._cache.clear()
-        plan._cache[key] = hit
+        if len(plan.layers_cache) >= 8:  # a page that tries many scales must not grow without end
+            plan.layers_cache.clear()
+        plan.layers_cache[key] = hit
     return hit
 
 

@@ -107,7 +107,7 @@ def test_a_refused_gif_paints_nothing(monkeypatch):
     monkeypatch.setattr(budget, "process_rss_bytes", lambda: 256 * 2**20)
     with pytest.raises(budget.MemoryLimitError, match="the sweep needs about"):
         sweep_gif(plan)
-    assert not plan._cache  # no panel was drawn
+    assert not plan.layers_cache  # no panel was drawn
 
 
 def test_the_gif_is_written_frame_by_frame():

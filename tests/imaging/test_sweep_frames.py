@@ -141,4 +141,4 @@ def test_plan_is_hashable_and_caches_per_plan():
     assert isinstance(plan, SweepPlan) and {plan: 1}[plan] == 1
     render_sweep_frame(plan, 0)
     render_sweep_frame(plan, 0, display="abs")
-    assert len(plan._cache) == 2
+    assert len(plan.layers_cache) == 2
