@@ -52,7 +52,7 @@ def build_ours() -> Sequential:
 def ours_step(model: Sequential, opt: SGD, x: np.ndarray, y: np.ndarray):
     def step() -> float:
         loss, dlogits = softmax_cross_entropy(model.forward(x), y)
-        model.backward(dlogits)
+        model.backward(dlogits, input_grad=False)  # as in torch: the images need no gradient
         opt.step(model)
         return loss
     return step

@@ -161,7 +161,8 @@ class Conv2D(Layer):
         # along whole image rows, and the next Conv2D's im2col needs no transpose.
         return out.reshape(f, n, ho, wo).transpose(1, 2, 3, 0)  # (N, H', W', F)
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
+    def _param_grads(self, dout: np.ndarray) -> np.ndarray:
+        """Fill the weight and bias gradients; return ``dout`` as (F, N*H'*W')."""
         cols, (n, h, w, c) = self._cached()
         kh, kw, _, f = self.params["weight"].shape
         ho, wo = self.out_hw
@@ -170,6 +171,16 @@ class Conv2D(Layer):
         dout_t = dout_t.reshape(f, n * ho * wo)  # (F, M)
         _matmul_nt(cols, dout_t, self.grads["weight"].reshape(kh * kw * c, f))  # (K, F)
         np.sum(dout_t, axis=1, out=self.grads["bias"])
+        return dout_t
+
+    def param_backward(self, dout: np.ndarray) -> None:
+        """The weight and bias gradients without the input's (no col2im)."""
+        self._param_grads(dout)
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        dout_t = self._param_grads(dout)  # (F, M)
+        _, (n, h, w, c) = self._cached()
+        kh, kw, _, f = self.params["weight"].shape
         dcols = self.params["weight"].reshape(kh * kw * c, f) @ dout_t  # (K, M)
         (t, b), (left, r) = self.pads
         dxc = col2im(dcols, self.windows, (c, n, h + t + b, w + left + r))  # (C, N, Hp, Wp)

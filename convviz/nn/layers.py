@@ -132,6 +132,12 @@ class Layer:
         """Fill ``self.grads`` and return the gradient with respect to the input."""
         raise NotImplementedError
 
+    def param_backward(self, dout: np.ndarray) -> None:
+        """Fill ``self.grads`` only: the first layer of a model being trained needs no
+        gradient with respect to its input (the image). A layer that can skip that work
+        (:class:`~convviz.nn.conv_layer.Conv2D`, where it is a col2im) overrides this."""
+        self.backward(dout)
+
     def get_config(self) -> dict[str, Any]:
         """The constructor arguments as JSON-friendly values (saved in model files)."""
         return {}

@@ -112,19 +112,25 @@ class Sequential:
             out = layer.forward(out, training)
         return out
 
-    def backward(self, dout: Any) -> np.ndarray:
+    def backward(self, dout: Any, *, input_grad: bool = True) -> np.ndarray | None:
         """Backpropagate ``dout`` (d loss / d output) through every layer.
 
         Fills each layer's ``grads`` (overwriting them) and returns d loss / d input,
-        shape (N, *input_shape). Call :meth:`forward` with ``training=True`` first.
+        shape (N, *input_shape). Call :meth:`forward` with ``training=True`` first. With
+        ``input_grad=False`` (training: nothing uses the image's gradient) the first layer
+        fills its ``grads`` only (:meth:`Layer.param_backward`) and None is returned.
         """
         grad = np.asarray(dout, dtype=self.dtype)
         if grad.shape[1:] != self.output_shape:
             raise ValueError(f"`dout` must have shape (N, {', '.join(map(str, self.output_shape))})"
                              f", the model's output, got {grad.shape}")
-        for layer in reversed(self.layers):
+        first, *rest = self.layers
+        for layer in reversed(rest):
             grad = layer.backward(grad)
-        return grad
+        if not input_grad:
+            first.param_backward(grad)
+            return None
+        return first.backward(grad)
 
     def predict(self, x: Any, *, batch_size: int = 256) -> np.ndarray:
         """Predicted class (argmax of the output) of each example, in batches.

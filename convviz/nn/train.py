@@ -178,7 +178,7 @@ class Trainer:
         logits = self.model.forward(xb)
         loss, dlogits = softmax_cross_entropy(logits, yb)
         correct = int(np.count_nonzero(logits.argmax(axis=1) == yb))
-        self.model.backward(dlogits)
+        self.model.backward(dlogits, input_grad=False)  # the images' gradient is never used
         self.optimizer.lr = self.config.lr_at(self._step, self.total_steps)
         self.optimizer.step(self.model)
         self._step += 1

@@ -301,3 +301,26 @@ def test_inputs_and_gradients_are_checked():
 def test_repr_lists_the_layers():
     model = Sequential([Flatten(), Dense(2)], input_shape=(2, 2, 1))
     assert repr(model) == "Sequential([Flatten(), Dense(units=2)], input_shape=(2, 2, 1))"
+
+
+def test_backward_without_the_input_gradient_fills_the_same_grads_and_skips_col2im(monkeypatch):
+    import convviz.nn.conv_layer as conv_layer_module
+
+    model = Sequential([Conv2D(4, 3), ReLU(), MaxPool2D(2), Flatten(), Dense(3)],
+                       input_shape=(8, 8, 2), seed=0)
+    x = np.random.default_rng(0).random((5, 8, 8, 2))
+    dout = np.random.default_rng(1).standard_normal((5, 3)).astype(np.float32)
+    model.forward(x, training=True)
+    dx = model.backward(dout)
+    full = [{k: g.copy() for k, g in layer.grads.items()} for layer in model.layers]
+    calls = []
+    real = conv_layer_module.col2im
+    monkeypatch.setattr(conv_layer_module, "col2im",
+                        lambda *a, **k: calls.append(1) or real(*a, **k))
+    model.forward(x, training=True)
+    assert model.backward(dout, input_grad=False) is None
+    assert not calls  # the first layer's input gradient (a col2im) is not computed
+    assert dx.shape == (5, 8, 8, 2)
+    for layer, grads in zip(model.layers, full, strict=True):
+        for key, g in grads.items():
+            np.testing.assert_array_equal(layer.grads[key], g)
