@@ -111,7 +111,7 @@ def _load(source: str, max_side: int) -> Any:
 def _run_animate(args: argparse.Namespace) -> int:
     from PIL import Image
 
-    from convviz.base import budget
+    from convviz.base import budget, memory
     from convviz.engine.kernels import KERNELS
     from convviz.imaging.sweep import sweep_plan
     from convviz.imaging.sweep_export import feature_maps_png, sweep_gif, sweep_gif_fit
@@ -140,7 +140,7 @@ def _run_animate(args: argparse.Namespace) -> int:
     with Image.open(io.BytesIO(data)) as gif:
         print(f"wrote {args.output}: {gif.n_frames} frames, {gif.width}x{gif.height}")
     if args.png:
-        with budget.reserve(png.peak_bytes, png.what):
+        with memory.reserve(png.peak_bytes, png.what):
             Path(args.png).write_bytes(feature_maps_png(plan.fmap, args.display, vmax=args.vmax))
         print(f"wrote {args.png}: feature map {plan.fmap.shape[0]}x{plan.fmap.shape[1]}")
     return 0
@@ -285,7 +285,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, TypeError) as exc:  # ImageError, OverBudgetError are ValueErrors
         print(f"convviz: error: {exc}", file=sys.stderr)
         return 2
-    except RuntimeError as exc:  # convviz.base.budget.MemoryLimitError: nothing was started
+    except RuntimeError as exc:  # convviz.base.memory.MemoryLimitError: nothing was started
         print(f"convviz: error: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # `convviz kernels | head`: stop quietly

@@ -176,10 +176,10 @@ def test_animate_over_the_budget_makes_what_fits_and_says_so(tmp_path, capsys):
 
 def test_animate_refused_by_the_memory_limit_writes_nothing(png, tmp_path, capsys,
                                                             monkeypatch):
-    from convviz.base import budget
+    from convviz.base import memory
 
-    monkeypatch.setenv(budget.MEMORY_ENV, "256")
-    monkeypatch.setattr(budget, "process_rss_bytes", lambda: 256 * 2**20)
+    monkeypatch.setenv(memory.MEMORY_ENV, "256")
+    monkeypatch.setattr(memory, "process_rss_bytes", lambda: 256 * 2**20)
     out = tmp_path / "x.gif"
     assert main(["animate", str(png), "-k", "sobel_x", "-o", str(out)]) == 1
     assert "short of memory" in capsys.readouterr().err and not out.exists()

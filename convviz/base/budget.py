@@ -1,4 +1,4 @@
-"""The work budget of one click, and one memory limit for the whole server.
+"""The work budget of one click.
 
 Before an export (a GIF, a PNG) starts, its cost is estimated from the settings alone:
 frames x bytes per frame, the peak memory, the size of the file and the seconds of work
@@ -7,35 +7,21 @@ frames x bytes per frame, the peak memory, the size of the file and the seconds 
 :func:`fit_frames` proposes what fits (every k-th step, smaller cells or fewer frames) and
 says so in a plain sentence (:class:`Fit`); nothing is allocated first and refused later.
 
-All sessions share one process, so memory has one limit for all of them:
-:func:`max_memory_mb` (the environment variable ``CONVVIZ_MAX_MEMORY_MB``, default
-2048). :func:`reserve` admits a piece of work only if the process's resident memory, plus
-what work in flight has reserved, plus this work's estimate stays under the limit; else it
-raises :class:`MemoryLimitError` before the work starts. The reservations are a process-wide
-count (a lock and an integer): memory is a property of the process, so that is the one
-place they can live.
+Whether the server has the memory for it right now is :mod:`convviz.base.memory`'s concern.
 
 >>> cost = Cost("the animation", frames=900, frame_bytes=22_000_000,
 ...             peak_bytes=90_000_000, output_bytes=21_000_000, seconds=60.0)
 >>> cost.fits, cost.over()[0]
 (False, 'about 60 s of work (one click may take 15 s)')
->>> with reserve(10_000_000, "a test"):
-...     reserved_bytes() >= 10_000_000
-True
 """
 
 from __future__ import annotations
 
-import os
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT_MAX_MEMORY_MB", "MAX_OUTPUT_BYTES", "MAX_SECONDS", "MAX_WORK_BYTES",
-           "MEMORY_ENV", "Cost", "Fit", "MemoryLimitError", "OverBudgetError", "check",
-           "every_kth", "fit_frames", "fit_picture", "max_memory_mb", "megabytes",
-           "memory_refusal", "ordinal", "process_rss_bytes", "reserve", "reserved_bytes"]
+__all__ = ["MAX_OUTPUT_BYTES", "MAX_SECONDS", "MAX_WORK_BYTES", "Cost", "Fit", "OverBudgetError",
+           "check", "every_kth", "fit_frames", "fit_picture", "megabytes", "ordinal"]
 
 #: Seconds of work one click may start (a GIF that takes longer is made smaller): long
 #: enough for a few hundred frames, short enough that a class of 30 clicking at once
@@ -46,23 +32,10 @@ MAX_SECONDS = 15.0
 MAX_OUTPUT_BYTES = 8 * 2**20
 #: The most memory one click may hold at once (frames in flight, the output, buffers).
 MAX_WORK_BYTES = 384 * 2**20
-#: The environment variable holding the server-wide memory limit, in MB.
-MEMORY_ENV = "CONVVIZ_MAX_MEMORY_MB"
-#: The server-wide memory limit when :data:`MEMORY_ENV` is not set.
-DEFAULT_MAX_MEMORY_MB = 2048
-_MEMORY_RANGE = (256, 1_048_576)  # MB: below 256 the app alone does not fit
-
-_LOCK = threading.Lock()
-_reserved = 0  # bytes reserved by work in flight, in this process
 
 
 class OverBudgetError(ValueError):
     """Work whose estimated cost passes one click's budget; the message says why."""
-
-
-class MemoryLimitError(RuntimeError):
-    """Work refused because it would pass the server's memory limit; the message is for
-    the user (pages show it as it is)."""
 
 
 def megabytes(nbytes: float) -> str:
@@ -314,100 +287,3 @@ def fit_picture(sizes: Sequence[int], cost_of: Callable[[int], Cost], *,
     note = (f"{what} at full size would need {' and '.join(wanted.over())}, more than one "
             f"click may use. This one shows {say(size)}: {megabytes(cost.output_bytes)}.")
     return Fit((0,), 1, size, 1, cost, wanted, note)
-
-
-def max_memory_mb() -> int:
-    """The server-wide memory limit in MB: ``CONVVIZ_MAX_MEMORY_MB``, default 2048.
-
-    Raises
-    ------
-    ValueError
-        When the variable is set to anything but an integer from 256 to 1,048,576.
-
-    Examples
-    --------
-    >>> max_memory_mb() >= 256
-    True
-    """
-    text = os.environ.get(MEMORY_ENV, "").strip()
-    if not text:
-        return DEFAULT_MAX_MEMORY_MB
-    lo, hi = _MEMORY_RANGE
-    try:
-        value = int(text)
-    except ValueError:
-        value = None
-    if value is None or not lo <= value <= hi:
-        raise ValueError(f"`{MEMORY_ENV}` must be an integer number of megabytes from {lo} "
-                         f"to {hi:,}, got {text!r}")
-    return value
-
-
-def process_rss_bytes() -> int:
-    """This process's resident memory in bytes (``/proc/self/statm``), 0 where unknown.
-
-    Examples
-    --------
-    >>> process_rss_bytes() >= 0
-    True
-    """
-    try:
-        with open("/proc/self/statm", "rb") as f:
-            pages = int(f.read().split()[1])
-    except (OSError, ValueError, IndexError):
-        return 0
-    return pages * os.sysconf("SC_PAGE_SIZE")
-
-
-def reserved_bytes() -> int:
-    """Bytes reserved by work in flight in this process (all sessions)."""
-    return _reserved
-
-
-def _refusal(nbytes: int, what: str, rss: int, reserved: int) -> str | None:
-    limit = max_memory_mb() * 2**20
-    if rss + reserved + nbytes <= limit:
-        return None
-    return (f"The server is short of memory right now: {what} needs about "
-            f"{megabytes(nbytes)}, and with {megabytes(rss)} in use and "
-            f"{megabytes(reserved)} held by other work it would pass the server's limit of "
-            f"{megabytes(limit)}. Nothing was started: try again in a minute, or choose "
-            "smaller settings.")
-
-
-def memory_refusal(nbytes: int, what: str) -> str | None:
-    """The message :func:`reserve` would refuse with right now, or None (reserves nothing:
-    for a page to say so beside a button before anyone clicks it)."""
-    return _refusal(int(nbytes), what, process_rss_bytes(), _reserved)
-
-
-@contextmanager
-def reserve(nbytes: int, what: str) -> Iterator[None]:
-    """Hold ``nbytes`` of the server's memory limit while the ``with`` block runs.
-
-    Parameters
-    ----------
-    nbytes : int
-        The work's estimated peak memory (:attr:`Cost.peak_bytes`).
-    what : str
-        What the work makes, for the message ("the animation").
-
-    Raises
-    ------
-    MemoryLimitError
-        Before the block runs, when resident memory + reservations in flight + ``nbytes``
-        would pass :func:`max_memory_mb`.
-    """
-    global _reserved
-    if isinstance(nbytes, bool) or not isinstance(nbytes, int) or nbytes < 0:
-        raise ValueError(f"`nbytes` must be an integer >= 0, got {nbytes!r}")
-    with _LOCK:
-        if msg := _refusal(nbytes, what, process_rss_bytes(), _reserved):
-            raise MemoryLimitError(msg)
-        _reserved += nbytes
-    try:
-        yield
-    finally:
-        with _LOCK:
-            _reserved -= nbytes
-

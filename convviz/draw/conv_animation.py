@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from convviz.base import budget
+from convviz.base import budget, memory
 from convviz.draw import render
 from convviz.draw.conv_view import (
     hide_cells,
@@ -211,12 +211,12 @@ def animation_gif(plan: ConvPlan, fit: budget.Fit | None = None, *,
     ------
     convviz.base.budget.OverBudgetError
         When ``fit``'s cost passes one click's budget.
-    convviz.base.budget.MemoryLimitError
+    convviz.base.memory.MemoryLimitError
         Before any drawing, when the server's memory limit would be passed.
     """
     fit = animation_fit(plan) if fit is None else fit
     cost = budget.check(animation_cost(plan, cell=fit.size, frames=len(fit.frames)))
-    with budget.reserve(cost.peak_bytes, "the animation"):
+    with memory.reserve(cost.peak_bytes, "the animation"):
         frames = animation_frames(plan, cell=fit.size, steps=fit.frames)
         first = next(frames)
         last = next(animation_frames(plan, cell=fit.size, steps=[plan.n_steps - 1]))

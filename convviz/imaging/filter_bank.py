@@ -20,8 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from convviz.base.budget import Cost, Fit, check, fit_picture, ordinal, reserve
+from convviz.base.budget import Cost, Fit, check, fit_picture, ordinal
 from convviz.base.checks import as_float_array, check_choice, check_int
+from convviz.base.memory import reserve
 from convviz.draw import render as R
 from convviz.draw.colors import DISPLAY_MODES, apply_display, display_colorbar, feature_map_rgb
 from convviz.engine.conv import conv2d
@@ -377,7 +378,7 @@ def maps_png(views: Sequence[MapView], titles: Sequence[str], display: str = "si
 
     Raises
     ------
-    convviz.base.budget.OverBudgetError, convviz.base.budget.MemoryLimitError
+    convviz.base.budget.OverBudgetError, convviz.base.memory.MemoryLimitError
         Before any drawing, over one click's budget or the server's memory limit.
 
     Examples

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from convviz.base import budget
+from convviz.base import budget, memory
 from convviz.base.checks import check_choice, check_int
 from convviz.draw import render as R
 from convviz.draw.colors import DISPLAY_MODES, feature_map_rgb
@@ -166,7 +166,7 @@ def sweep_gif(plan: SweepPlan, *, fps: float = 10, max_frames: int = 100,
     ------
     convviz.base.budget.OverBudgetError
         When the GIF asked for passes one click's budget (see :func:`sweep_gif_fit`).
-    convviz.base.budget.MemoryLimitError
+    convviz.base.memory.MemoryLimitError
         Before any drawing, when the server's memory limit would be passed.
 
     Examples
@@ -183,7 +183,7 @@ def sweep_gif(plan: SweepPlan, *, fps: float = 10, max_frames: int = 100,
     if fit is not None:
         frames, max_side = [frames[i] for i in fit.frames], fit.size
     cost = budget.check(sweep_gif_cost(plan, frames=len(frames), max_side=max_side))
-    with budget.reserve(cost.peak_bytes, "the sweep"):
+    with memory.reserve(cost.peak_bytes, "the sweep"):
         return _encode(plan, frames, fps, display, max_side, vmax)
 
 

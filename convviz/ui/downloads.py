@@ -6,7 +6,7 @@ estimated from the settings before any work) and a function that makes it. Besid
 button the page says what was cut to fit the budget; when the server's memory limit would
 be passed right now, the button is disabled and says why, so no work starts. The file is
 made only on a click (the button's ``data`` is a callable), and the maker reserves its
-memory again then (:func:`convviz.base.budget.reserve`), since a minute may have passed.
+memory again then (:func:`convviz.base.memory.reserve`), since a minute may have passed.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from convviz.base import budget
+from convviz.base import budget, memory
 
 __all__ = ["budgeted_download"]
 
@@ -38,7 +38,7 @@ def budgeted_download(label: str, *, key: str, file_name: str, mime: str,
     cost = plan.cost if isinstance(plan, budget.Fit) else plan
     note = plan.note if isinstance(plan, budget.Fit) else None
     try:
-        refusal = budget.memory_refusal(cost.peak_bytes, cost.what)
+        refusal = memory.memory_refusal(cost.peak_bytes, cost.what)
     except ValueError as exc:  # an invalid CONVVIZ_MAX_MEMORY_MB: the server's setup
         refusal = f"Downloads are off: {exc}."
     st.download_button(label, key=key, file_name=file_name, mime=mime, on_click="ignore",

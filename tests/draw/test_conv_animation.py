@@ -10,7 +10,7 @@ from memory import peak_growth
 from PIL import Image
 
 import convviz as cv
-from convviz.base import budget
+from convviz.base import budget, memory
 from convviz.draw import conv_view as view
 from convviz.draw import render
 from convviz.draw.conv_animation import (
@@ -87,11 +87,11 @@ def test_a_small_plan_keeps_every_step():
 
 def test_a_refused_gif_draws_nothing(monkeypatch):
     plan = cv.conv_plan(np.ones((5, 5)), SOBEL)
-    monkeypatch.setenv(budget.MEMORY_ENV, "256")
-    monkeypatch.setattr(budget, "process_rss_bytes", lambda: 255 * 2**20)
+    monkeypatch.setenv(memory.MEMORY_ENV, "256")
+    monkeypatch.setattr(memory, "process_rss_bytes", lambda: 255 * 2**20)
     drawn = []
     monkeypatch.setattr(view, "input_base", lambda *a, **k: drawn.append(1))
-    with pytest.raises(budget.MemoryLimitError, match="the animation needs about"):
+    with pytest.raises(memory.MemoryLimitError, match="the animation needs about"):
         animation_gif(plan)
     assert not drawn
 

@@ -9,7 +9,7 @@ import pytest
 from memory import peak_growth
 from PIL import Image
 
-from convviz.base import budget
+from convviz.base import budget, memory
 from convviz.imaging.sweep import sweep_plan
 from convviz.imaging.sweep_export import (
     feature_maps_png,
@@ -103,9 +103,9 @@ def test_a_gif_over_the_budget_is_cut_and_says_so():
 
 def test_a_refused_gif_paints_nothing(monkeypatch):
     plan = sweep_plan(_image(20, 24), SOBEL_X)
-    monkeypatch.setenv(budget.MEMORY_ENV, "256")
-    monkeypatch.setattr(budget, "process_rss_bytes", lambda: 256 * 2**20)
-    with pytest.raises(budget.MemoryLimitError, match="the sweep needs about"):
+    monkeypatch.setenv(memory.MEMORY_ENV, "256")
+    monkeypatch.setattr(memory, "process_rss_bytes", lambda: 256 * 2**20)
+    with pytest.raises(memory.MemoryLimitError, match="the sweep needs about"):
         sweep_gif(plan)
     assert not plan.layers_cache  # no panel was drawn
 

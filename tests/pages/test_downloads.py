@@ -15,7 +15,7 @@ import numpy as np
 from apptest import open_page
 from memory import peak_growth
 
-from convviz.base import budget
+from convviz.base import budget, memory
 from convviz.serve.params import grid_to_text
 
 LARGEST_CONV = {  # 12x12 input, 7x7 kernel, dilation 3, "full" padding, stride 1: 900 steps
@@ -72,8 +72,8 @@ with Image.open(io.BytesIO(data)) as gif:
 
 
 def test_a_refused_download_is_disabled_and_says_why(monkeypatch):
-    monkeypatch.setenv(budget.MEMORY_ENV, "1024")
-    monkeypatch.setattr(budget, "process_rss_bytes", lambda: 1020 * 2**20)
+    monkeypatch.setenv(memory.MEMORY_ENV, "1024")
+    monkeypatch.setattr(memory, "process_rss_bytes", lambda: 1020 * 2**20)
     at = open_page("pages/convolution.py")
     assert not at.exception
     (button,) = at.get("download_button")
@@ -83,7 +83,7 @@ def test_a_refused_download_is_disabled_and_says_why(monkeypatch):
 
 
 def test_an_invalid_memory_limit_is_said_on_the_page(monkeypatch):
-    monkeypatch.setenv(budget.MEMORY_ENV, "lots")
+    monkeypatch.setenv(memory.MEMORY_ENV, "lots")
     at = open_page("pages/convolution.py")
     assert not at.exception
     assert any("`CONVVIZ_MAX_MEMORY_MB` must be an integer" in w.value for w in at.warning)
