@@ -18,6 +18,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from convviz.base.checks import as_float_array, check_choice
+from convviz.draw import numbers
 from convviz.draw import render as R
 
 __all__ = ["DISPLAY_MODES", "apply_display", "display_colorbar", "feature_map_rgb",
@@ -158,6 +159,7 @@ def display_colorbar(mode: str, vmax: float, height: int = 240) -> np.ndarray:
     for frac, val in ((0.0, vmax), (0.5, vmax / 2), (1.0, 0.0)):
         y = 10 + frac * (height - 21)
         draw.line([(28, y), (34, y)], fill=(0, 0, 0))
-        draw.text((37, y), R.format_value(val, 3), fill=(0, 0, 0), font=R.font(14), anchor="lm")
+        draw.text((37, y), numbers.format_value(val, 3), fill=(0, 0, 0), font=R.font(14),
+                  anchor="lm")
     return np.asarray(pil)
 

@@ -21,7 +21,7 @@ from functools import partial
 import numpy as np
 from PIL import Image, ImageDraw
 
-from convviz.draw import render
+from convviz.draw import numbers, render
 from convviz.engine.conv import conv2d
 from convviz.engine.conv_steps import ConvPlan
 from convviz.engine.steps import Step
@@ -35,8 +35,8 @@ __all__ = ["CHANNEL_NAMES", "add_window", "bias_equation", "cell_size", "channel
 CHANNEL_NAMES = ("R", "G", "B")
 _CHANNEL_RGB = np.array([[255, 60, 60], [40, 190, 40], [70, 120, 255]], dtype=np.float64)
 #: Values (inputs, products, sums, outputs) with up to 4 significant digits, so a product
-#: such as 9 × 1/16 = 0.5625 shows all its digits; weights use render.weight_format.
-fmt = partial(render.format_value, digits=4)
+#: such as 9 × 1/16 = 0.5625 shows all its digits; weights use numbers.weight_format.
+fmt = partial(numbers.format_value, digits=4)
 
 
 def cell_size(n_cells: int, *, budget: int = 620, lo: int = 30, hi: int = 56) -> int:
@@ -85,7 +85,7 @@ def terms_equation(patch: np.ndarray, kernel: np.ndarray, products: np.ndarray, 
     total = fmt(float(products.sum()))
     if products.size > max_terms:
         return f"sum of the {products.size} products = {total}"
-    wfmt = render.weight_format(kernel)  # 1/16 for a box blur's 0.0625, as in its grid
+    wfmt = numbers.weight_format(kernel)  # 1/16 for a box blur's 0.0625, as in its grid
     terms = [f"({wfmt(float(w))}×{fmt(float(x))})"
              for w, x in zip(kernel.ravel(), patch.ravel(), strict=True)]
     return " + ".join(terms) + f" = {total}"
@@ -213,8 +213,8 @@ def input_image(plan: ConvPlan, step: Step | None, *, cell: int,
 
 def kernel_image(kernel: np.ndarray, *, cell: int) -> np.ndarray:
     """A 2-D kernel (or one slice) on the diverging scale, its weights as
-    :func:`convviz.draw.render.weight_format` writes them (1/16 for a box blur's 0.0625)."""
-    return render.draw_grid(kernel, cell=cell, fmt=render.weight_format(kernel))
+    :func:`convviz.draw.numbers.weight_format` writes them (1/16 for a box blur's 0.0625)."""
+    return render.draw_grid(kernel, cell=cell, fmt=numbers.weight_format(kernel))
 
 
 def products_image(step: Step, *, cell: int, channel: int | None = None) -> np.ndarray:

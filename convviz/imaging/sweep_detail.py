@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from convviz.base.checks import check_int
+from convviz.draw import numbers
 from convviz.draw import render as R
 from convviz.imaging.sweep import SweepPlan
 
@@ -128,15 +129,16 @@ def render_window_detail(detail: WindowDetail, *, cell: int = 48,
         patch, kern, prod = d.patch[sl], d.kernel[sl], d.products[sl]
         h = patch.shape[0] * cell
         row = R.hstack([grid(patch, f"{name}pixels", R.gray_colors(patch), d.pad_mask),
-                        sign("×", h), grid(kern, "kernel", fmt=R.weight_format(kern)), sign("=", h),
+                        sign("×", h), grid(kern, "kernel", fmt=numbers.weight_format(kern)),
+                        sign("=", h),
                         grid(prod, f"{name}products", pad=d.pad_mask)], gap=6)
         if c is not None:
-            row = _vstack([row, _text(f"{name}sum = {R.format_value(d.channel_sums[c], 4)}",
+            row = _vstack([row, _text(f"{name}sum = {numbers.format_value(d.channel_sums[c], 4)}",
                                       row.shape[1], 16)], gap=2)
         rows.append(row)
-    total = R.format_value(d.value, 4)
+    total = numbers.format_value(d.value, 4)
     if d.channel_sums is not None:
-        parts = " + ".join(R.format_value(v, 4) for v in d.channel_sums)
+        parts = " + ".join(numbers.format_value(v, 4) for v in d.channel_sums)
         total = f"R + G + B = {parts} = {total}".replace("+ -", "- ")
     width = max(r.shape[1] for r in rows)
     return _vstack([_text(f"window of output cell {d.position}", width)] + rows

@@ -24,6 +24,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from convviz.base.checks import as_float_array, check_int
+from convviz.draw import numbers
 from convviz.draw import render as R
 from convviz.draw.conv_view import cell_size, input_image, plan_values
 from convviz.engine.conv_steps import ConvPlan
@@ -67,7 +68,7 @@ def number_grid(values: Any, *, cell: int, decimals: int | None = None,
                                                                     minimum=0)
     img = R.draw_grid(v, cell=cell, colors=colors, pad_mask=pad_mask, window=window,
                       marks=marks, hidden=hidden, show_numbers=False)
-    texts = [[R.format_value(float(x), decimals) for x in row] for row in v]
+    texts = [[numbers.format_value(float(x), decimals) for x in row] for row in v]
     longest = max((t for row in texts for t in row), key=len, default="")
     size = int(cell * 0.30)
     while size >= 8 and R.font(size).getlength(longest) > cell - 4:
@@ -143,11 +144,12 @@ def kernel_gradient_equation(plan: ConvPlan, index: int, *, max_terms: int = 4) 
     step = plan.step(index)
     u, v = step.out_pos
     dec = auto_decimals(np.concatenate([step.products.ravel(), [step.value]]))
-    total = R.format_value(step.value, dec)
+    total = numbers.format_value(step.value, dec)
     if step.products.size > max_terms:
         return f"dW[{u}, {v}] = sum of the {step.products.size} products = {total}"
     gd, xd = auto_decimals(plan.kernel), auto_decimals(step.patch)
-    terms = " + ".join(f"({R.format_value(float(g), gd)}×{R.format_value(float(x), xd)})"
+    fv = numbers.format_value
+    terms = " + ".join(f"({fv(float(g), gd)}×{fv(float(x), xd)})"
                        for g, x in zip(plan.kernel.ravel(), step.patch.ravel(), strict=True))
     return f"dW[{u}, {v}] = {terms} = {total}"
 

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from convviz.base.checks import check_int
-from convviz.draw.render import format_value
+from convviz.draw.numbers import format_value
 from convviz.engine.steps import Step
 
 

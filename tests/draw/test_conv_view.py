@@ -5,7 +5,7 @@ import pytest
 
 import convviz as cv
 from convviz.draw import conv_view as view
-from convviz.draw import render
+from convviz.draw import numbers, render
 from convviz.teach.examples import make_input, rgb_filters
 
 X = np.arange(25.0).reshape(5, 5)
@@ -17,7 +17,7 @@ def test_terms_equation_lists_weight_times_input():
     step = plan.step(0)  # patch rows 0..2, cols 0..2
     text = view.terms_equation(step.patch, plan.kernel, step.products)
     assert text.startswith("(-1×0) + (0×1) + (1×2) + (-2×5)")
-    assert text.endswith(f"= {render.format_value(step.value)}")
+    assert text.endswith(f"= {numbers.format_value(step.value)}")
     assert text.count("×") == 9
 
 
@@ -25,7 +25,7 @@ def test_terms_equation_long_kernel_gives_only_the_sum():
     plan = cv.conv_plan(X, np.ones((4, 4)))
     step = plan.step(0)
     assert view.terms_equation(step.patch, plan.kernel, step.products) == \
-        f"sum of the 16 products = {render.format_value(step.value)}"
+        f"sum of the 16 products = {numbers.format_value(step.value)}"
 
 
 @pytest.mark.parametrize(("total", "bias", "value", "text"), [
@@ -42,9 +42,9 @@ def test_step_equation_single_channel_uses_the_engine_value():
     for i in range(plan.n_steps):
         step = plan.step(i)
         first, second = view.step_equation(step, plan.kernel)
-        total = render.format_value(float(step.products.sum()))
+        total = numbers.format_value(float(step.products.sum()))
         assert first.endswith(f"= {total}")
-        assert second == f"{total} + 0.5 = {render.format_value(step.value)}"
+        assert second == f"{total} + 0.5 = {numbers.format_value(step.value)}"
 
 
 def test_step_equation_multi_channel_adds_channel_sums():
@@ -53,9 +53,9 @@ def test_step_equation_multi_channel_adds_channel_sums():
     plan = cv.conv_plan(x, k, -1.0)
     step = plan.step(4)
     first, second = view.step_equation(step, plan.kernel)
-    sums = [render.format_value(float(s)) for s in step.channel_sums]
+    sums = [numbers.format_value(float(s)) for s in step.channel_sums]
     assert first.startswith(f"R ({sums[0]}) + G ({sums[1]}) + B ({sums[2]}) = ")
-    assert second.endswith(f"= {render.format_value(step.value)}")
+    assert second.endswith(f"= {numbers.format_value(step.value)}")
     assert " − 1 = " in second
 
 
@@ -146,8 +146,8 @@ def test_box_blur_weights_show_as_fractions_and_products_with_their_digits():
     plan = cv.conv_plan(np.full((5, 5), 9.0), box)
     step = plan.step(0)
     assert np.array_equal(view.kernel_image(plan.kernel, cell=40),
-                          render.draw_grid(plan.kernel, cell=40, fmt=render.weight_format(box)))
-    assert render.format_weight(plan.kernel[0, 0]) == "1/16"
+                          render.draw_grid(plan.kernel, cell=40, fmt=numbers.weight_format(box)))
+    assert numbers.format_weight(plan.kernel[0, 0]) == "1/16"
     want = render.draw_grid(step.products, cell=40, fmt=view.fmt)
     assert np.array_equal(view.products_image(step, cell=40), want)
     assert view.fmt(step.products[0, 0]) == "0.5625"  # 9 × 1/16, every digit

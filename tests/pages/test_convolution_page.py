@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 import convviz as cv
 from convviz.draw.conv_view import coverage, step_equation
-from convviz.draw.render import format_value
+from convviz.draw.numbers import format_value
 from convviz.serve.params import grid_to_text
 from convviz.teach import arithmetic as ar
 from convviz.teach.examples import PRESETS, make_input, rgb_filters

@@ -12,7 +12,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 import convviz as cv
-from convviz.draw.render import format_value
+from convviz.draw.numbers import format_value
 from convviz.imaging.filter_bank import channel_responses, feature_maps
 from convviz.imaging.samples import load_sample
 

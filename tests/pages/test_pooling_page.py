@@ -6,7 +6,7 @@ from apptest import markdown_text, open_page
 from streamlit.testing.v1 import AppTest
 
 import convviz as cv
-from convviz.draw.render import format_value
+from convviz.draw.numbers import format_value
 from convviz.teach.examples import random_grid
 from convviz.ui.nav import PAGES
 
