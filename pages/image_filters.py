@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 import convviz as cv
-from convviz.draw import render
+from convviz.draw import numbers, render
 from convviz.draw.colors import DISPLAY_MODES
 from convviz.engine.padding import PADDING_MODES
 from convviz.imaging import filter_bank as fb
@@ -213,7 +213,7 @@ if rgb:
                                                         "B response", "R + G + B"),
                                         strict=True)):
         col.image(ctiles[c], output_format="JPEG",
-                  caption=f"{what}: {render.format_value(resp[point][c], 3)} at {point}")
+                  caption=f"{what}: {numbers.format_value(resp[point][c], 3)} at {point}")
 
 st.subheader("3. One kernel up close")
 c_a, c_b, c_c = st.columns([1.2, 1, 1.2], gap="large")
@@ -238,7 +238,7 @@ except (ValueError, TypeError) as exc:
     plan = None
 
 if plan is not None:
-    values = [f"{imf.kernel_label(n)[0]} = **{render.format_value(float(m[point]), 4)}**"
+    values = [f"{imf.kernel_label(n)[0]} = **{numbers.format_value(float(m[point]), 4)}**"
               for n, m in zip(names, maps, strict=True) if m.shape == (out_h, out_w)]
     st.markdown(f"**At output cell {point}**: " + ", ".join(values))
     with st.expander(f"The window of {point}: pixels × kernel = products, then their sum",
