@@ -21,7 +21,14 @@ from typing import Any
 import numpy as np
 
 from convviz.base.checks import check_int, check_pair
-from convviz.engine.im2col import Windows, channels_first_padded, col2im, im2col
+from convviz.engine.im2col import (
+    Windows,
+    channels_first_padded,
+    col2im,
+    im2col,
+    wide_col2im,
+    wide_cols,
+)
 from convviz.engine.padding import resolve_padding
 from convviz.engine.shapes import output_size
 from convviz.nn.layers import Layer, he_normal
@@ -147,19 +154,32 @@ class Conv2D(Layer):
         }
         return self.out_hw + (self.filters,)
 
+    @property
+    def _wide(self) -> bool:
+        """Stride 1: im2col in the wide layout (one flat copy per tap, engine.im2col)."""
+        return self.windows.stride == (1, 1)
+
     def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
         x = self._check_input(x)
         n = x.shape[0]
         kh, kw, c, f = self.params["weight"].shape
         ho, wo = self.out_hw
         xc = channels_first_padded(x, self.pads)  # (C, N, Hp, Wp), no copy when it can
-        cols = im2col(xc, self.windows)  # (K, M)
-        out = self.params["weight"].reshape(kh * kw * c, f).T @ cols  # (F, M)
-        out += self.params["bias"][:, None]
+        if self._wide:
+            cols = wide_cols(xc, self.windows)  # (K, N * H' * Wp)
+        else:
+            cols = im2col(xc, self.windows)  # (K, M)
+        out = self.params["weight"].reshape(kh * kw * c, f).T @ cols  # (F, M) or wide
         self._cache = (cols, x.shape) if training else None
+        bias = self.params["bias"][:, None, None, None]
+        if self._wide:  # crop the wrap-around columns while adding the bias: one pass
+            out = np.add(self.windows.crop_wide(out, xc.shape[3]), bias)
+        else:
+            out = out.reshape(f, n, ho, wo)
+            out += bias
         # Channels last in shape, channels first in memory: the next layer's ufuncs run
         # along whole image rows, and the next Conv2D's im2col needs no transpose.
-        return out.reshape(f, n, ho, wo).transpose(1, 2, 3, 0)  # (N, H', W', F)
+        return out.transpose(1, 2, 3, 0)  # (N, H', W', F)
 
     def _param_grads(self, dout: np.ndarray) -> np.ndarray:
         """Fill the weight and bias gradients; return ``dout`` as (F, N*H'*W')."""
@@ -167,8 +187,14 @@ class Conv2D(Layer):
         kh, kw, _, f = self.params["weight"].shape
         ho, wo = self.out_hw
         dout = self._check_dout(dout)
-        dout_t = np.ascontiguousarray(dout.transpose(3, 0, 1, 2))
-        dout_t = dout_t.reshape(f, n * ho * wo)  # (F, M)
+        if self._wide:  # zeros in the wrap-around columns, so they add nothing
+            (t, b), (left, r) = self.pads
+            dout_t = np.zeros((f, n, ho, w + left + r), dtype=dout.dtype)
+            dout_t[..., :wo] = dout.transpose(3, 0, 1, 2)
+            dout_t = dout_t.reshape(f, -1)  # (F, N * H' * Wp)
+        else:
+            dout_t = np.ascontiguousarray(dout.transpose(3, 0, 1, 2))
+            dout_t = dout_t.reshape(f, n * ho * wo)  # (F, M)
         _matmul_nt(cols, dout_t, self.grads["weight"].reshape(kh * kw * c, f))  # (K, F)
         np.sum(dout_t, axis=1, out=self.grads["bias"])
         return dout_t
@@ -183,6 +209,10 @@ class Conv2D(Layer):
         kh, kw, _, f = self.params["weight"].shape
         dcols = self.params["weight"].reshape(kh * kw * c, f) @ dout_t  # (K, M)
         (t, b), (left, r) = self.pads
-        dxc = col2im(dcols, self.windows, (c, n, h + t + b, w + left + r))  # (C, N, Hp, Wp)
+        padded = (c, n, h + t + b, w + left + r)
+        if self._wide:
+            dxc = wide_col2im(dcols, self.windows, padded)  # (C, N, Hp, Wp)
+        else:
+            dxc = col2im(dcols, self.windows, padded)
         dxc = dxc[:, :, t:t + h, left:left + w]  # crop the padding
         return dxc.transpose(1, 2, 3, 0)  # (N, H, W, C), channels first in memory

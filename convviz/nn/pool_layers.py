@@ -58,6 +58,21 @@ class _Pool2D(Layer):
         """Windows do not overlap, so each input cell gets at most one gradient."""
         return all(s >= p for s, p in zip(self.stride, self.pool_size, strict=True))
 
+    @property
+    def _tiled(self) -> bool:
+        """Windows tile the input: no padding, stride = pool size (each cell in at most one)."""
+        return not self._padded and self.stride == self.pool_size
+
+    def _tiled_empty(self, like: np.ndarray) -> np.ndarray:
+        """An input-shaped gradient for tiling windows: uninitialised where the windows will
+        write every cell, zero in the rest no window reaches (an odd last row or column)."""
+        h, w, c = self.input_shape
+        (ph, pw), (ho, wo) = self.pool_size, self.out_hw
+        dx = np.empty_like(like, dtype=self.dtype, shape=(like.shape[0], h, w, c))
+        dx[:, ho * ph:] = 0
+        dx[:, :, wo * pw:] = 0
+        return dx
+
     def _pad(self, x: np.ndarray, fill: float) -> np.ndarray:
         if not self._padded:
             return x
@@ -135,9 +150,14 @@ class MaxPool2D(_Pool2D):
         winner = np.zeros_like(best, dtype=index)  # which tap holds the maximum
         wins = np.empty_like(best, dtype=bool)
         stamp = np.empty_like(winner)
+        new = np.empty_like(best)
         for t, tap in enumerate(taps, start=1):
-            np.greater(tap, best, out=wins)  # strictly: on a tie the earlier tap keeps it
-            np.maximum(best, tap, out=best)
+            # the one pass over the strided tap; the comparison reads only the two
+            # contiguous maxima, and they differ exactly where this tap is strictly larger
+            # (on a tie the earlier tap keeps it, as in PyTorch)
+            np.maximum(best, tap, out=new)
+            np.not_equal(new, best, out=wins)
+            best, new = new, best
             # t exceeds every earlier index, so max(winner, wins * t) sets winner = t
             # exactly where this tap wins (much faster than winner[wins] = t)
             np.multiply(wins, index(t), out=stamp)
@@ -148,12 +168,14 @@ class MaxPool2D(_Pool2D):
     def backward(self, dout: np.ndarray) -> np.ndarray:
         winner = self._cached()
         dout = self._check_dout(dout)
-        dxp = self._padded_zeros(dout)
+        dxp = self._tiled_empty(dout) if self._tiled else self._padded_zeros(dout)
+        hit = np.empty_like(winner, dtype=bool)
         for t, view in enumerate(self._taps(dxp)):
+            np.equal(winner, t, out=hit)
             if self._disjoint:
-                np.multiply(dout, winner == t, out=view)
+                np.multiply(dout, hit, out=view)
             else:
-                np.add(view, dout * (winner == t), out=view)
+                np.add(view, dout * hit, out=view)
         return self._crop(dxp)
 
 
