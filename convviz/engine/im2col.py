@@ -13,7 +13,9 @@ column matrix, laid out tap-major: ``(kH, kW, C, N, H', W')`` seen as a
 whole image rows (fast), and the row order (kH, kW, C) is the kernel layout (kH, kW, C, F)
 reshaped to (kH * kW * C, F), so ``cols.T @ kernel.reshape(-1, F)`` is the convolution.
 :func:`col2im` is its adjoint: it adds every column back onto the cell it came from (the
-input gradient of a convolution).
+input gradient of a convolution). At stride 1, :func:`wide_cols` and :func:`wide_col2im`
+give the same numbers with each tap as one flat copy (output rows taken as wide as the
+padded rows; the extra columns are not output cells).
 
 Used by :func:`convviz.engine.conv.conv2d` (in blocks of output rows), by
 :class:`convviz.nn.Conv2D` (forward and backward) and, through :meth:`Windows.taps`, by

@@ -5,7 +5,10 @@ column matrix and multiplies it by the weights in one GEMM; the backward pass re
 columns for the weight gradient and adds the column gradient back onto the input (col2im).
 Both are the engine's one core, :mod:`convviz.engine.im2col` (``conv2d`` uses it too): its
 tap-major ``(kH * kW * C, N * H' * W')`` columns match the weight layout ``(kH, kW, C, F)``
-reshaped to ``(kH * kW * C, F)``.
+reshaped to ``(kH * kW * C, F)``. At stride 1 the columns are taken in the core's "wide"
+layout (:func:`convviz.engine.im2col.wide_cols`: each output row as wide as the padded row,
+so every tap is one flat copy); the extra columns are cropped from the output and get zero
+gradient.
 
 Shapes are channels last everywhere; memory need not be. The GEMM produces the output as
 (F, N, H', W') and the layer returns it as a transposed view of shape (N, H', W', F): the

@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 
 from convviz.base.checks import check_int
-from convviz.nn.layers import Layer, check_dtype, check_shape
+from convviz.nn.layers import Layer, ReLU, check_dtype, check_shape
+from convviz.nn.pool_layers import MaxPool2D
 
 
 class Sequential:
@@ -80,6 +81,8 @@ class Sequential:
                 raise ValueError(f"`layers[{i}]` ({layer.name}) cannot take input of shape "
                                  f"{shape}: {exc}") from None
         self.output_shape = shape
+        self._after_pool: dict[int, ReLU] = {}  # see _run_order
+        self._ran: list[tuple[Layer, ...]] | None = None  # what the last forward ran
 
     # -- computing ----------------------------------------------------------------------
     def _as_batch(self, x: Any, name: str = "x") -> np.ndarray:
@@ -108,9 +111,41 @@ class Sequential:
             The logits, for a classifier.
         """
         out = self._as_batch(x)
-        for layer in self.layers:
-            out = layer.forward(out, training)
+        self._ran = self._run_order()
+        for group in self._ran:
+            for layer in group:
+                out = layer.forward(out, training)
         return out
+
+    def _run_order(self) -> list[tuple[Layer, ...]]:
+        """The layers in the order :meth:`forward` runs them, grouped.
+
+        A ReLU right before a MaxPool2D runs after it, on the pooled map: the two commute
+        exactly (max is monotone, so ``relu(max(w)) == max(relu(w))`` for every window, and
+        the gradients agree too: a window whose maximum is positive has the same first
+        winner either way, and one whose maximum is <= 0 passes no gradient either way),
+        and the ReLU then touches a quarter of the numbers (a 2x2 pool). The ReLU that runs
+        there is one built for the pooled shape; the model's own ReLU layer is unchanged.
+        """
+        order: list[tuple[Layer, ...]] = []
+        layers, i = self.layers, 0
+        while i < len(layers):
+            layer = layers[i]
+            if (type(layer) is ReLU and i + 1 < len(layers)
+                    and type(layers[i + 1]) is MaxPool2D):
+                pool = layers[i + 1]
+                relu = self._after_pool.get(i)
+                if relu is None or relu.dtype != pool.dtype:
+                    relu = ReLU()
+                    relu.build(pool.output_shape, dtype=pool.dtype)
+                    relu.name = layer.name
+                    self._after_pool[i] = relu
+                order.append((pool, relu))
+                i += 2
+            else:
+                order.append((layer,))
+                i += 1
+        return order
 
     def backward(self, dout: Any, *, input_grad: bool = True) -> np.ndarray | None:
         """Backpropagate ``dout`` (d loss / d output) through every layer.
@@ -124,7 +159,10 @@ class Sequential:
         if grad.shape[1:] != self.output_shape:
             raise ValueError(f"`dout` must have shape (N, {', '.join(map(str, self.output_shape))})"
                              f", the model's output, got {grad.shape}")
-        first, *rest = self.layers
+        if self._ran is None:
+            raise RuntimeError("the model has nothing to differentiate: call "
+                               "forward(x, training=True) before backward")
+        first, *rest = [layer for group in self._ran for layer in group]
         for layer in reversed(rest):
             grad = layer.backward(grad)
         if not input_grad:
@@ -202,6 +240,7 @@ class Sequential:
                 setattr(twin, key, copy.deepcopy(value))
         twin.layers = [layer.astype(dt) for layer in self.layers]
         twin.dtype = dt
+        twin._ran = None  # no caches: the copy has run nothing yet
         return twin
 
     def __repr__(self) -> str:

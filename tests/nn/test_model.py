@@ -324,3 +324,43 @@ def test_backward_without_the_input_gradient_fills_the_same_grads_and_skips_col2
     for layer, grads in zip(model.layers, full, strict=True):
         for key, g in grads.items():
             np.testing.assert_array_equal(layer.grads[key], g)
+
+
+def _layer_by_layer(model, x, dout):
+    """Forward and backward through the model's own layers, in the order they are listed."""
+    out = x
+    for layer in model.layers:
+        out = layer.forward(out)
+    grad = dout
+    for layer in reversed(model.layers):
+        grad = layer.backward(grad)
+    return out, grad, [{k: g.copy() for k, g in layer.grads.items()} for layer in model.layers]
+
+
+@pytest.mark.parametrize("pool", [dict(pool_size=2), dict(pool_size=3, stride=1),
+                                  dict(pool_size=2, padding="same"), dict(pool_size=(2, 3))])
+def test_relu_before_max_pool_runs_after_it_with_identical_numbers(rng, pool):
+    """Sequential runs ReLU -> MaxPool2D as pool-then-ReLU; outputs and every gradient are
+    those of the layers run in their listed order, ties among zeros included."""
+    model = Sequential([Conv2D(3, 2), ReLU(), MaxPool2D(**pool), Flatten(), Dense(4)],
+                       input_shape=(7, 7, 2), seed=1, dtype=np.float64)
+    x = rng.standard_normal((5, 7, 7, 2))
+    x[0] = 0.0  # the conv output is its bias (0): every window ties at 0
+    x[1, :3] = -5.0  # plus windows that are all negative after the conv
+    dout = rng.standard_normal((5, 4))
+    ref_out, ref_grad, ref_grads = _layer_by_layer(model, x, dout)
+    out = model.forward(x)
+    grad = model.backward(dout)
+    np.testing.assert_array_equal(out, ref_out)
+    np.testing.assert_array_equal(grad, ref_grad)
+    for layer, ref in zip(model.layers, ref_grads, strict=True):
+        for key, g in layer.grads.items():
+            np.testing.assert_array_equal(g, ref[key])
+
+
+def test_backward_needs_a_forward_first():
+    model = Sequential([Dense(2)], input_shape=(3,))
+    with pytest.raises(RuntimeError, match="call forward"):
+        model.backward(np.ones((1, 2)))
+    with pytest.raises(RuntimeError, match="call forward"):
+        model.astype(np.float64).backward(np.ones((1, 2)))
