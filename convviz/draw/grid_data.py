@@ -1,0 +1,436 @@
+"""What the browser's grid view draws: the engine's numbers for a whole step sequence, once.
+
+The grid view (``convviz/ui/web/grid.js``, mounted by :mod:`convviz.ui.grid_view`) gets one
+JSON payload per rerun and draws, links and plays it in the browser with no server work per
+frame. This module builds that payload (pure: no streamlit): the generic pieces
+(:func:`grid_panel`, :func:`grid_payload`, the legends) and the convolution step view
+(:func:`conv_grid_payload`). Every number is written by :mod:`convviz.draw.numbers` and
+every colour comes from the scales of :mod:`convviz.draw.render`, as in the GIF export, and
+is sent as ``"#rrggbb"``: the browser does no arithmetic and no rounding.
+
+Payload schema (version 1)
+--------------------------
+Cells are numbered row-major inside their panel: cell ``r * cols + c``.
+
+``payload``::
+
+    {"schema": 1,
+     "token": str,          # changes whenever anything but "step" changes; the browser
+                            # then starts again, paused, at "step"
+     "n_steps": int,        # >= 1
+     "step": int,           # 0-based step Python shows; the browser starts there
+     "palette": ["#rrggbb", ...],       # every colour used; cells refer to it by index
+     "panels": [panel, ...],
+     "layout": [[[id, ...], ...], ...],   # rows of columns of panel ids stacked top down
+     "steps": {
+        "window": [[cell, ...], ...],     # per step: lit cells of every "source" panel
+        "target": [cell, ...] | None,     # per step: the cell of every "target" panel
+        "marks": [[cell, ...], ...] | None,  # per step: circled cells of "source" panels
+        "lines": [[str, ...], ...],       # per step: the text under the grids (equation)
+        "value": [str, ...],              # per step: the value it produces, as written
+        "label": [str, ...]}}             # per step: where it goes ("output[0, 1] ...")
+
+``panel``::
+
+    {"id": str, "title": str, "caption": str | None,
+     "role": "source" | "target" | "plain",
+        # source: the step's window is lit, hovering a cell lights every target cell it
+        #   feeds ("covered by N windows"); target: the step's cell is outlined, hovering
+        #   a cell shows its step, clicking pins it; plain: no linking
+     "rows": int, "cols": int,
+     "text": [str] * rows * cols,         # what each cell shows
+     "colors": [int] * rows * cols,       # its background: an index into "palette"
+     "flags": [int] * rows * cols | None, # bit 1: padding (hatched), bit 2: circled
+     "reveal": bool,                      # target: cell k shown once its step is reached
+     "frames": [{"text": [...], "colors": [...], "ticks": [str, ...] | None}] | None,
+                                          # per step: contents replacing text and colors,
+                                          # and the legend's ticks when the scale moves
+     "notes": [str] * n_steps | None,     # per step: one line under the panel
+     "legend": legend | None}
+
+``legend``: ``{"title": str, "colors": ["#rrggbb", ...], "ticks": [str, ...]}``: a colour
+bar through ``colors`` (evenly spaced; hex strings, not palette indices), with ``ticks``
+evenly spaced under it (the first at the left end, the last at the right end).
+
+:func:`grid_panel` takes colours as uint8 arrays and writes hex strings; :func:`grid_payload`
+then gathers every cell colour into ``palette`` (a payload carries a few hundred distinct
+colours for thousands of cells).
+
+To reuse it (pooling, window grids, gradients): build panels with :func:`grid_panel`, one
+window list per step (flat cells of the source panels), then :func:`grid_payload`.
+
+Examples
+--------
+>>> from convviz import conv_plan
+>>> plan = conv_plan(np.arange(16.0).reshape(4, 4), np.ones((3, 3)), 1.0)
+>>> p = conv_grid_payload(plan, step=1)
+>>> p["n_steps"], [q["id"] for q in p["panels"]], p["steps"]["value"]
+(4, ['input', 'kernel', 'products', 'output'], ['46', '55', '82', '91'])
+>>> p["steps"]["window"][1]
+[1, 2, 3, 5, 6, 7, 9, 10, 11]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from convviz.draw import numbers, render
+from convviz.draw.conv_view import CHANNEL_NAMES, channel_colors, fmt, step_equation
+from convviz.engine.conv_steps import ConvPlan
+
+__all__ = ["PAD", "ROLES", "SCHEMA", "MARK", "conv_grid_payload", "diverging_legend",
+           "grid_panel", "grid_payload", "hex_colors", "ramp_legend"]
+
+SCHEMA = 1  #: the payload's schema version
+ROLES = ("source", "target", "plain")  #: what a panel does when linking
+PAD = 1  #: cell flag: a padding cell (drawn hatched)
+MARK = 2  #: cell flag: a circled cell (the winner of a max pool)
+
+
+def hex_colors(rgb: Any) -> list[str]:
+    """uint8 colours, shape (..., 3), as a flat list of ``"#rrggbb"`` strings (row-major).
+
+    Examples
+    --------
+    >>> hex_colors(np.array([[[255, 140, 0], [0, 0, 0]]], dtype=np.uint8))
+    ['#ff8c00', '#000000']
+    """
+    arr = np.asarray(rgb)
+    if arr.ndim < 1 or arr.shape[-1] != 3:
+        raise ValueError(f"`rgb` must have shape (..., 3), got {arr.shape}")
+    if arr.dtype != np.uint8:
+        raise TypeError(f"`rgb` must be uint8, got {arr.dtype}")
+    return [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in arr.reshape(-1, 3).tolist()]
+
+
+def ramp_legend(title: str, colors: Any, ticks: Sequence[str]) -> dict[str, Any]:
+    """A legend: a colour bar through ``colors`` (uint8, (n, 3)) with ``ticks`` under it.
+
+    Examples
+    --------
+    >>> ramp_legend("gray", np.array([[0, 0, 0], [255, 255, 255]], np.uint8), ["0", "9"])
+    {'title': 'gray', 'colors': ['#000000', '#ffffff'], 'ticks': ['0', '9']}
+    """
+    stops = hex_colors(np.asarray(colors))
+    if len(stops) < 2:
+        raise ValueError(f"`colors` must hold at least 2 colours, got {len(stops)}")
+    if len(ticks) < 2:
+        raise ValueError(f"`ticks` must hold at least 2 labels, got {len(ticks)}")
+    return {"title": str(title), "colors": stops, "ticks": [str(t) for t in ticks]}
+
+
+def diverging_legend(values: Any, title: str = "colour: blue < 0 < red") -> dict[str, Any]:
+    """The legend of :func:`convviz.draw.render.diverging_colors` of ``values``: -v, 0, v,
+    with v the scale's full magnitude (:func:`convviz.draw.render.full_scale`).
+
+    Examples
+    --------
+    >>> diverging_legend(np.array([-2.0, 0.5]))["ticks"]
+    ['-2', '0', '2']
+    """
+    top = render.full_scale(np.asarray(values, dtype=np.float64))
+    return ramp_legend(title, render.DIVERGING.astype(np.uint8),
+                       [fmt(-top), "0", fmt(top)])
+
+
+def _cells(name: str, value: Any, shape: tuple[int, int]) -> list:
+    arr = np.asarray(value, dtype=object)
+    if arr.shape != shape:
+        raise ValueError(f"`{name}` must have shape {shape}, got {arr.shape}")
+    return arr.reshape(-1).tolist()
+
+
+def grid_panel(panel_id: str, *, title: str, text: Any, colors: Any, role: str = "plain",
+               caption: str | None = None, flags: Any = None, reveal: bool = False,
+               legend: dict[str, Any] | None = None,
+               frames: Sequence[dict[str, Any]] | None = None,
+               notes: Sequence[str] | None = None) -> dict[str, Any]:
+    """One grid of the payload (see the module's schema).
+
+    Parameters
+    ----------
+    panel_id : str
+        Unique within the payload.
+    title : str
+    text : array_like of str, shape (rows, cols)
+        What each cell shows.
+    colors : ndarray of uint8, shape (rows, cols, 3)
+        Each cell's background.
+    role : {"source", "target", "plain"}
+    caption : str, optional
+        A line under the title (what hatching means, ...).
+    flags : array_like of int, shape (rows, cols), optional
+        :data:`PAD` and :data:`MARK` bits.
+    reveal : bool
+        A target whose cells appear once their step is reached.
+    legend : dict, optional
+        From :func:`ramp_legend` or :func:`diverging_legend`.
+    frames : sequence of dict, optional
+        Per step ``{"text": (rows, cols) str, "colors": (rows, cols, 3) uint8,
+        "ticks": the legend's labels at this step, or None}`` (arrays: flattened here).
+    notes : sequence of str, optional
+        Per step, one line under the panel.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> p = grid_panel("k", title="kernel", text=[["1", "-1"]],
+    ...                colors=np.zeros((1, 2, 3), np.uint8))
+    >>> p["rows"], p["cols"], p["colors"]
+    (1, 2, ['#000000', '#000000'])
+    """
+    if role not in ROLES:
+        raise ValueError(f"`role` must be one of {ROLES}, got {role!r}")
+    text_arr = np.asarray(text, dtype=object)
+    if text_arr.ndim != 2 or 0 in text_arr.shape:
+        raise ValueError(f"`text` must be a non-empty (rows, cols) grid, got {text_arr.shape}")
+    shape = text_arr.shape
+    col_arr = np.asarray(colors)
+    if col_arr.shape != (*shape, 3):
+        raise ValueError(f"`colors` must have shape {(*shape, 3)}, got {col_arr.shape}")
+    panel: dict[str, Any] = {
+        "id": str(panel_id), "title": str(title), "caption": caption, "role": role,
+        "rows": int(shape[0]), "cols": int(shape[1]),
+        "text": [str(t) for t in _cells("text", text_arr, shape)],
+        "colors": hex_colors(col_arr), "reveal": bool(reveal), "legend": legend,
+        "flags": None if flags is None else [int(f) for f in _cells("flags", flags, shape)],
+        "frames": None, "notes": None if notes is None else [str(n) for n in notes],
+    }
+    if frames is not None:
+        panel["frames"] = []
+        for f in frames:
+            fcol = np.asarray(f["colors"])
+            if fcol.shape != (*shape, 3):
+                raise ValueError(f"`frames` colors must have shape {(*shape, 3)}, "
+                                 f"got {fcol.shape}")
+            ticks = f.get("ticks")
+            panel["frames"].append({
+                "text": [str(t) for t in _cells("frames text", f["text"], shape)],
+                "colors": hex_colors(fcol),
+                "ticks": None if ticks is None else [str(t) for t in ticks]})
+    return panel
+
+
+def grid_payload(panels: Sequence[dict[str, Any]], layout: Sequence[Sequence[Sequence[str]]],
+                 *, window: Sequence[Sequence[int]], lines: Sequence[Sequence[str]],
+                 value: Sequence[str], label: Sequence[str],
+                 target: Sequence[int] | None = None,
+                 marks: Sequence[Sequence[int]] | None = None, step: int = 0) -> dict[str, Any]:
+    """The whole payload (see the module's schema), checked, with its ``token``.
+
+    Parameters
+    ----------
+    panels : sequence of dict
+        From :func:`grid_panel`.
+    layout : rows of columns of panel ids
+        Every panel appears exactly once.
+    window, lines, value, label, target, marks : one entry per step
+        See the schema. ``target`` is needed when a panel has the "target" role.
+    step : int
+        The 0-based step the browser starts at (clipped to the steps).
+
+    Returns
+    -------
+    dict, JSON-serialisable
+
+    Examples
+    --------
+    >>> p = grid_panel("x", title="x", text=[["1", "2"]], colors=np.zeros((1, 2, 3), np.uint8),
+    ...                role="source")
+    >>> out = grid_payload([p], [[["x"]]], window=[[0], [1]], lines=[["a"], ["b"]],
+    ...                    value=["1", "2"], label=["first", "second"], step=5)
+    >>> out["n_steps"], out["step"], len(out["token"])
+    (2, 1, 16)
+    """
+    n = len(window)
+    if n < 1:
+        raise ValueError("`window` must hold one cell list per step, got no steps")
+    per_step = {"lines": lines, "value": value, "label": label, "target": target,
+                "marks": marks}
+    for name, seq in per_step.items():
+        if seq is not None and len(seq) != n:
+            raise ValueError(f"`{name}` must have one entry per step ({n}), got {len(seq)}")
+    ids = [p["id"] for p in panels]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"`panels` ids must be unique, got {ids}")
+    placed = [pid for row in layout for col in row for pid in col]
+    if sorted(placed) != sorted(ids):
+        raise ValueError(f"`layout` must place every panel once: panels {ids}, "
+                         f"layout {placed}")
+    if target is None and any(p["role"] == "target" for p in panels):
+        raise ValueError("`target` is needed when a panel has the 'target' role")
+    for p in panels:
+        size = p["rows"] * p["cols"]
+        cells = window if p["role"] == "source" else (
+            [[t] for t in target] if p["role"] == "target" else [])
+        bad = [c for cs in cells for c in cs if not 0 <= int(c) < size]
+        if bad:
+            raise ValueError(f"cell {bad[0]} is outside panel {p['id']!r} "
+                             f"({p['rows']}x{p['cols']})")
+        for name in ("frames", "notes"):
+            if p[name] is not None and len(p[name]) != n:
+                raise ValueError(f"panel {p['id']!r}: `{name}` must have one entry per step "
+                                 f"({n}), got {len(p[name])}")
+    body = {
+        "schema": SCHEMA, "n_steps": n, "panels": list(panels),
+        "layout": [[list(col) for col in row] for row in layout],
+        "steps": {"window": [[int(c) for c in w] for w in window],
+                  "target": None if target is None else [int(t) for t in target],
+                  "marks": None if marks is None else [[int(c) for c in m] for m in marks],
+                  "lines": [[str(t) for t in ln] for ln in lines],
+                  "value": [str(v) for v in value], "label": [str(s) for s in label]},
+    }
+    body["panels"], body["palette"] = _palette(body["panels"])
+    token = hashlib.sha1(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
+    return {**body, "token": token, "step": int(min(max(int(step), 0), n - 1))}
+
+
+def _palette(panels: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Copies of ``panels`` with hex cell colours replaced by indices into the palette."""
+    index: dict[str, int] = {}
+
+    def ids(colors: list[str]) -> list[int]:
+        return [index.setdefault(c, len(index)) for c in colors]
+
+    out = []
+    for p in panels:
+        q = {**p, "colors": ids(p["colors"])}
+        if p["frames"] is not None:
+            q["frames"] = [{**f, "colors": ids(f["colors"])} for f in p["frames"]]
+        out.append(q)
+    return out, list(index)
+
+
+def _memo(write: Callable[[float], str]) -> Callable[[Any], np.ndarray]:
+    """``write`` over an array, each distinct value written once (products repeat a lot)."""
+    seen: dict[float, str] = {}
+
+    def text(values: Any) -> np.ndarray:
+        arr = np.asarray(values, dtype=np.float64)
+        out = np.empty(arr.shape, dtype=object)
+        for idx, v in np.ndenumerate(arr):
+            if v not in seen:
+                seen[v] = write(v)
+            out[idx] = seen[v]
+        return out
+
+    return text
+
+
+def _with_padding(colors: np.ndarray, pad_mask: np.ndarray) -> np.ndarray:
+    return np.where(pad_mask[..., None], np.uint8(render.PAD_FILL), colors).astype(np.uint8)
+
+
+def conv_grid_payload(plan: ConvPlan, *, step: int = 0) -> dict[str, Any]:
+    """The convolution step view of ``plan``, every step, as a grid-view payload.
+
+    One channel: the padded input (source), the kernel, the products of the step's window
+    (per step) and the output (target, filling in). ``C`` channels: per channel its input,
+    kernel slice and products (with the channel's sum under them), then the output. The
+    colours are those of :mod:`convviz.draw.conv_view` (and so of the GIF): the input in
+    gray (one channel) or black to the channel's colour, kernel and products on the
+    diverging scale of their own values, the output on the diverging scale of the whole map.
+    The output cells show each step's ``value``, the numbers the engine computed.
+
+    Parameters
+    ----------
+    plan : ConvPlan
+    step : int
+        The 0-based step to start at.
+
+    Returns
+    -------
+    dict
+        The payload (module schema).
+
+    Examples
+    --------
+    >>> from convviz import conv_plan
+    >>> plan = conv_plan(np.ones((3, 3, 3)), np.ones((2, 2, 3)), -1.0)
+    >>> p = conv_grid_payload(plan)
+    >>> p["steps"]["lines"][0]
+    ['Channel sums: R (4) + G (4) + B (4) = 12', 'Plus bias: 12 − 1 = 11 → output[0, 0]']
+    >>> p["panels"][2]["notes"][0]
+    'R sum (4 products): 4'
+    """
+    if not isinstance(plan, ConvPlan):
+        raise TypeError(f"`plan` must be a ConvPlan, got {type(plan).__name__}")
+    steps = [plan.step(i) for i in range(plan.n_steps)]
+    write = _memo(fmt)
+    hp, wp = plan.pad_mask.shape
+    oh, ow = plan.out_shape
+    multi = plan.padded.ndim == 3
+    values = np.array([s.value for s in steps]).reshape(oh, ow)  # the steps' own values
+    flags = np.where(plan.pad_mask, PAD, 0)
+    vmin, vmax = min(0.0, float(plan.padded.min())), max(1.0, float(plan.padded.max()))
+    pad_note = "hatched grey = padding" if plan.pad_mask.any() else None
+
+    def products_frames(channel: int | None) -> list[dict[str, Any]]:
+        out = []
+        for s in steps:
+            prods = s.products if channel is None else s.products[..., channel]
+            out.append({"text": write(prods), "colors": render.diverging_colors(prods),
+                        "ticks": diverging_legend(prods)["ticks"]})
+        return out
+
+    panels: list[dict[str, Any]] = []
+    layout: list[list[list[str]]] = []
+    channels = range(plan.padded.shape[-1]) if multi else [None]
+    for ch in channels:
+        name = "" if ch is None else (CHANNEL_NAMES[ch] if plan.padded.shape[-1] == 3
+                                      else f"channel {ch + 1}")
+        sfx = "" if ch is None else f".{name}"
+        data = plan.padded if ch is None else plan.padded[..., ch]
+        kern = plan.kernel if ch is None else plan.kernel[..., ch]
+        if ch is None or plan.padded.shape[-1] != 3:
+            colors = render.gray_colors(data, vmin, vmax)
+            ramp = np.array([[0, 0, 0], [255, 255, 255]], np.uint8)
+        else:
+            colors = channel_colors(data, ch, vmin, vmax)
+            ramp = channel_colors(np.array([vmin, vmax]), ch, vmin, vmax)
+        title = (f"Padded input ({hp}x{wp})" if ch is None else f"{name} input ({hp}x{wp})")
+        panels.append(grid_panel(
+            "input" + sfx, title=title, role="source", text=write(data),
+            colors=_with_padding(colors, plan.pad_mask), flags=flags, caption=pad_note,
+            legend=ramp_legend("colour: input value", ramp, [fmt(vmin), fmt(vmax)])))
+        wfmt = numbers.weight_format(kern)
+        panels.append(grid_panel(
+            "kernel" + sfx, title="kernel as applied" if ch is None else f"{name} slice",
+            text=np.vectorize(lambda w, f=wfmt: f(float(w)), otypes=[object])(kern),
+            colors=render.diverging_colors(kern), legend=diverging_legend(kern)))
+        notes = None if ch is None else [
+            f"{name} sum ({s.products[..., ch].size} products): "
+            f"{fmt(float(s.channel_sums[ch]))}" for s in steps]
+        panels.append(grid_panel(
+            "products" + sfx, title="products: input cell × weight", text=write(kern * 0),
+            colors=render.diverging_colors(kern * 0), frames=products_frames(ch),
+            notes=notes, legend=diverging_legend(steps[0].products)))
+        if ch is None:
+            layout.append([["input"], ["kernel", "products"], ["output"]])
+        else:
+            layout.append([["input" + sfx], ["kernel" + sfx], ["products" + sfx]])
+    panels.append(grid_panel(
+        "output", title=f"output ({oh}x{ow}), filled in so far", role="target", reveal=True,
+        text=write(values), colors=render.diverging_colors(values),
+        legend=diverging_legend(values)))
+    if multi:
+        layout.append([["output"]])
+    what = "Channel sums" if multi else "Sum of products"
+    lines, label = [], []
+    for s in steps:
+        r, c = s.out_pos
+        first, second = step_equation(s, plan.kernel)
+        lines.append([f"{what}: {first}", f"Plus bias: {second} → output[{r}, {c}]"])
+        label.append(f"output[{r}, {c}] (row {r + 1}, column {c + 1})")
+    window = [[r * wp + c for r in s.rows for c in s.cols] for s in steps]
+    return grid_payload(panels, layout, window=window, lines=lines,
+                        value=[fmt(s.value) for s in steps], label=label,
+                        target=[s.index for s in steps], step=step)
