@@ -9,6 +9,7 @@ import convviz as cv
 from convviz.draw import conv_view as view
 from convviz.draw import render
 from convviz.draw.conv_animation import animation_fit, animation_gif
+from convviz.draw.grid_data import conv_grid_payload
 from convviz.engine.padding import PADDING_MODES
 from convviz.serve import params as prm
 from convviz.teach import arithmetic as ar
@@ -16,8 +17,8 @@ from convviz.teach import examples as ex
 from convviz.ui.boot import ensure_app
 from convviz.ui.downloads import budgeted_download
 from convviz.ui.grid_editor import grid_editor, replace_grid
+from convviz.ui.grid_view import grid_view, heard_step
 from convviz.ui.nav import next_link
-from convviz.ui.player import Player
 from convviz.ui.state import init_settings, save_settings, share_hint
 
 ensure_app()
@@ -48,6 +49,7 @@ SPECS = {
     "conv.flip": prm.bool_param(False),
     "conv.nf": prm.int_param(2, 1, len(ex.FILTER_MIX)),
     "conv.filt": prm.int_param(1, 1, len(ex.FILTER_MIX)),
+    "conv.pos": prm.int_param(0, 0, 9999),  # the step shown, 0-based (the player's)
 }
 ss = st.session_state
 
@@ -188,9 +190,8 @@ st.header("Step through the windows")
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _input_base(padded: np.ndarray, pad_mask: np.ndarray, cell: int,
-                channel: int | None) -> np.ndarray:
-    return view.input_base(padded, pad_mask, cell=cell, channel=channel)
+def _payload(x: np.ndarray, kernel: np.ndarray, bias: float, geo: dict) -> dict:
+    return conv_grid_payload(cv.conv_plan(x, kernel, bias, **geo))  # every step, once
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -198,64 +199,24 @@ def _output_base(values: np.ndarray, cell: int) -> np.ndarray:
     return view.output_base(values, cell=cell)
 
 
-def _input(step: cv.Step, cell: int, channel: int | None = None) -> np.ndarray:
-    base = _input_base(plan.padded, plan.pad_mask, cell, channel)
-    return view.input_image(plan, step, cell=cell, channel=channel, base=base)
-
-
-def draw_gray(i: int) -> None:
-    step = plan.step(i)
-    left, mid, right = st.columns([1.25, 1, 1], gap="medium")
-    hp, wp = plan.pad_mask.shape
-    left.image(_input(step, view.cell_size(max(hp, wp), lo=22)),
-               caption=f"Padded input ({hp}x{wp}): hatched grey = padding, orange outline = "
-               f"the window of step {i + 1} of {plan.n_steps}.")
-    kc = view.cell_size(max(plan.kernel.shape), budget=330)
-    mid.image(view.kernel_image(plan.kernel, cell=kc), caption="kernel as applied"
-              + (" (rotated 180°)" if geo["flip"] else ""))
-    mid.image(view.products_image(step, cell=kc), caption="products: input cell × weight")
-    _output(right, step, i)
-
-
-def draw_rgb(i: int) -> None:
-    step = plan.step(i)
-    hp, wp = plan.pad_mask.shape
-    cell = view.cell_size(max(hp, wp), budget=420, lo=22, hi=48)
-    kc = view.cell_size(max(plan.kernel.shape[:2]), budget=300, lo=26, hi=48)
-    left, right = st.columns([2.6, 1], gap="medium")
-    for ch, name in enumerate(view.CHANNEL_NAMES):
-        img = render.hstack([
-            render.label(_input(step, cell, ch), f"{name} input"),
-            render.label(view.kernel_image(plan.kernel[..., ch], cell=kc), f"{name} slice"),
-            render.label(view.products_image(step, cell=kc, channel=ch), "products")], gap=20)
-        a, b = left.columns([4, 1], vertical_alignment="center")
-        a.image(img)
-        b.markdown(f"**{name} sum** ({step.products[..., ch].size} products)\n"
-                   f"### {fmt(float(step.channel_sums[ch]))}")
-    _output(right, step, i)
-
-
-def _output(col, step: cv.Step, i: int) -> None:
-    r, c = step.out_pos
-    cell = view.cell_size(max(plan.out_shape), budget=400, lo=22)
-    col.image(view.output_image(values, i, cell=cell, base=_output_base(values, cell)),
-              caption="output (feature map), filled in so far")
-    col.metric(f"output[{r}, {c}] (row {r + 1}, column {c + 1})", fmt(step.value))
-    first, second = view.step_equation(step, plan.kernel)
-    what = "Channel sums" if rgb else "Sum of products"
-    st.markdown(f"#### {what}: {first}\n#### Plus bias: {second} → output[{r}, {c}]")
-    _formula()
-
-
 def _formula() -> None:
     st.code(f"rows:    {sizes[0]}\ncolumns: {sizes[1]}", language=None, wrap_lines=True)
 
 
 if plan is not None:
-    values = view.plan_values(plan)  # (H', W'), the whole feature map
-    player = Player("conv", plan.n_steps)
-    player.controls()
-    player.show(draw_rgb if rgb else draw_gray)
+    pos = heard_step("conv.grid", "conv.pos", plan.n_steps)  # where the player stopped
+    st.caption("Play, step, drag the slider or use the arrow keys and space (click the grids "
+               "first). Hover an output cell to see its window and sum, click it to pin "
+               "that step; hover an input cell to light every output cell it feeds.")
+    grid_view({**_payload(x, kernel, bias, geo), "step": pos}, key="conv.grid")
+    step = plan.step(pos)
+    r, c = step.out_pos
+    st.metric(f"Step {pos + 1} of {plan.n_steps}: output[{r}, {c}] (row {r + 1}, "
+              f"column {c + 1})", fmt(step.value))
+    first, second = view.step_equation(step, plan.kernel)
+    what = "Channel sums" if rgb else "Sum of products"
+    st.markdown(f"#### {what}: {first}\n#### Plus bias: {second} → output[{r}, {c}]")
+    _formula()
     if not rgb:
         fit = animation_fit(plan)  # from the sizes alone: nothing is drawn yet
         budgeted_download(

@@ -1,5 +1,6 @@
 """AppTest runs of pages/convolution.py: widgets, shown numbers, errors and URL settings."""
 
+import json
 
 import numpy as np
 import pytest
@@ -8,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 import convviz as cv
 from convviz.draw.conv_view import coverage, step_equation
+from convviz.draw.grid_data import conv_grid_payload
 from convviz.draw.numbers import format_value
 from convviz.serve.params import grid_to_text
 from convviz.teach import arithmetic as ar
@@ -32,6 +34,21 @@ def _equation(at: AppTest) -> str:
     return next(m.value for m in at.markdown if m.value.startswith("#### "))
 
 
+def _payload(at: AppTest) -> dict:
+    """The data the page sent to the grid view component in the last run."""
+    (el,) = [e for e in at.get("bidi_component") if e.proto.component_name == "convviz.grid"]
+    assert el.proto.id.endswith("-conv.grid")
+    return json.loads(el.proto.json)
+
+
+def _pick(at: AppTest, step: int) -> AppTest:
+    """What the browser does when the player stops at ``step`` (0-based): a new report."""
+    seq = at.session_state["conv.grid.seen"]["seq"] + 1 if "conv.grid.seen" in at.session_state \
+        else 1
+    at.session_state["conv.grid"] = {"pick": {"step": step, "seq": seq}}
+    return at.run()
+
+
 def test_default_page_shows_the_first_window():
     at = _run()
     _ok(at)
@@ -45,20 +62,53 @@ def test_default_page_shows_the_first_window():
     assert any("address" in c.value for c in at.caption)  # the share hint
 
 
-def test_next_twice_shows_step_two():
+def test_the_step_the_browser_reports_is_shown_below_and_in_the_link():
     at = _run(**{"conv.preset": "random", "conv.seed": "3",
                  "conv.x": grid_to_text(make_input("random", 6, 6, seed=3))})
-    for _ in range(2):
-        at.button(key="conv.fwd").click().run()
-    _ok(at)
     plan = cv.conv_plan(make_input("random", 6, 6, seed=3), cv.KERNELS["sobel_x"].array)
+    assert _payload(at)["step"] == 0
+    _pick(at, 2)
+    _ok(at)
     want = format_value(plan.step(2).value)
     assert _shown_value(at) == want
+    assert at.metric[0].label.startswith(f"Step 3 of {plan.n_steps}: output[0, 2]")
     assert f"= {want} → output[0, 2]" in _equation(at)
-    at.button(key="conv.back").click().run()
+    assert at.query_params["conv.pos"] == "2"  # the URL and the share link follow
+    assert any("conv.pos=2" in c.value for c in at.code)
+    assert _payload(at)["step"] == 2  # the browser is told where Python is
+    _pick(at, 1)
     assert _shown_value(at) == format_value(plan.step(1).value)
-    at.button(key="conv.reset").click().run()
-    assert _shown_value(at) == format_value(plan.step(0).value)
+
+
+def test_an_old_report_does_not_override_a_step_set_since():
+    at = _run()
+    _pick(at, 3)
+    at.session_state["conv.pos"] = 1  # as the training page's "open step by step" does
+    at.run()
+    _ok(at)
+    plan = cv.conv_plan(make_input("digit", 7, 7), cv.KERNELS["sobel_x"].array)
+    assert _shown_value(at) == format_value(plan.step(1).value)
+    assert _payload(at)["step"] == 1
+    _pick(at, 3)  # the same step again, a new report: heard
+    assert _shown_value(at) == format_value(plan.step(3).value)
+
+
+def test_a_step_past_the_end_is_clipped():
+    at = _run(**{"conv.pos": "40"})
+    _ok(at)
+    plan = cv.conv_plan(make_input("digit", 7, 7), cv.KERNELS["sobel_x"].array)
+    assert _shown_value(at) == format_value(plan.step(plan.n_steps - 1).value)
+    assert _payload(at)["step"] == plan.n_steps - 1
+
+
+def test_the_payload_holds_the_engines_numbers():
+    at = _run(**{"conv.pad": "1", "conv.stride": "2"})
+    _ok(at)
+    plan = cv.conv_plan(make_input("digit", 7, 7), cv.KERNELS["sobel_x"].array, padding=1,
+                        stride=2)
+    sent = _payload(at)
+    assert sent == json.loads(json.dumps(conv_grid_payload(plan)))
+    assert sent["n_steps"] == plan.n_steps == 16
 
 
 def test_main_widgets_change_the_numbers():
@@ -70,7 +120,7 @@ def test_main_widgets_change_the_numbers():
     at.selectbox(key="conv.kname").set_value("laplacian_4").run()
     at.toggle(key="conv.flip").set_value(True).run()
     at.number_input(key="conv.bias").set_value(1.5).run()
-    at.button(key="conv.fwd").click().run()
+    _pick(at, 1)
     _ok(at)
     plan = cv.conv_plan(make_input("digit", 7, 7), cv.KERNELS["laplacian_4"].array, 1.5,
                         stride=2, padding="same", padding_mode="reflect", dilation=2,
@@ -122,6 +172,10 @@ def test_rgb_mode_and_several_filters():
     plan2 = cv.conv_plan(x, rgb_filters(cv.KERNELS["sobel_x"].array, 4)[..., 1])
     assert _shown_value(at) == format_value(plan2.step(0).value)
     assert any("depth 4" in c.value for c in at.caption)
+    sent = _payload(at)  # filter 2's step view: its three slices and products
+    assert [p["id"] for p in sent["panels"]] == [
+        f"{kind}.{ch}" for ch in "RGB" for kind in ("input", "kernel", "products")] + ["output"]
+    assert sent == json.loads(json.dumps(conv_grid_payload(plan2)))
     at.slider(key="conv.nf").set_value(1).run()  # the stepped filter follows
     _ok(at)
     assert at.selectbox(key="conv.filt").value == 1
@@ -230,3 +284,4 @@ def test_a_grid_sent_by_another_page_shows_what_it_is():
     _ok(at)
     assert _input_menu(at) == ("given", "a 6x6 patch of sample 3")
     np.testing.assert_array_equal(at.session_state["conv.x"], grid[:, :5])
+
