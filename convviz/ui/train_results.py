@@ -1,7 +1,8 @@
 """After training: the confusion matrix and the most confident mistakes, a prediction with its
 softmax probabilities, saving and loading the model, and "Open in the step-by-step view".
 
-Keys: ``train.pred_src``, ``train.pred_img``, ``train.pred_colours``, ``train.model_file``,
+Keys: ``train.pred_src``, ``train.pred_img``, ``train.pred_colours``, ``train.pred_pad`` (the
+drawing pad), ``train.model_file``,
 ``train.sv_layer``, ``train.sv_filter``, ``train.sv_channel``, ``train.sv_open``; internal
 ``train.model_seen`` (the id of the last model file read), ``train.model_bad`` and
 ``train.from_file`` (the name of the file the current model came from, or None).
@@ -14,15 +15,17 @@ import pandas as pd
 import streamlit as st
 
 from convviz.draw import conv_view, render
+from convviz.imaging.drawing import PAD_SIDE
 from convviz.imaging.images import ImageError, count_frames, first_frame_note, load_image
 from convviz.inside.predictions import confusion_matrix_image, probabilities
 from convviz.inside.step_view import kernel_patch_for_step_view, rounded_step_value
-from convviz.inside.user_images import fit_image, looks_inverted
+from convviz.inside.user_images import fit_drawing, fit_image, looks_inverted
 from convviz.nn.data import Dataset
 from convviz.nn.io import ModelFileError
 from convviz.nn.model_files import load_model_for, model_bytes, model_to_text
 from convviz.nn.train import Trainer
 from convviz.serve.session import TrainSettings, step_view_state
+from convviz.ui.drawpad import default_pen, drawpad
 from convviz.ui.grid_editor import replace_grid
 from convviz.ui.image_input import UPLOAD_TYPES
 from convviz.ui.kernel_picker import pick_kernel
@@ -91,14 +94,32 @@ def _uploaded_input(trainer: Trainer) -> np.ndarray | None:
     return x
 
 
-def predict(trainer: Trainer, sample: int) -> None:
-    """The softmax probabilities for a held-out image or an uploaded one."""
+def _drawn_input(trainer: Trainer) -> np.ndarray | None:
     ds = trainer.dataset
-    st.radio("Image to classify", ["sample", "upload"], key="train.pred_src", horizontal=True,
-             format_func={"sample": "The chosen held-out sample", "upload": "Your image"}.get)
+    names = list(ds.class_names)
+    what = ("a digit (0 to 9)" if names == [str(d) for d in range(10)]
+            else "one of: " + ", ".join(names))
+    ink = drawpad("train.pred_pad", (PAD_SIDE, PAD_SIDE),
+                  pen=default_pen(*trainer.model.input_shape[:2]), label=f"Draw {what}")
+    if ink is None:
+        st.caption(f"Draw {what}, as large as you like, anywhere on the pad.")
+        return None
+    return fit_drawing(ink, trainer.model.input_shape, ds.x_train)
+
+
+def predict(trainer: Trainer, sample: int) -> None:
+    """The softmax probabilities for a held-out image, an uploaded one or a drawing."""
+    ds = trainer.dataset
+    st.radio("Image to classify", ["sample", "upload", "draw"], key="train.pred_src",
+             horizontal=True, format_func={"sample": "The chosen held-out sample",
+                                           "upload": "Your image", "draw": "Draw it"}.get)
     left, right = st.columns([1, 2], gap="large")
     with left:
-        if st.session_state["train.pred_src"] == "sample" and ds.n_test:
+        if st.session_state["train.pred_src"] == "draw":
+            x = _drawn_input(trainer)
+            caption = ("Your drawing as the network sees it: cut to its ink, then sized and "
+                       "centred the way the training images are")
+        elif st.session_state["train.pred_src"] == "sample" and ds.n_test:
             x = ds.x_test[sample]
             caption = f"Held-out sample {sample + 1}, a “{ds.class_names[ds.y_test[sample]]}”"
         else:

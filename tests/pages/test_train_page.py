@@ -4,6 +4,7 @@ choice and uploads, saving and loading a model, the tabs and the step-by-step li
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import zipfile
@@ -14,6 +15,8 @@ from apptest import open_page
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from convviz.inside.predictions import probabilities
+from convviz.inside.user_images import fit_drawing
 from convviz.nn.model_files import model_bytes
 from convviz.nn.presets import ARCHITECTURES, model_from_preset
 from convviz.stack.summary import RELU_WHY
@@ -252,6 +255,32 @@ def test_predict_a_sample_and_an_uploaded_image():
     assert any("as the network sees it" in c for im in at.get("image") for c in im.captions)
     at.file_uploader(key="train.pred_img").set_value(("x.png", b"nope", "image/png")).run()
     assert any("Could not use “x.png”" in e.value for e in at.error)
+
+
+def _pad_value(cells: np.ndarray) -> dict:
+    """What the drawing pad's JavaScript sends: 64x64 bytes, row-major, base64."""
+    return {"side": 64, "ink": base64.b64encode(cells.astype(np.uint8).tobytes()).decode()}
+
+
+def test_predict_a_drawing_from_the_pad():
+    at = _tab(_train(_run(**{"train.arch": TINY})), "Predict")
+    at.radio(key="train.pred_src").set_value("draw").run()
+    _ok(at)
+    pads = [e for e in at.main if getattr(e, "key", None) == "train.pred_pad"]
+    assert len(pads) == 1 and pads[0].proto.component_name == "convviz.drawpad"
+    assert "The network answers" not in [m.label for m in at.metric]  # nothing drawn yet
+    assert any("Draw a digit (0 to 9)" in c.value for c in at.caption)
+    cells = np.zeros((64, 64))
+    cells[10:54, 30:36] = 255  # a "1"
+    at.session_state["train.pred_pad"] = {"drawing": _pad_value(cells)}  # a stroke ended
+    at.run()
+    _ok(at)
+    trainer = _trainer(at)
+    x = fit_drawing(cells / 255, trainer.model.input_shape, trainer.dataset.x_train)
+    best = int(np.argmax(probabilities(trainer.model, x)))
+    assert _metric(at, "The network answers") == trainer.dataset.class_names[best]
+    assert any("Your drawing as the network sees it" in c for im in at.get("image")
+               for c in im.captions)
 
 
 def test_an_animated_upload_to_predict_says_only_its_first_frame_is_used():
