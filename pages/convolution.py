@@ -16,6 +16,7 @@ from convviz.teach import arithmetic as ar
 from convviz.teach import examples as ex
 from convviz.ui.boot import ensure_app
 from convviz.ui.downloads import budgeted_download
+from convviz.ui.drawn_input import drawn_input
 from convviz.ui.grid_editor import grid_editor, replace_grid
 from convviz.ui.grid_view import grid_view, heard_step
 from convviz.ui.nav import next_link
@@ -105,10 +106,13 @@ if not rgb:
 c_in, c_k, c_geo = st.columns([1, 1, 1.05], gap="medium")  # 1024 px: "replicate" fits
 with c_in:
     st.subheader("Input")
-    st.selectbox("Start from", [*ex.PRESETS, *[ex.GIVEN] * (ss["conv.preset"] == ex.GIVEN)],
-                 key="conv.preset", on_change=_refill,
-                 format_func=partial(ex.input_label, given=ss.get("conv.given")))
-    a, b, c = st.columns(3)
+    menu = st.container()  # filled after the pad below: a new drawing sets "Start from"
+    with st.expander("Draw the input"):
+        drawn_input()
+    menu.selectbox("Start from", [*ex.PRESETS, *[ex.GIVEN] * (ss["conv.preset"] == ex.GIVEN)],
+                   key="conv.preset", on_change=_refill,
+                   format_func=partial(ex.input_label, given=ss.get("conv.given")))
+    a, b, c = menu.columns(3)
     a.number_input("Rows", 5, 12, key="conv.rows", on_change=_resize_input)
     b.number_input("Columns", 5, 12, key="conv.cols", on_change=_resize_input)
     c.number_input("Seed", 0, 9999, key="conv.seed", on_change=_refill,

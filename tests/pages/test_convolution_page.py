@@ -1,5 +1,6 @@
 """AppTest runs of pages/convolution.py: widgets, shown numbers, errors and URL settings."""
 
+import base64
 import json
 
 import numpy as np
@@ -11,9 +12,11 @@ import convviz as cv
 from convviz.draw.conv_view import coverage, step_equation
 from convviz.draw.grid_data import conv_grid_payload
 from convviz.draw.numbers import format_value
+from convviz.imaging.drawing import drawing_to_grid
 from convviz.serve.params import grid_to_text
 from convviz.teach import arithmetic as ar
 from convviz.teach.examples import PRESETS, make_input, rgb_filters
+from convviz.ui.drawn_input import DRAWN
 
 
 def _run(**params: str) -> AppTest:
@@ -285,3 +288,32 @@ def test_a_grid_sent_by_another_page_shows_what_it_is():
     assert _input_menu(at) == ("given", "a 6x6 patch of sample 3")
     np.testing.assert_array_equal(at.session_state["conv.x"], grid[:, :5])
 
+
+def _pad_value(cells: np.ndarray) -> dict:
+    """What the drawing pad's JavaScript sends: 64x64 bytes, row-major, base64."""
+    return {"side": 64, "ink": base64.b64encode(cells.astype(np.uint8).tobytes()).decode()}
+
+
+def test_a_drawing_becomes_the_input_grid():
+    at = _run()
+    _ok(at)
+    pads = [e for e in at.main if getattr(e, "key", None) == "conv.drawpad"]
+    assert len(pads) == 1 and json.loads(pads[0].proto.json)["grid"] == [7, 7]
+    assert any("Draw the input" == e.label for e in at.expander)
+    cells = np.zeros((64, 64))
+    cells[:, 16:32] = 255  # a vertical bar, the second quarter
+    at.session_state["conv.drawpad"] = {"drawing": _pad_value(cells)}  # a stroke ended
+    at.run()
+    _ok(at)
+    grid = at.session_state["conv.x"]
+    np.testing.assert_array_equal(grid, drawing_to_grid(cells / 255, 7, 7))
+    assert grid.max() == 9 and grid[:, 0].sum() == 0
+    assert _input_menu(at) == ("given", DRAWN)
+    at.number_input(key="conv.rows").set_value(10).run()  # drawn again at the new size
+    _ok(at)
+    np.testing.assert_array_equal(at.session_state["conv.x"],
+                                  drawing_to_grid(cells / 255, 10, 7))
+    at.selectbox(key="conv.preset").select("edge").run()  # a preset replaces it
+    at.number_input(key="conv.cols").set_value(8).run()
+    _ok(at)
+    np.testing.assert_array_equal(at.session_state["conv.x"], make_input("edge", 10, 8))
