@@ -65,8 +65,8 @@ def drawn_input() -> None:
     ss = st.session_state
     rows, cols = ss["conv.x"].shape
     ink = drawpad(PAD_KEY, (rows, cols), grid=True, width=260, label="Draw the input")
-    st.caption(f"Each of the {rows}x{cols} cells becomes its share of ink, from 0 (none) to 9 "
-               "(full); Rows and Columns set how many cells there are.")
+    st.caption(f"Each of the {rows}x{cols} cells becomes its share of ink as a whole number, "
+               "from 0 (none) to 9 (full); Rows and Columns set how many cells there are.")
     value = drawing_state(PAD_KEY)
     key = value.get("ink") if ink is not None and isinstance(value, dict) else None
     drawing = ss["conv.preset"] == GIVEN and ss.get("conv.given") == DRAWN

@@ -72,9 +72,23 @@ def test_mouse_and_finger_strokes_become_the_convolution_input(touch_page, app_u
     grid = _conv_input(page)  # 7 x 7 cells, ink 0 to 9
     assert grid.shape == (7, 7)
     assert (grid[1:-1, 3] >= 8).all() and not grid[:, :2].any() and not grid[:, 5:].any()
+    assert grid[3, 2] <= 1 and grid[3, 4] <= 1  # the medium pen: one cell wide
     shot(page, "drawpad-conv-mouse")
 
     page.get_by_role("button", name="Clear").click()
+    wait_idle(page)
+    thick = page.get_by_role("button", name="Thick")
+    thick.click()
+    expect(thick).to_have_attribute("aria-pressed", "true")
+    before = page.url
+    _stroke(page, pad, (0.5, 0.05), (0.5, 0.95))  # the same line, 1.6 times as wide
+    page.wait_for_function("before => location.href !== before", arg=before)
+    wait_idle(page)
+    grid = _conv_input(page)
+    assert (grid[1:-1, 3] >= 8).all() and grid[3, 2] >= 2 and grid[3, 4] >= 2
+
+    page.get_by_role("button", name="Clear").click()
+    page.get_by_role("button", name="Medium").click()
     wait_idle(page)
     before = page.url  # Clear keeps the input grid: only a new drawing replaces it
     _stroke(page, pad, (0.05, 0.5), (0.95, 0.5), touch=True)  # a horizontal line, finger
