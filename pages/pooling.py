@@ -5,6 +5,7 @@ import streamlit as st
 
 import convviz as cv
 from convviz.draw import render
+from convviz.draw.pool_grid import pool_grid_payload
 from convviz.serve.params import (
     Param,
     bool_param,
@@ -17,8 +18,8 @@ from convviz.teach import codegen, pool_text
 from convviz.teach.examples import check_grid_shape, random_grid
 from convviz.ui.boot import ensure_app
 from convviz.ui.grid_editor import grid_editor, replace_grid
+from convviz.ui.grid_view import grid_view, heard_step
 from convviz.ui.nav import next_link
-from convviz.ui.player import Player
 from convviz.ui.state import init_settings, save_settings, share_hint
 
 ensure_app()
@@ -39,16 +40,13 @@ SPECS = {
     "pool.p": int_param(0, 0, 2),
     "pool.ceil": bool_param(False),
     "pool.cip": bool_param(True),
+    "pool.pos": int_param(0, 0, 9999),  # the step shown, 0-based (the player's)
 }
 ss = st.session_state
 
 
 def _regenerate() -> None:
     replace_grid("pool.x", random_grid(ss["pool.n"], ss["pool.n"], seed=ss["pool.seed"]))
-
-
-def _cell(cells: int, room: int) -> int:
-    return int(np.clip(room // max(cells, 1), 24, 56))
 
 
 # A first visit whose link has no grid builds the grid from the link's size and seed.
@@ -102,62 +100,58 @@ def colors_of(a: np.ndarray) -> np.ndarray:
 
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _payload(x: np.ndarray, settings: dict, vmax: float) -> dict:
+    """Every window once, with its arithmetic (the browser plays them)."""
+    plan = cv.pool_plan(x, **settings)
+    cip = settings.get("count_include_pad", True)
+    return pool_grid_payload(plan, lines=pool_text.plan_lines(plan, count_include_pad=cip),
+                             vmax=vmax)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _global_payload(x: np.ndarray, kind: str, value: float, vmax: float) -> dict:
+    """The whole map as one window."""
+    plan = cv.pool_plan(x, x.shape, mode=kind)
+    return pool_grid_payload(plan, lines=[[pool_text.global_pool_text(x, kind, value)]],
+                             vmax=vmax)
+
+
 with view:
     if not local:
         kind = "max" if mode == "gmax" else "avg"
         value = float(cv.global_pool(x, kind))
-        step = cv.pool_plan(x, x.shape, mode=kind).step(0)
-        marks = [step.argmax] if step.argmax else []
         st.markdown(f"**{pool_text.pool_count_text(x.shape, (1, 1))}**")
         st.code(pool_text.global_pool_text(x, kind, value), language=None)
-        left = render.draw_grid(x, cell=_cell(max(x.shape), 520), colors=colors_of(x),
-                                marks=marks)
-        right = render.draw_grid(np.array([[value]]), cell=64,
-                                 colors=colors_of(np.array([[value]])))
-        st.image(render.hstack([render.label_fit(left, "Input"), render.label_fit(right, "Output")],
-                               gap=40))
+        grid_view(_global_payload(x, kind, value, vmax), key="pool.global")
         st.caption("Global pooling needs no window settings: the window is the whole map. "
                    + ("The circled cell is the maximum (the first one, row by row, on ties)."
                       if kind == "max" else "Every cell counts once."))
     else:
+        settings = {"pool_size": k, "stride": s, "padding": p, "mode": mode, "ceil_mode": ceil,
+                    "count_include_pad": cip}
         try:
-            plan = cv.pool_plan(x, k, stride=s, padding=p, mode=mode, ceil_mode=ceil,
-                                count_include_pad=cip)
-            out = cv.pool2d(x, k, stride=s, padding=p, mode=mode, ceil_mode=ceil,
-                            count_include_pad=cip)
+            plan = cv.pool_plan(x, **settings)
+            out = cv.pool2d(x, **settings)
         except (ValueError, TypeError) as exc:
             plan = None
             st.error(f"{exc}. Lower the padding or pick a larger pool size.")
-            st.image(render.draw_grid(x, cell=_cell(max(x.shape), 520), colors=colors_of(x)))
         if plan is not None:
             st.markdown(f"**{pool_text.pool_count_text(x.shape, out.shape, k, s)}** "
                         f"({x.shape[0]} x {x.shape[1]} → {out.shape[0]} x {out.shape[1]}).")
-            cell = _cell(max(plan.padded.shape), 520)
-            ocell = _cell(max(out.shape), 340)
-            in_colors, out_colors = colors_of(plan.padded), colors_of(out)
-            order = np.arange(plan.n_steps).reshape(out.shape)
-            player = Player("pool", plan.n_steps)
-            player.controls()
-
-            def frame(pos: int) -> None:
-                step = plan.step(pos)
-                i, j = step.out_pos
-                marks = ([(step.rows[step.argmax[0]], step.cols[step.argmax[1]])]
-                         if step.argmax else [])
-                pads = plan.pad_mask[np.ix_(step.rows, step.cols)]
-                st.markdown(f"**Window {pos + 1} of {plan.n_steps}** → output cell "
-                            f"(row {i + 1}, column {j + 1}):")
-                st.code(pool_text.pool_step_text(step, pads, count_include_pad=cip), language=None,
-                        wrap_lines=True)
-                left = render.draw_grid(plan.padded, cell=cell, colors=in_colors,
-                                        pad_mask=plan.pad_mask, window=(step.rows, step.cols),
-                                        marks=marks)
-                right = render.draw_grid(out, cell=ocell, colors=out_colors,
-                                         hidden=order > pos, window=((i,), (j,)))
-                st.image(render.hstack([render.label_fit(left, "Input (padding hatched)"),
-                                        render.label_fit(right, "Output, filling in")], gap=40))
-
-            player.show(frame)
+            pos = heard_step("pool.grid", "pool.pos", plan.n_steps)  # where the player stopped
+            st.caption("Play, step, drag the slider or use the arrow keys and space (click "
+                       "the grids first). Hover an output cell to see its window, click it to "
+                       "pin that step; hover an input cell to light every output cell it "
+                       "feeds.")
+            grid_view({**_payload(x, settings, vmax), "step": pos}, key="pool.grid")
+            step = plan.step(pos)
+            i, j = step.out_pos
+            pads = plan.pad_mask[np.ix_(step.rows, step.cols)]
+            st.markdown(f"**Window {pos + 1} of {plan.n_steps}** → output cell "
+                        f"(row {i + 1}, column {j + 1}):")
+            st.code(pool_text.pool_step_text(step, pads, count_include_pad=cip),
+                    language=None, wrap_lines=True)
             notes = ["The orange outline is the window"]
             if mode == "max":
                 notes.append("the circle marks the winner (the first one, row by row, on "

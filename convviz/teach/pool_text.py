@@ -12,6 +12,7 @@ import numpy as np
 
 from convviz.base.checks import check_int
 from convviz.draw.numbers import format_value
+from convviz.engine.pool_steps import PoolPlan
 from convviz.engine.steps import Step
 
 
@@ -120,3 +121,19 @@ def shift_demo(shift: int = 1) -> tuple[np.ndarray, np.ndarray]:
         moved[:, shift:] = x[:, :6 - shift]
     return x, moved
 
+
+
+def plan_lines(plan: PoolPlan, *, count_include_pad: bool = True) -> list[list[str]]:
+    """:func:`pool_step_text` of every window of ``plan``, one line per step, in order.
+
+    Examples
+    --------
+    >>> from convviz.engine.pool_steps import pool_plan
+    >>> plan_lines(pool_plan(np.array([[1., 3.], [4., 2.]]), 1, stride=2))
+    [['max(1) = 1']]
+    """
+    if not isinstance(plan, PoolPlan):
+        raise TypeError(f"`plan` must be a PoolPlan, got {type(plan).__name__}")
+    steps = (plan.step(i) for i in range(plan.n_steps))
+    return [[pool_step_text(s, plan.pad_mask[np.ix_(s.rows, s.cols)],
+                            count_include_pad=count_include_pad)] for s in steps]

@@ -1,5 +1,6 @@
 """AppTest runs of pages/pooling.py: modes, windows, shown values, errors and URL settings."""
 
+import json
 
 import numpy as np
 from apptest import markdown_text, open_page
@@ -7,7 +8,10 @@ from streamlit.testing.v1 import AppTest
 
 import convviz as cv
 from convviz.draw.numbers import format_value
+from convviz.draw.pool_grid import pool_grid_payload
+from convviz.draw.render import full_scale
 from convviz.teach.examples import random_grid
+from convviz.teach.pool_text import global_pool_text, plan_lines
 from convviz.ui.nav import PAGES
 
 
@@ -32,6 +36,21 @@ def _step_text(at: AppTest) -> str:
     return at.code[0].value
 
 
+def _payload(at: AppTest, key: str = "pool.grid") -> dict:
+    """The data the page sent to the grid view component ``key`` in the last run."""
+    (el,) = [e for e in at.get("bidi_component") if e.proto.id.endswith(f"-{key}")]
+    assert el.proto.component_name == "convviz.grid"
+    return json.loads(el.proto.json)
+
+
+def _pick(at: AppTest, step: int) -> AppTest:
+    """What the browser does when its player stops at ``step`` (0-based): a new report."""
+    seen = at.session_state["pool.grid.seen"] if "pool.grid.seen" in at.session_state else None
+    at.session_state["pool.grid"] = {"pick": {"step": step, "seq": seen["seq"] + 1 if seen
+                                              else 1}}
+    return at.run()
+
+
 def test_default_seeded_grid_shows_engine_values():
     at = _run()
     _ok(at)
@@ -42,9 +61,11 @@ def test_default_seeded_grid_shows_engine_values():
     assert _step_text(at) == "max(8, 6, 0, 0) = 8"
     assert ("2x2 with stride 2 turns 36 values into 9: one output per 4 inputs (25% as many)"
             in markdown_text(at))
-    at.slider(key="pool.slider").set_value(9).run()
+    _pick(at, 8)  # the player stopped on the last window
     _ok(at)
     assert _step_text(at).endswith(f"= {format_value(out[2, 2])}")
+    assert "**Window 9 of 9** → output cell (row 3, column 3):" in markdown_text(at)
+    assert at.query_params["pool.pos"] == "8"  # the URL and the share link follow
     assert any(f"Next: {_next_title()}" in link.label for link in at.get("page_link"))
     assert any("stay inside their 2x2 windows" in c.value for c in at.caption)  # shift demo
 
@@ -54,13 +75,14 @@ def test_teaching_grid_from_the_link():
     _ok(at)
     assert at.slider(key="pool.n").value == 4
     assert _step_text(at) == "max(1, 3, 4, 2) = 4"
-    at.button(key="pool.fwd").click().run()
+    _pick(at, 1)
     assert _step_text(at) == "max(2, 1, 0, 1) = 2"
-    at.slider(key="pool.slider").set_value(4).run()
+    _pick(at, 3)
     assert _step_text(at) == "max(7, 2, 3, 8) = 8"
     at.radio(key="pool.mode").set_value("avg").run()
     _ok(at)
     assert _step_text(at) == "(7 + 2 + 3 + 8) / 4 = 20 / 4 = 5"
+    assert _payload(at)["step"] == 3  # the browser starts where the text below is
 
 
 def test_stride_padding_ceil_and_count_include_pad():
@@ -149,3 +171,37 @@ def test_no_sentence_says_every_pooling_keeps_its_inputs():
     at = _run()
     assert "within it every window keeps at least one input cell" in \
         at.slider(key="pool.p").help
+
+
+def test_the_grid_view_gets_the_engines_windows():
+    at = _run(**{"pool.x": X4, "pool.mode": "avg", "pool.tied": "0", "pool.k": "3",
+                 "pool.p": "1", "pool.cip": "0"})
+    _ok(at)
+    x = np.array([[1, 3, 2, 1], [4, 2, 0, 1], [5, 1, 7, 2], [0, 2, 3, 8]], dtype=np.float64)
+    plan = cv.pool_plan(x, 3, stride=2, padding=1, mode="avg", count_include_pad=False)
+    want = pool_grid_payload(plan, lines=plan_lines(plan, count_include_pad=False),
+                             vmax=full_scale(x))
+    assert _payload(at) == json.loads(json.dumps(want))
+    assert len(at.get("image")) == 1  # the shift demo only: no server-drawn window frame
+    assert "pool.slider" not in at.session_state and "pool.toggle" not in at.session_state
+
+
+def test_a_step_from_the_link_is_shown_and_clipped():
+    at = _run(**{"pool.x": X4, "pool.pos": "2"})
+    _ok(at)
+    assert _step_text(at) == "max(5, 1, 0, 2) = 5" and _payload(at)["step"] == 2
+    at = _run(**{"pool.x": X4, "pool.pos": "50"})
+    _ok(at)
+    assert _step_text(at) == "max(7, 2, 3, 8) = 8" and _payload(at)["step"] == 3
+
+
+def test_global_pooling_is_one_window_in_the_grid_view():
+    at = _run(**{"pool.x": X4, "pool.mode": "gmax"})
+    _ok(at)
+    x = np.array([[1, 3, 2, 1], [4, 2, 0, 1], [5, 1, 7, 2], [0, 2, 3, 8]], dtype=np.float64)
+    sent = _payload(at, "pool.global")
+    plan = cv.pool_plan(x, x.shape, mode="max")
+    want = pool_grid_payload(plan, lines=[[global_pool_text(x, "max", 8.0)]],
+                             vmax=full_scale(x))
+    assert sent == json.loads(json.dumps(want))
+    assert sent["steps"]["marks"] == [[15]] and sent["steps"]["value"] == ["8"]
