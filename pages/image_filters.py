@@ -21,7 +21,6 @@ from convviz.ui.grid_editor import grid_editor, replace_grid
 from convviz.ui.image_input import SOURCES, choose_image, take_new_image
 from convviz.ui.kept import kept, memo
 from convviz.ui.nav import next_link
-from convviz.ui.player import restart_on_change
 from convviz.ui.state import init_settings, save_settings, share_hint
 from convviz.ui.sweep_view import show_sweep
 
@@ -51,6 +50,7 @@ SPECS = {
     "img.col": int_param(150, 0, 4095),
     "img.zoom": bool_param(False),
     "img.zsize": int_param(16, 8, 32),
+    "img.frame": int_param(1, 1, 1024),  # the sweep's frame (1-based) where it last stopped
 }
 ss = st.session_state
 
@@ -249,9 +249,9 @@ if plan is not None:
                 "the feature map filled in up to the window, " + (
                     "one pixel at a time." if region else "a row of windows per frame.")
                 + " Below, the numbers of the current window.")
-    restart_on_change("img.sweep", (work.token, region))  # frame 1 of a new picture
-    show_sweep("img.sweep", plan, pkey, display=display, vmax=views[k_in].vmax,
-               file_name=f"sweep_{names[k_in]}.gif", zoom=region is not None)
+    show_sweep("img.sweep", plan, pkey, restart=(work.token, region), frame_key="img.frame",
+               display=display, vmax=views[k_in].vmax, file_name=f"sweep_{names[k_in]}.gif",
+               zoom=region is not None)
 
 with st.expander("Signed, ReLU or absolute value?"):
     st.markdown(

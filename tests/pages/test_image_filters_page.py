@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import io
+import json
 
 import numpy as np
 import pytest
 from apptest import open_page
 from PIL import Image
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import ElementTree
 
 import convviz as cv
 from convviz.draw.numbers import format_value
 from convviz.imaging.filter_bank import channel_responses, feature_maps
 from convviz.imaging.samples import load_sample
+from convviz.imaging.sweep import sweep_plan
 
 POINT = (165, 150)  # the page's default point
 
@@ -40,7 +44,38 @@ def _png(h: int, w: int) -> bytes:
 
 
 def _frame_caption(at: AppTest) -> str:
-    return next(c for im in at.get("image") for c in im.captions if c.startswith("Frame "))
+    """The line below the sweep: the frame Python shows (where the browser's sweep stopped)."""
+    return _md(at, "Frame ")
+
+
+def _sweep(at: AppTest):
+    """The sweep component as drawn by the last run."""
+    (el,) = [e for e in at.get("bidi_component") if e.proto.component_name == "convviz.sweep"]
+    return el
+
+
+def _payload(at: AppTest) -> dict:
+    return json.loads(_sweep(at).proto.json)
+
+
+def _report(at: AppTest, frame: int, *, token: str | None = None, **extra) -> AppTest:
+    """Run as after the browser's sweep said it stopped at 0-based ``frame``
+    (``setStateValue("frame", ...)``), with the token of the sweep it was drawn for."""
+    el = _sweep(at)
+    value = {"frame": {"token": _payload(at)["token"] if token is None else token,
+                       "frame": frame, **extra}}
+    original = ElementTree.get_widget_states
+
+    def states(self):
+        ws = original(self)
+        ws.widgets.append(WidgetState(id=el.proto.id, json_value=json.dumps(value)))
+        return ws
+
+    ElementTree.get_widget_states = states
+    try:
+        return at.run()
+    finally:
+        ElementTree.get_widget_states = original
 
 
 @pytest.fixture()
@@ -150,22 +185,71 @@ def test_a_bad_first_upload_keeps_the_sample():
     assert "(512, 437, 3)" in _md(at, "Layer output shape")
 
 
-def test_next_moves_the_sweep_one_frame():
+def test_the_payload_is_the_engines_sweep_sent_once_per_sweep():
+    at = _run()
+    _ok(at)
+    img = load_sample("grace_hopper", max_side=512)
+    plan = sweep_plan(img, cv.KERNELS["sobel_x"].array)
+    data = _payload(at)
+    assert data["n_frames"] == 256 and data["start"] == 0 and data["fps"] == 10
+    assert data["revealed"] == [int(v) for v in plan.revealed]
+    assert data["pos"] == [list(plan.position(f)) for f in range(256)]
+    assert (data["map"]["rows"], data["map"]["cols"]) == plan.fmap.shape == (512, 437)
+    frame = data["detail"]["frames"][0]
+    assert frame[3] == format_value(float(plan.fmap[plan.position(0)]), 4)
+    sent = _sweep(at).proto.json
+    at.number_input(key="img.row").set_value(40).run()  # not about the sweep: same message
+    assert _sweep(at).proto.json == sent
+    at.radio(key="img.display").set_value("abs").run()
+    assert _payload(at)["map"]["display"] == "abs" and _payload(at)["token"] == data["token"]
+
+
+def test_the_frame_the_browser_stops_at_moves_the_text_and_the_link():
     at = _run()
     assert _frame_caption(at).startswith("Frame 1 of")
-    at.button(key="img.sweep.fwd").click().run()
-    at.button(key="img.sweep.fwd").click().run()
+    _report(at, 2)
     _ok(at)
     assert _frame_caption(at).startswith("Frame 3 of 256: the windows of output rows 4-5")
-    at.button(key="img.sweep.back").click().run()
-    assert _frame_caption(at).startswith("Frame 2 of")
+    assert at.query_params["img.frame"] == "3"
+    _report(at, 1, token="another picture")  # a report about a sweep no longer shown
+    assert _frame_caption(at).startswith("Frame 3 of")
+    _report(at, 999)  # beyond the end: the last frame
+    assert _frame_caption(at).startswith("Frame 256 of 256")
+    assert _payload(at)["start"] == 0  # the browser keeps its own frame: nothing resent
+
+
+def test_a_link_opens_the_sweep_at_its_frame():
+    at = _run(**{"img.frame": "40"})
+    _ok(at)
+    assert _frame_caption(at).startswith("Frame 40 of 256: the windows of output rows 78-79")
+    assert _payload(at)["start"] == 39
+
+
+def test_the_gif_plays_at_the_speed_the_browser_reports(downloads, monkeypatch):
+    at = _run(**{"img.size": "64"})
+    _report(at, 0, speed=25)
+    _ok(at)
+    import convviz.ui.sweep_view as view  # imported by the page's run (registered there)
+
+    seen = {}
+
+    def gif(plan, **kw):
+        seen.update(kw)
+        return b"GIF89a"
+
+    monkeypatch.setattr(view, "sweep_gif", gif)
+    downloads["sweep_sobel_x.gif"]()
+    assert seen["fps"] == 25.0
 
 
 def test_zoom_sweeps_the_region_cell_by_cell():
     at = _run(**{"img.zoom": "1", "img.zsize": "8"})
     _ok(at)
     assert _frame_caption(at).startswith("Frame 1 of 64: the windows of output cell (161, 146)")
-    at.button(key="img.sweep.fwd").click().run()
+    data = _payload(at)
+    assert data["where"][:2] == ["output cell (161, 146)", "output cell (161, 147)"]
+    assert data["map"]["values"] is not None and len(data["detail"]["frames"]) == 64
+    _report(at, 1)
     assert "output cell (161, 147)" in _frame_caption(at)
 
 
@@ -229,20 +313,22 @@ def test_a_new_image_puts_the_point_at_its_centre_and_the_sweep_at_frame_1():
     at.file_uploader(key="img.upload").set_value(("tiny.png", _png(5, 5), "image/png")).run()
     _ok(at)
     assert _point(at) == (2, 2)  # its centre, not the sample's point clipped to (4, 4)
-    at.button(key="img.sweep.fwd").click().run()
+    token = _payload(at)["token"]
+    _report(at, 1)
     assert _frame_caption(at).startswith("Frame 2 of")
     at.file_uploader(key="img.upload").set_value(("big.png", _png(300, 200), "image/png")).run()
     _ok(at)
     assert "(300, 200, 3)" in _md(at, "Layer output shape")
     assert _point(at) == (150, 100)
     assert _frame_caption(at).startswith("Frame 1 of")
+    assert _payload(at)["token"] != token and _payload(at)["start"] == 0  # the browser too
     assert _md(at, "**At output cell (150, 100)**")
 
 
 def test_a_new_working_size_resets_the_point_and_the_frame_but_a_rerun_does_not():
     at = _run()
     at.number_input(key="img.row").set_value(40).run()
-    at.button(key="img.sweep.fwd").click().run()
+    _report(at, 1)
     at.run()
     assert _point(at) == (40, 150) and _frame_caption(at).startswith("Frame 2 of")
     at.select_slider(key="img.size").set_value(256).run()
@@ -254,17 +340,16 @@ def test_a_new_working_size_resets_the_point_and_the_frame_but_a_rerun_does_not(
 
 def test_zooming_in_or_out_starts_the_sweep_at_frame_1():
     at = _run()
-    for _ in range(3):
-        at.button(key="img.sweep.fwd").click().run()
+    _report(at, 3)
     assert _frame_caption(at).startswith("Frame 4 of 256")
     at.toggle(key="img.zoom").set_value(True).run()
     _ok(at)
     assert _frame_caption(at).startswith("Frame 1 of 256: the windows of output cell")
-    at.button(key="img.sweep.fwd").click().run()
+    _report(at, 1)
     at.slider(key="img.zsize").set_value(8).run()
     assert _frame_caption(at).startswith("Frame 1 of 64")
     assert _point(at) == POINT  # zooming keeps the point
-    at.button(key="img.sweep.fwd").click().run()
+    _report(at, 1)
     at.toggle(key="img.zoom").set_value(False).run()
     assert _frame_caption(at).startswith("Frame 1 of 256: the windows of output rows")
 
