@@ -1,8 +1,13 @@
-"""Sweep animation speed at the default working size (longest side 512).
+"""The image page's sweep at the default working size (longest side 512): what the server
+does for it.
 
-Prints the median time of one frame (and frames per second), the first frame (which draws
-the cached panels), the plan, a 100-frame GIF export, and the zoomed region sweep, each
-against its target: 10 frames/s for playing (aim: < 20 ms a frame) and 3 s for the GIF.
+The sweep plays in the browser from one payload per sweep (convviz/imaging/sweep_payload.py):
+this prints the time to build that payload and its size, beside what the server-rendered
+player it replaced cost (one frame drawn and encoded per rerun, at 10 frames/s), then the
+GIF export (still drawn on the server, from the same frames), for the whole photo and a
+zoomed region. Targets: a payload well under one second of the old frame stream, built in
+well under a second (it is kept per sweep, so an unrelated rerun costs nothing); the GIF in
+3 s.
 
 Run: ``.venv/bin/python benchmarks/bench_sweep.py``
 """
@@ -16,13 +21,15 @@ import time
 import numpy as np
 from PIL import Image
 
-from convviz.draw.render import png_bytes
 from convviz.engine.kernels import get_kernel
 from convviz.imaging.samples import load_sample
 from convviz.imaging.sweep import sweep_plan
 from convviz.imaging.sweep_detail import render_window_detail, window_detail
 from convviz.imaging.sweep_export import sweep_gif
 from convviz.imaging.sweep_frames import render_sweep_frame
+from convviz.imaging.sweep_payload import payload_bytes, sweep_payload
+
+OLD_FPS = 10  # the server-rendered player's default speed
 
 
 def _time(fn, repeat: int = 1) -> list[float]:
@@ -44,28 +51,30 @@ def _line(what: str, seconds: float, target: float | None = None, unit: str = "m
     print(text)
 
 
-def _shows():
-    """How a frame gets to the browser: what ``st.image(array)`` does, and alternatives."""
-    out = []
-    try:
-        from streamlit.elements.lib.image_utils import image_to_url
-        from streamlit.elements.lib.layout_utils import LayoutConfig
-
-        def st_image(frame):  # the server-side work of st.image(frame): JPEG quality 100
-            return image_to_url(frame, LayoutConfig(width="content"), False, "RGB", "auto", "x")
-
-        out.append(("st.image(array) server side (JPEG q100)", st_image))
-    except ImportError:  # streamlit moved it: Pillow's JPEG q100 is what it did
-        out.append(("JPEG q100 (as st.image(array))", lambda f: _encode(f, "JPEG", quality=100)))
-    out.append(("JPEG q90 bytes (for st.image(bytes))", lambda f: _encode(f, "JPEG", quality=90)))
-    out.append(("PNG, Pillow default (render.png_bytes)", png_bytes))
-    return out
-
-
 def _encode(frame, fmt: str, **kw) -> bytes:
     buf = io.BytesIO()
     Image.fromarray(frame).save(buf, format=fmt, **kw)
     return buf.getvalue()
+
+
+def _payload_line(what: str, plan) -> None:
+    """Build time and size of the browser payload, against the old per-frame stream."""
+    built = statistics.median(_time(lambda: sweep_payload(plan, display="signed"), repeat=3))
+    size = payload_bytes(sweep_payload(plan, display="signed"))
+    _line(f"{what}: payload built once", built, 1.0)
+    k = plan.n_frames // 2
+    per = statistics.median(_time(lambda: render_sweep_frame(plan, k), repeat=5))
+    frame = render_sweep_frame(plan, k)
+    jpeg = _encode(frame, "JPEG", quality=90)
+    enc = statistics.median(_time(lambda: _encode(frame, "JPEG", quality=90), repeat=5))
+    stream = len(jpeg) * OLD_FPS
+    print(f"  {'payload size':<46} {size / 1e3:9.0f} KB, once per sweep "
+          f"({size / stream:.2f} s of the old stream)")
+    print(f"  {'old: one frame drawn + JPEG q90':<46} {(per + enc) * 1000:9.2f} ms, "
+          f"{len(jpeg) / 1e3:.0f} KB per frame")
+    print(f"  {f'old: at {OLD_FPS} frames/s':<46} {stream / 1e3:9.0f} KB/s per viewer, "
+          f"{(per + enc) * OLD_FPS:.2f} core-s/s of drawing alone (plus a rerun each)")
+    print(f"  {'new: while playing':<46} {0:9.0f} KB/s, no server work per frame")
 
 
 def main() -> None:
@@ -76,22 +85,11 @@ def main() -> None:
     plan_t = _time(lambda: sweep_plan(image, kernel), repeat=5)
     _line("sweep_plan (conv2d + validation)", statistics.median(plan_t))
     plan = sweep_plan(image, kernel)
-    first = _time(lambda: render_sweep_frame(plan, 0))[0]
-    _line("first frame (draws and caches the panels)", first)
-
-    frames = list(range(0, plan.n_frames, 3))
-    per = _time(lambda: None, 0)
-    for k in frames:
-        per += _time(lambda k=k: render_sweep_frame(plan, k))
-    med = statistics.median(per)
-    _line(f"one frame, median of {len(frames)} (of {plan.n_frames})", med, 0.1)
-    print(f"{'  = frames per second (render only)':<48} {1 / med:9.0f} fps  target >= 10")
+    _payload_line("whole photo, 256 frames", plan)
+    zoomed = sweep_plan(image, kernel, region=(150, 200, 16), by_rows=False, n_frames=256)
+    _payload_line("zoomed 16x16 region, 256 frames", zoomed)
     frame = render_sweep_frame(plan, plan.n_frames // 2)
-    for what, encode in _shows():
-        show = statistics.median(_time(lambda encode=encode: encode(frame), repeat=7))
-        _line(f"  + {what}", show)
-        print(f"{'    = frames per second, render + show':<48} {1 / (med + show):9.0f} fps"
-              "  target >= 10")
+    print()
 
     fresh = sweep_plan(image, kernel)  # a cold plan: the palette is made inside the export
     gif_t = _time(lambda: sweep_gif(fresh, max_frames=100))[0]
@@ -103,14 +101,8 @@ def main() -> None:
         print(f"  {gif.n_frames} frames, {gif.width}x{gif.height}, {len(data) / 1e6:.2f} MB")
 
     zoom = sweep_plan(image, kernel, region=(150, 200, 16))
-    _line("zoomed 16x16 region: first frame", _time(lambda: render_sweep_frame(zoom, 0))[0])
-    zt = []
-    for k in range(zoom.n_frames):
-        zt += _time(lambda k=k: render_sweep_frame(zoom, k))
-    _line(f"zoomed 16x16 region: one frame, median of {zoom.n_frames}", statistics.median(zt),
-          0.1)
     dt = _time(lambda: render_window_detail(window_detail(zoom, 40)), repeat=5)
-    _line("window detail (numbers + 3 grids)", statistics.median(dt))
+    _line("window detail picture (the inspected point)", statistics.median(dt))
     zgif = _time(lambda: sweep_gif(zoom, max_frames=100))[0]
     _line("zoomed GIF, 100 frames", zgif, 3.0, unit="s")
     np.asarray(frame)  # keep the frame alive until here (no lazy work hides in timings)

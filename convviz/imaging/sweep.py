@@ -1,11 +1,14 @@
 """The sweep animation's plan: a kernel sliding over a whole image, validated once.
 
-The sweep is drawn by :mod:`convviz.imaging.sweep_frames` (left the input with the window outlined,
-right the feature map revealed up to the window, row by row on big outputs and cell by cell
-on small ones and in a zoomed region), its numbers come from :mod:`convviz.imaging.sweep_detail`,
-its colours from :mod:`convviz.draw.colors`, and it is exported by
-:mod:`convviz.imaging.sweep_export`. Each frame is a pure function of (plan, frame, scale,
-display): whatever does not depend on the frame is drawn once and cached on the plan.
+A sweep shows, frame by frame, the input with the window outlined and the feature map
+revealed up to the window, row by row on big outputs and cell by cell on small ones and in
+a zoomed region. The image page plays it in the browser from
+:func:`convviz.imaging.sweep_payload.sweep_payload` (the pictures, every frame's geometry
+and window numbers, sent once); :mod:`convviz.imaging.sweep_frames` draws the same frames on
+the server for the GIF export (:mod:`convviz.imaging.sweep_export`), with the colours of
+:mod:`convviz.draw.colors`; :mod:`convviz.imaging.sweep_detail` draws one window's numbers.
+Each frame is a pure function of (plan, frame, scale, display): whatever does not depend on
+the frame is drawn once and cached on the plan.
 
 Colour images: ``channels="gray"`` (the default) applies the 2-D kernel to the luma image
 (ITU-R 601, as :func:`convviz.imaging.pixels.to_grayscale`) and the left panel shows that
@@ -14,17 +17,16 @@ each of R, G and B and adds the three sums: the (kH, kW, 3) kernel with the same
 every channel.
 The numbers of one window come from :meth:`ConvPlan.step`, the map from :func:`conv2d`.
 
-A page keeps one plan per setting (frames are drawn from the plan's cache) and asks for frames:
+A page keeps one plan per setting (the GIF's frames are drawn from the plan's cache):
 
 >>> from convviz.engine.kernels import get_kernel
->>> from convviz.imaging.sweep_detail import window_detail
 >>> from convviz.imaging.sweep_export import sweep_gif
->>> from convviz.imaging.sweep_frames import render_sweep_frame
+>>> from convviz.imaging.sweep_payload import sweep_payload
 >>> plan = sweep_plan(np.random.default_rng(0).random((64, 48)), get_kernel("sobel_x"))
 >>> plan.n_frames, plan.by_rows  # 64 x 48 outputs: one row per frame
 (64, True)
->>> render_sweep_frame(plan, 10, display="abs").dtype, window_detail(plan, 10).position
-(dtype('uint8'), (10, 47))
+>>> sweep_payload(plan)["where"][10], plan.position(10)  # for the browser
+('output row 10', (10, 47))
 >>> sweep_gif(plan, max_frames=20)[:6]  # and the same sweep for slides
 b'GIF89a'
 """
