@@ -215,6 +215,7 @@ if plan is not None:
     grid_view({**_payload(x, kernel, bias, geo), "step": pos}, key="conv.grid")
     step = plan.step(pos)
     r, c = step.out_pos
+    st.caption("Where the player last stopped (the page's link opens this step):")
     st.metric(f"Step {pos + 1} of {plan.n_steps}: output[{r}, {c}] (row {r + 1}, "
               f"column {c + 1})", fmt(step.value))
     first, second = view.step_equation(step, plan.kernel)

@@ -10,7 +10,9 @@ const SPEEDS = [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30]; // steps per secon
 const DEFAULT_SPEED = 2;
 const MIN_FONT = 12; // px: never smaller; hide the numbers (hover read-out) instead
 const MAX_CELL = 72; // px
+const CHAR_EM = 0.58; // a digit's width in em, a little over the font's, for fitting
 const GAP = 18; // px between panels
+const MIN_COL = 120; // px: the narrowest a column of panels gets (title, legend)
 const INSTANCES = new WeakMap(); // parentElement -> state of one mounted grid view
 
 function el(tag, cls, text) {
@@ -194,7 +196,9 @@ function build(st) {
         st.panels.push(view);
       }
       row.appendChild(col);
-      cols.push({ el: col, members, span: Math.max(...members.map((m) => m.p.cols)) });
+      const longest = Math.max(...members.map((m) => longestText(m.p)));
+      cols.push({ el: col, members, span: Math.max(...members.map((m) => m.p.cols)),
+                  least: Math.min(MAX_CELL, Math.ceil(CHAR_EM * longest * 14 + 6)) });
     }
     st.rows.appendChild(row);
     row._cols = cols;
@@ -294,30 +298,47 @@ function layout(st) {
   for (const row of st.rows.children) {
     const cols = row._cols;
     const span = cols.reduce((a, c) => a + c.span, 0);
-    const fit = Math.floor((width - GAP * (cols.length - 1) - 8) / span);
+    const room = width - GAP * (cols.length - 1) - 8;
+    // Small grids (a kernel, its products) get cells their longest number fits at 14 px.
+    const cellOf = (col, fit) => (col.span <= 4 ? Math.max(fit, col.least) : fit);
+    const need = (fit) => cols.reduce((a, c) => a + Math.max(cellOf(c, fit) * c.span,
+                                                             MIN_COL), 0);
+    let fit = Math.min(MAX_CELL, Math.floor(room / span));
+    while (fit > 30 && need(fit) > room) fit -= 1; // a column is at least MIN_COL wide
+    const together = fit >= 30 && need(fit) <= room;
     for (const col of cols) {
       // Side by side when the row fits with readable cells; else each column on its own.
-      const own = Math.floor((width - 8) / col.span);
-      const cell = Math.max(14, Math.min(MAX_CELL, fit >= 34 ? fit : own));
+      const own = Math.min(MAX_CELL, Math.floor((width - 8) / col.span));
+      const cell = Math.max(14, together ? Math.min(MAX_CELL, cellOf(col, fit)) : own);
       for (const m of col.members) sizePanel(m, cell);
     }
   }
 }
 
+function longestText(p) {
+  if (p._longest === undefined) {
+    let longest = 1;
+    const texts = [p.text, ...(p.frames || []).map((f) => f.text)];
+    for (const t of texts) for (const s of t) longest = Math.max(longest, s.length);
+    p._longest = longest;
+  }
+  return p._longest;
+}
+
 function sizePanel(view, cell) {
   const p = view.p;
-  let longest = 1;
-  const texts = [p.text, ...(p.frames || []).map((f) => f.text)];
-  for (const t of texts) for (const s of t) longest = Math.max(longest, s.length);
-  const base = Math.min(26, Math.round(cell * 0.36));
-  const fitted = Math.floor((cell - 6) / (0.58 * longest));
+  const base = Math.min(28, Math.round(cell * 0.44));
+  const fitted = Math.floor((cell - 6) / (CHAR_EM * longestText(p)));
   const font = Math.min(base, fitted);
   view.grid.style.setProperty("--cell", `${cell}px`);
   view.fig.style.setProperty("--cell", `${cell}px`);
   const hide = font < MIN_FONT;
   view.grid.classList.toggle("nonum", hide);
   view.grid.style.fontSize = `${Math.max(MIN_FONT, font)}px`;
-  view.fig.style.maxWidth = `${Math.max(cell * p.cols, 160)}px`;
+  const w = Math.max(cell * p.cols + 1, MIN_COL);
+  view.fig.style.width = `${w}px`;
+  const legend = view.fig.querySelector(".cvg-legend");
+  if (legend) legend.style.width = `${Math.min(w, 240)}px`;
 }
 
 // ---- one frame ------------------------------------------------------------------------
@@ -414,6 +435,22 @@ function unhover(st) {
   if (!st.playing && st.data && st.shown !== st.cur) show(st, st.cur);
 }
 
+// ---- long windows sent as strided boxes (grid_data.box_cells) ----------------------------
+
+function expandWindows(data, prev) {
+  const s = data.steps;
+  if (s.window || !s.boxes) return;
+  if (prev && prev.token === data.token && prev.steps.window) {
+    s.window = prev.steps.window; // the same numbers: expanded already
+    return;
+  }
+  s.window = s.boxes.map(([start, nr, nc, rs, cs]) => {
+    const cells = [];
+    for (let a = 0; a < nr; a++) for (let b = 0; b < nc; b++) cells.push(start + a * rs + b * cs);
+    return cells;
+  });
+}
+
 // ---- entry point: called on every rerun --------------------------------------------------
 
 export default function (component) {
@@ -425,6 +462,7 @@ export default function (component) {
   }
   st.setStateValue = setStateValue;
   if (!data || !data.panels) return undefined;
+  expandWindows(data, st.data);
   const n = data.n_steps;
   const want = Math.max(0, Math.min(n - 1, data.step | 0));
   if (data.token !== st.token) {
