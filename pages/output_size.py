@@ -5,13 +5,14 @@ import streamlit as st
 
 import convviz as cv
 from convviz.draw import render
+from convviz.draw.window_grid import DONE, window_grid_payload
 from convviz.engine.padding import PADDING_MODES
 from convviz.serve.params import choice_param, int_param
 from convviz.teach import arithmetic as ar
 from convviz.teach import codegen, exercise
 from convviz.ui.boot import ensure_app
+from convviz.ui.grid_view import grid_view, heard_step
 from convviz.ui.nav import next_link
-from convviz.ui.player import Player
 from convviz.ui.state import init_settings, save_settings, share_hint
 
 ensure_app()
@@ -26,6 +27,7 @@ SPECS = {
     "size.d": int_param(1, 1, 4),
     "size.rule": choice_param("torch", list(ar.RULES)),
     "size.mode": choice_param("zeros", PADDING_MODES),
+    "size.pos": int_param(0, 0, 9999),  # the window shown, 0-based (the player's)
 }
 # Examples to try: (height, width, kernel, stride, padding, dilation)
 EXAMPLES = {
@@ -38,7 +40,6 @@ EXAMPLES = {
 }
 PAD_LABEL = {"valid": "valid (none)", "same": "same (ceil(n / s) outputs)",
              "full": "full (k_eff - 1 each side)"}
-DONE = np.array([255, 224, 178], np.uint8)  # output cells already computed
 ss = st.session_state
 
 
@@ -60,8 +61,10 @@ def _times(n: int) -> str:
     return f"{n} window" + ("" if n == 1 else "s")
 
 
-def _cell(cells: int, room: int = 560) -> int:
-    return int(np.clip(room // max(cells, 1), 6, 56))
+@st.cache_data(max_entries=32, show_spinner=False)
+def _payload(h: int, w: int, k: int, s: int, p, d: int, ceil: bool) -> dict:
+    """Every window once (the browser plays them)."""
+    return window_grid_payload(ar.window_grid((h, w), k, s, p, d, ceil_mode=ceil))
 
 
 @st.cache_data(max_entries=32)
@@ -145,28 +148,17 @@ with view:
     for level, text in notes:
         {"error": st.error, "warning": st.warning}.get(level, st.info)(text)
     if not grid.reason:
-        counts, mask = grid.counts(), grid.pad_mask
-        colors = render.diverging_colors(counts, vmax=float(counts.max()))
-        order = np.arange(1, grid.n_windows + 1).reshape(grid.out_shape)
-        cell, ocell = _cell(max(mask.shape)), _cell(max(grid.out_shape), 360)
-        player = Player("size", grid.n_windows)
-        player.controls()
-
-        def frame(pos: int) -> None:
-            taps = grid.window(pos)
-            i, j = divmod(pos, grid.out_shape[1])
-            left = render.draw_grid(counts, cell=cell, window=taps,
-                                    **_pads(colors, mask, cell))
-            right = render.draw_grid(order, cell=ocell, colors=np.broadcast_to(
-                DONE, order.shape + (3,)), hidden=order > pos + 1, window=((i,), (j,)))
-            st.image(render.hstack([render.label_fit(left, "Padded input: windows per cell"),
-                                    render.label_fit(right, "Output: window number")], gap=40))
-            st.caption(f"Window {pos + 1} of {grid.n_windows}: taps on padded rows "
-                       f"{list(taps[0])} and columns {list(taps[1])}, giving output cell "
-                       f"(row {i + 1}, column {j + 1}). Hatched grey cells are padding; the "
-                       "number in each cell counts the windows that cover it.")
-
-        player.show(frame)
+        pos = heard_step("size.grid", "size.pos", grid.n_windows)  # where the player stopped
+        st.caption("Play, step, drag the slider or use the arrow keys and space (click the "
+                   "grids first). Hover an output cell to see its window, click it to pin it; "
+                   "hover an input cell to light every output cell whose window covers it.")
+        grid_view({**_payload(h, w, k, s, p, d, ceil), "step": pos}, key="size.grid")
+        taps = grid.window(pos)
+        i, j = divmod(pos, grid.out_shape[1])
+        st.caption(f"Window {pos + 1} of {grid.n_windows}: taps on padded rows "
+                   f"{list(taps[0])} and columns {list(taps[1])}, giving output cell "
+                   f"(row {i + 1}, column {j + 1}). Hatched grey cells are padding; the "
+                   "number in each cell counts the windows that cover it.")
 
 st.header("What each setting does")
 (t1, t2), (t3, t4) = st.columns(2, gap="large"), st.columns(2, gap="large")  # long texts: 2 a row
@@ -215,8 +207,8 @@ if not grid.reason:
     strip, shown, total = _thumbnails(h, w, k, s, p, d, ceil)
     st.image(strip)
     st.caption(f"All {total} windows, numbered as the output cells." if shown == total else
-               f"{shown} of the {total} windows, evenly spaced; the step slider above shows "
-               "any of them.")
+               f"{shown} of the {total} windows, evenly spaced; the player above steps through "
+               "all of them.")
     st.header("The same layer in code")
     layer = "maxpool" if ceil else "conv"
     torch_code, keras_code = codegen.framework_code((h, w), k, stride=s, padding=p, dilation=d,

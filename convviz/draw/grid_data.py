@@ -23,7 +23,11 @@ Cells are numbered row-major inside their panel: cell ``r * cols + c``.
      "panels": [panel, ...],
      "layout": [[[id, ...], ...], ...],   # rows of columns of panel ids stacked top down
      "steps": {
-        "window": [[cell, ...], ...],     # per step: lit cells of every "source" panel
+        "window": [[cell, ...], ...] | None,  # per step: lit cells of every "source" panel
+        "boxes": [[start, n_rows, n_cols, row_step, col_step], ...],
+                                          # only instead of "window" (long windows): the
+                                          # lit cells start + a * row_step + b * col_step,
+                                          # a < n_rows, b < n_cols (see box_cells)
         "target": [cell, ...] | None,     # per step: the cell of every "target" panel
         "marks": [[cell, ...], ...] | None,  # per step: circled cells of "source" panels
         "lines": [[str, ...], ...],       # per step: the text under the grids (equation)
@@ -83,8 +87,8 @@ from convviz.draw import numbers, render
 from convviz.draw.conv_view import CHANNEL_NAMES, channel_colors, fmt, step_equation
 from convviz.engine.conv_steps import ConvPlan
 
-__all__ = ["PAD", "ROLES", "SCHEMA", "MARK", "conv_grid_payload", "diverging_legend",
-           "grid_panel", "grid_payload", "hex_colors", "ramp_legend"]
+__all__ = ["PAD", "ROLES", "SCHEMA", "MARK", "box_cells", "conv_grid_payload",
+           "diverging_legend", "grid_panel", "grid_payload", "hex_colors", "ramp_legend"]
 
 SCHEMA = 1  #: the payload's schema version
 ROLES = ("source", "target", "plain")  #: what a panel does when linking
@@ -219,11 +223,35 @@ def grid_panel(panel_id: str, *, title: str, text: Any, colors: Any, role: str =
     return panel
 
 
+def box_cells(box: Sequence[int]) -> list[int]:
+    """The cells of a strided box ``[start, n_rows, n_cols, row_step, col_step]``, in order.
+
+    A window of a dilated kernel, ``n_rows`` x ``n_cols`` taps: in a panel of ``cols``
+    columns, ``row_step = dilation * cols`` and ``col_step = dilation``.
+
+    Examples
+    --------
+    >>> box_cells([1, 2, 3, 10, 2])
+    [1, 3, 5, 11, 13, 15]
+    """
+    start, nr, nc, rs, cs = _checked_box(box)
+    return [start + a * rs + c * cs for a in range(nr) for c in range(nc)]
+
+
+def _checked_box(box: Sequence[int]) -> list[int]:
+    b = [int(v) for v in box]
+    if len(b) != 5 or b[0] < 0 or b[1] < 1 or b[2] < 1 or b[3] < 0 or b[4] < 0:
+        raise ValueError("`box` must be [start >= 0, n_rows >= 1, n_cols >= 1, row_step >= 0, "
+                         f"col_step >= 0], got {list(box)}")
+    return b
+
+
 def grid_payload(panels: Sequence[dict[str, Any]], layout: Sequence[Sequence[Sequence[str]]],
-                 *, window: Sequence[Sequence[int]], lines: Sequence[Sequence[str]],
-                 value: Sequence[str], label: Sequence[str],
+                 *, window: Sequence[Sequence[int]] | None = None,
+                 lines: Sequence[Sequence[str]], value: Sequence[str], label: Sequence[str],
                  target: Sequence[int] | None = None,
-                 marks: Sequence[Sequence[int]] | None = None, step: int = 0) -> dict[str, Any]:
+                 marks: Sequence[Sequence[int]] | None = None,
+                 boxes: Sequence[Sequence[int]] | None = None, step: int = 0) -> dict[str, Any]:
     """The whole payload (see the module's schema), checked, with its ``token``.
 
     Parameters
@@ -234,6 +262,9 @@ def grid_payload(panels: Sequence[dict[str, Any]], layout: Sequence[Sequence[Seq
         Every panel appears exactly once.
     window, lines, value, label, target, marks : one entry per step
         See the schema. ``target`` is needed when a panel has the "target" role.
+    boxes : one ``[start, n_rows, n_cols, row_step, col_step]`` per step, optional
+        Instead of ``window``: each step's lit cells as a strided box (:func:`box_cells`),
+        a few numbers however many taps the window has.
     step : int
         The 0-based step the browser starts at (clipped to the steps).
 
@@ -250,7 +281,12 @@ def grid_payload(panels: Sequence[dict[str, Any]], layout: Sequence[Sequence[Seq
     >>> out["n_steps"], out["step"], len(out["token"])
     (2, 1, 16)
     """
-    n = len(window)
+    if (window is None) == (boxes is None):
+        raise ValueError("give either `window` (cell lists) or `boxes` (strided boxes)")
+    if boxes is not None:
+        boxes = [_checked_box(b) for b in boxes]
+        corners = [[b[0], b[0] + (b[1] - 1) * b[3] + (b[2] - 1) * b[4]] for b in boxes]
+    n = len(window if window is not None else boxes)
     if n < 1:
         raise ValueError("`window` must hold one cell list per step, got no steps")
     per_step = {"lines": lines, "value": value, "label": label, "target": target,
@@ -269,7 +305,7 @@ def grid_payload(panels: Sequence[dict[str, Any]], layout: Sequence[Sequence[Seq
         raise ValueError("`target` is needed when a panel has the 'target' role")
     for p in panels:
         size = p["rows"] * p["cols"]
-        cells = window if p["role"] == "source" else (
+        cells = (window if window is not None else corners) if p["role"] == "source" else (
             [[t] for t in target] if p["role"] == "target" else [])
         bad = [c for cs in cells for c in cs if not 0 <= int(c) < size]
         if bad:
@@ -282,12 +318,14 @@ def grid_payload(panels: Sequence[dict[str, Any]], layout: Sequence[Sequence[Seq
     body = {
         "schema": SCHEMA, "n_steps": n, "panels": list(panels),
         "layout": [[list(col) for col in row] for row in layout],
-        "steps": {"window": [[int(c) for c in w] for w in window],
+        "steps": {"window": None if window is None else [[int(c) for c in w] for w in window],
                   "target": None if target is None else [int(t) for t in target],
                   "marks": None if marks is None else [[int(c) for c in m] for m in marks],
                   "lines": [[str(t) for t in ln] for ln in lines],
                   "value": [str(v) for v in value], "label": [str(s) for s in label]},
     }
+    if boxes is not None:
+        body["steps"]["boxes"] = boxes
     body["panels"], body["palette"] = _palette(body["panels"])
     token = hashlib.sha1(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
     return {**body, "token": token, "step": int(min(max(int(step), 0), n - 1))}

@@ -178,3 +178,22 @@ def test_grid_payload_checks_its_arguments():
         gd.grid_payload([_p()], [[["x"]]], **{**ok, "window": []})
     with pytest.raises(TypeError, match="`plan` must be a ConvPlan"):
         gd.conv_grid_payload(np.zeros((3, 3)))
+
+
+def test_windows_as_strided_boxes():
+    assert gd.box_cells([1, 2, 3, 10, 2]) == [1, 3, 5, 11, 13, 15]
+    assert gd.box_cells([7, 1, 1, 0, 0]) == [7]
+    with pytest.raises(ValueError, match=r"`box` must be \[start >= 0, .*got \[0, 0, 1, 1, 1\]"):
+        gd.box_cells([0, 0, 1, 1, 1])
+    src = gd.grid_panel("x", title="x", text=np.full((4, 4), "0", dtype=object),
+                        colors=np.zeros((4, 4, 3), np.uint8), role="source")
+    out = gd.grid_payload([src], [[["x"]]], boxes=[[0, 2, 2, 8, 2], [5, 2, 2, 8, 2]],
+                          lines=[["a"], ["b"]], value=["1", "2"], label=["p", "q"])
+    assert out["steps"]["window"] is None and out["steps"]["boxes"][1] == [5, 2, 2, 8, 2]
+    assert out["n_steps"] == 2
+    with pytest.raises(ValueError, match="cell 23 is outside panel 'x' \\(4x4\\)"):
+        gd.grid_payload([src], [[["x"]]], boxes=[[5, 3, 2, 8, 2]], lines=[["a"]],
+                        value=["1"], label=["p"])
+    with pytest.raises(ValueError, match="give either `window` \\(cell lists\\) or `boxes`"):
+        gd.grid_payload([src], [[["x"]]], window=[[0]], boxes=[[0, 1, 1, 0, 0]],
+                        lines=[["a"]], value=["1"], label=["p"])

@@ -1,5 +1,6 @@
 """AppTest runs of pages/output_size.py: widgets, shown sizes, errors, code and the exercise."""
 
+import json
 
 import numpy as np
 import pytest
@@ -7,6 +8,7 @@ from apptest import markdown_text, open_page
 from streamlit.testing.v1 import AppTest
 
 import convviz as cv
+from convviz.draw.window_grid import window_grid_payload
 from convviz.teach import arithmetic as ar
 from convviz.teach import exercise
 from convviz.ui.nav import PAGES
@@ -33,6 +35,21 @@ def _size(at: AppTest) -> str:
 
 def _codes(at: AppTest) -> str:
     return "\n".join(c.value for c in at.code)
+
+
+def _payload(at: AppTest) -> dict:
+    """The data the page sent to the grid view component in the last run."""
+    (el,) = [e for e in at.get("bidi_component") if e.proto.id.endswith("-size.grid")]
+    assert el.proto.component_name == "convviz.grid"
+    return json.loads(el.proto.json)
+
+
+def _pick(at: AppTest, step: int) -> AppTest:
+    """What the browser does when its player stops at ``step`` (0-based): a new report."""
+    seen = at.session_state["size.grid.seen"] if "size.grid.seen" in at.session_state else None
+    at.session_state["size.grid"] = {"pick": {"step": step, "seq": seen["seq"] + 1 if seen
+                                              else 1}}
+    return at.run()
 
 
 def test_default_is_7x7_with_3x3():
@@ -68,9 +85,15 @@ def test_dilation_and_the_step_slider():
     _ok(at)
     assert _size(at) == "3 x 3"
     assert "k_eff = d * (k - 1) + 1 = 2 * (3 - 1) + 1 = 5" in _codes(at)
-    at.slider(key="size.slider").set_value(9).run()
+    _pick(at, 8)  # the player stopped on the last window
     _ok(at)
     assert any("Window 9 of 9: taps on padded rows [2, 4, 6]" in c.value for c in at.caption)
+    assert at.query_params["size.pos"] == "8"  # the URL and the share link follow
+    sent = _payload(at)
+    assert sent["step"] == 8
+    want = window_grid_payload(ar.window_grid((7, 7), 3, 1, 0, 2), step=8)
+    assert sent == json.loads(json.dumps(want))
+    assert len(at.get("image")) == 1  # the thumbnails only: no server-drawn window frame
 
 
 def test_invalid_combination_is_explained_not_raised():
@@ -224,3 +247,18 @@ def test_the_same_label_says_what_same_keeps():
     _ok(at)
     assert "same (ceil(n / s) outputs)" in at.selectbox(key="size.p").options
     assert _size(at) == f"{cv.output_size(7, 3, stride=2, padding='same')} x 4" == "4 x 4"
+
+
+def test_a_window_from_the_link_and_a_smaller_layout_clip_the_step():
+    at = _run(**{"size.pos": "7"})
+    _ok(at)
+    assert any("Window 8 of 25: taps on padded rows [1, 2, 3] and columns [2, 3, 4]" in c.value
+               for c in at.caption)
+    at.slider(key="size.s").set_value(2).run()  # 3 x 3 windows now
+    _ok(at)
+    assert any(c.value.startswith("Window 8 of 9: taps on padded rows [4, 5, 6] and columns "
+                                  "[2, 3, 4]") for c in at.caption)
+    assert _payload(at)["n_steps"] == 9 and _payload(at)["step"] == 7
+    at.slider(key="size.w").set_value(3).run()  # 3 x 1 windows: the step is clipped
+    _ok(at)
+    assert any(c.value.startswith("Window 3 of 3:") for c in at.caption)
