@@ -110,15 +110,16 @@ def _data_url(pixels: np.ndarray) -> str:
     return f"data:image/{kind};base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _fit(rgb: np.ndarray, max_side: int) -> np.ndarray:
-    """Shrink (box filter) so the longest side is at most ``max_side``; the browser stretches
+def _shrink(a: np.ndarray, max_side: int) -> np.ndarray:
+    """Every k-th row and column (nearest neighbour, as the GIF shrinks its frames) so the
+    longest side is at most ``max_side``, before anything is coloured; the browser stretches
     the picture over the same panel either way."""
-    h, w = rgb.shape[:2]
+    h, w = a.shape[:2]
     if max(h, w) <= max_side:
-        return rgb
+        return a
     f = max_side / max(h, w)
-    size = (max(1, round(w * f)), max(1, round(h * f)))
-    return np.asarray(Image.fromarray(rgb).resize(size, Image.Resampling.BOX))
+    rows, cols = ((np.arange(max(1, round(n * f))) / f).astype(np.intp) for n in (h, w))
+    return a[np.ix_(rows, cols)]
 
 
 def _hex(rgb: np.ndarray) -> list[str]:
@@ -222,8 +223,9 @@ def sweep_payload(plan: SweepPlan, *, display: str = "signed", vmax: float | Non
     ys, xs = window_crop(plan)
     crop = c.padded[ys, xs]  # (h, w) or (h, w, 3): what the windows cover
     pad = c.pad_mask[ys, xs]
-    shown_in = R.to_rgb(crop)
-    shown_in = np.where(pad[..., None], shown_in // 2 + np.uint8(R.PAD_FILL) // 2, shown_in)
+    small, small_pad = _shrink(crop, max_side), _shrink(pad, max_side)
+    shown_in = R.to_rgb(small)
+    shown_in = np.where(small_pad[..., None], shown_in // 2 + np.uint8(R.PAD_FILL) // 2, shown_in)
     if crop.ndim == 2:
         shown_in = np.ascontiguousarray(shown_in[..., 0])  # gray: one channel is enough
     (r0, r1), (c0, c1) = plan.rows, plan.cols
@@ -247,14 +249,14 @@ def sweep_payload(plan: SweepPlan, *, display: str = "signed", vmax: float | Non
         "geometry": {"kernel": [int(v) for v in c.kernel.shape[:2]],
                      "stride": [int(v) for v in c.stride],
                      "dilation": [int(v) for v in c.dilation]},
-        "input": {"src": _data_url(_fit(shown_in, max_side)), "rows": int(crop.shape[0]),
+        "input": {"src": _data_url(shown_in), "rows": int(crop.shape[0]),
                   "cols": int(crop.shape[1]), "origin": [ys.start, xs.start],
                   "channels": plan.channels, "label": f"input{what}",
                   "values": in_values if send_numbers else None,
                   "pad": "".join("1" if m else "0" for m in pad.ravel()) if send_numbers
                   else None,
                   "legend": _input_legend(plan.channels)},
-        "map": {"src": _data_url(_fit(feature_map_rgb(sub, mode=display, vmax=top), max_side)),
+        "map": {"src": _data_url(feature_map_rgb(_shrink(sub, max_side), mode=display, vmax=top)),
                 "rows": int(sub.shape[0]), "cols": int(sub.shape[1]), "origin": [r0, c0],
                 "cell": int(min(c.stride)), "display": display, "vmax": top,
                 "label": f"feature map ({mode})",
