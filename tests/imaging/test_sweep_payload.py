@@ -176,3 +176,12 @@ def test_bad_arguments_name_themselves():
         sweep_payload(plan, max_side=4)
     with pytest.raises(ValueError, match="`frame` must be in 0..24, got 25"):
         frame_where(plan, 25)
+
+
+def test_a_shrunk_map_shows_picked_cells_in_their_own_colours():
+    plan = sweep_plan(_image(300, 200), SOBEL_X)
+    data = sweep_payload(plan, max_side=120)  # every 2.5th row and column, as the GIF picks
+    rows, cols = ((np.arange(n) / 0.4).astype(int) for n in (120, 80))
+    picked = plan.fmap[np.ix_(rows, cols)]
+    want = feature_map_rgb(picked, vmax=float(np.abs(plan.fmap).max()))  # the whole map's scale
+    np.testing.assert_array_equal(_pixels(data["map"]["src"]), want)  # PNG: exact
