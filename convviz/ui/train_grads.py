@@ -1,7 +1,10 @@
 """The gradients view: a conv layer's kernel gradient step by step, max pooling's routing of
 the gradient, and one SGD update of the kernel, for one sample.
 
-Keys: ``train.g_layer``, ``train.g_filter``, ``train.g_channel``, ``train.g_step``.
+The grids are the browser's grid view (numbers sent once, played and linked there).
+Keys: ``train.g_layer``, ``train.g_filter``, ``train.g_channel``, ``train.g_pos`` (the
+kernel entry shown, 0-based, as the player last reported it), and the components
+``train.g_grid``, ``train.g_route``, ``train.g_update``.
 """
 
 from __future__ import annotations
@@ -10,9 +13,9 @@ import streamlit as st
 
 from convviz.inside.gradient_views import (
     kernel_gradient_equation,
-    render_kernel_gradient_step,
-    render_routing,
-    render_update,
+    kernel_gradient_payload,
+    routing_payload,
+    update_payload,
 )
 from convviz.inside.gradients import (
     LayerGradients,
@@ -23,7 +26,8 @@ from convviz.inside.gradients import (
 )
 from convviz.nn.model_files import pool_after
 from convviz.nn.train import Trainer
-from convviz.ui.kernel_picker import clamp, pick_kernel
+from convviz.ui.grid_view import grid_view, heard_step
+from convviz.ui.kernel_picker import pick_kernel
 
 
 def _routing(entry: LayerGradients, f: int) -> None:
@@ -34,7 +38,10 @@ def _routing(entry: LayerGradients, f: int) -> None:
         "that winning cell only**, and the other cells get 0: nudging a value that was not "
         "the maximum would not change the output. (Average pooling shares the gradient "
         "equally; a ReLU passes it where its input was positive and blocks it elsewhere.)")
-    st.image(render_routing(entry.input[..., f], entry.dout[..., f], routed, winners))
+    st.caption("Play or step through the windows; hover a cell of the input gradient to see "
+               "which output cell sent it.")
+    grid_view(routing_payload(entry.input[..., f], entry.dout[..., f], routed, winners),
+              key="train.g_route")
 
 
 def gradients(trainer: Trainer, sample: int) -> None:
@@ -59,10 +66,10 @@ def gradients(trainer: Trainer, sample: int) -> None:
         f"to {entry.name}. Its **kernel gradient** is a convolution too: the layer's "
         "input (one channel) correlated with the gradient of the layer's output (one "
         "feature map), which slides like a kernel. Each step gives one weight's gradient.")
-    clamp("train.g_step", plan.n_steps)
-    st.slider("Kernel entry (step)", 1, plan.n_steps, key="train.g_step")
-    i = st.session_state["train.g_step"] - 1
-    st.image(render_kernel_gradient_step(plan, i))
+    i = heard_step("train.g_grid", "train.g_pos", plan.n_steps)  # where the player stopped
+    st.caption("Play, step or drag the slider: one kernel entry per step. Hover a cell of the "
+               "kernel gradient to see how it was made; click it to pin it.")
+    grid_view({**kernel_gradient_payload(plan), "step": i}, key="train.g_grid")
     u, v = plan.step(i).out_pos
     st.markdown(f"`{kernel_gradient_equation(plan, i)}`")
     st.caption(f"The layer's own backward pass gives the same number: dW[{u}, {v}] = "
@@ -92,4 +99,4 @@ def gradients(trainer: Trainer, sample: int) -> None:
         "overshoot the low point and raise it. Training does this for every weight, with "
         f"the gradient averaged over a batch of {config.batch_size} images." + schedule
         + adam)
-    st.image(render_update(before, grad, after, lr=lr))
+    grid_view(update_payload(before, grad, after, lr=lr), key="train.g_update")

@@ -1,18 +1,10 @@
-"""convviz.inside.gradients and gradient_views: every number equals the layers' own backward."""
+"""convviz.inside.gradients: every number equals the layers' own backward."""
 
 import dataclasses
 
 import numpy as np
 import pytest
 
-from convviz.inside.gradient_views import (
-    auto_decimals,
-    kernel_gradient_equation,
-    number_grid,
-    render_kernel_gradient_step,
-    render_routing,
-    render_update,
-)
 from convviz.inside.gradients import (
     ExampleGradients,
     LayerGradients,
@@ -33,10 +25,6 @@ from convviz.nn import (
     Sequential,
     softmax_cross_entropy,
 )
-
-
-def is_image(img: np.ndarray) -> bool:
-    return img.dtype == np.uint8 and img.ndim == 3 and img.shape[2] == 3
 
 
 def make_model(dtype=np.float32):
@@ -231,44 +219,3 @@ def test_sgd_view_errors():
         sgd_update_view(np.zeros((3, 3)), np.zeros((3, 3)), 0)
     with pytest.raises(TypeError, match="`lr` must be a number"):
         sgd_update_view(np.zeros((3, 3)), np.zeros((3, 3)), "0.1")
-
-
-# -- pictures --------------------------------------------------------------------------------
-def test_auto_decimals_show_two_significant_digits():
-    assert auto_decimals([0.0012]) == 4 and auto_decimals([0.5]) == 2
-    assert auto_decimals([123.0]) == 2 and auto_decimals([1e-9]) == 6
-    assert auto_decimals([]) == 2
-
-
-def test_number_grid_fits_small_numbers():
-    img = number_grid(np.array([[0.00123, -0.0005]]), cell=40)
-    assert img.shape == (41, 81, 3)
-    blank = number_grid(np.array([[0.00123, -0.0005]]), cell=12)  # too small for any text
-    assert blank.shape == (13, 25, 3)
-
-
-def test_kernel_gradient_pictures_and_equation():
-    x = np.arange(16.0).reshape(4, 4, 1)
-    plan = kernel_gradient_plan(x, np.full((2, 2, 1), 0.5), 0, 0, kernel_size=3)
-    img = render_kernel_gradient_step(plan, 8)
-    assert is_image(img)
-    assert kernel_gradient_equation(plan, 0) == "dW[0, 0] = (0.5×0) + (0.5×1) + (0.5×4) + " \
-                                                "(0.5×5) = 5"
-    big = kernel_gradient_plan(np.ones((9, 9, 1)), np.ones((7, 7, 1)), 0, 0, kernel_size=3)
-    assert kernel_gradient_equation(big, 4) == "dW[1, 1] = sum of the 49 products = 49"
-    with pytest.raises(ValueError, match=r"`index` must be in 0\.\.8, got 9"):
-        render_kernel_gradient_step(plan, 9)
-
-
-def test_routing_and_update_pictures():
-    x = np.random.default_rng(0).random((4, 4, 1))
-    dout = np.full((2, 2, 1), 0.25)
-    routed, winners = maxpool_routing(x, dout)
-    assert is_image(render_routing(x[..., 0], dout[..., 0], routed, winners))
-    assert is_image(render_routing(x[..., 0], dout[..., 0], routed, winners, step=3))
-    with pytest.raises(ValueError, match=r"`step` must be in 0\.\.3, got 4"):
-        render_routing(x[..., 0], dout[..., 0], routed, winners, step=4)
-    img = render_update(*sgd_update_view(np.eye(3), np.ones((3, 3)) * 0.01, 0.1), lr=0.1)
-    assert is_image(img) and img.shape[1] > 4 * 3 * 56
-    with pytest.raises(ValueError, match="must have one shape"):
-        render_update(np.eye(3), np.eye(2), np.eye(3), lr=0.1)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import re
 import zipfile
 
@@ -238,9 +239,28 @@ def test_gradient_view_renders():
     assert "kernel gradient" in text and "Through max pooling" in text
     assert "One SGD update" in text
     assert any(m.value.startswith("`dW[0, 0] = ") for m in at.markdown)
-    at.slider(key="train.g_step").set_value(5).run()
+    sent = _grids(at)
+    assert set(sent) == {"train.g_grid", "train.g_route", "train.g_update"}
+    kernel = sent["train.g_grid"]
+    assert kernel["n_steps"] == 9 and kernel["step"] == 0
+    at.session_state["train.g_grid"] = {"pick": {"step": 4, "seq": 1}}  # the player stopped
+    at.run()
     _ok(at)
     assert any(m.value.startswith("`dW[1, 1] = ") for m in at.markdown)
+    assert _grids(at)["train.g_grid"]["step"] == 4
+    # The numbers sent are the layer's own backward pass, as the caption below says.
+    caption = next(c.value for c in at.caption if c.value.startswith("The layer's own"))
+    exact = float(re.search(r"dW\[1, 1\] = (\S+) \(", caption).group(1))
+    shown = float(kernel["steps"]["value"][4])
+    assert shown == pytest.approx(exact, rel=0.05, abs=1e-6)
+    assert kernel["steps"]["lines"][4][0] == next(
+        m.value for m in at.markdown if m.value.startswith("`dW[1, 1] = "))[1:-1]
+
+
+def _grids(at: AppTest) -> dict[str, dict]:
+    """The grid views of the last run, by key: what each sent to the browser."""
+    return {e.proto.id.split("-", 2)[-1]: json.loads(e.proto.json)
+            for e in at.get("bidi_component") if e.proto.component_name == "convviz.grid"}
 
 
 def test_predict_a_sample_and_an_uploaded_image():

@@ -215,6 +215,7 @@ function build(st) {
   if (d.steps.target) d.steps.target.forEach((c, s) => st.stepOf.set(c, s));
   st.scrub.max = String(d.n_steps);
   st.scrub.disabled = d.n_steps < 2;
+  st.play.parentElement.style.display = d.n_steps < 2 ? "none" : ""; // one step: no player
   st.lit = [];
   st.litTargets = [];
   layout(st);
