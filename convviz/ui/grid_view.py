@@ -11,7 +11,8 @@ the text below the grids, the URL and the share link follow it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import streamlit as st
@@ -21,8 +22,12 @@ __all__ = ["GRID_COMPONENT", "grid_view", "heard_step"]
 #: The component's full name: "<project>.<component>" of convviz/pyproject.toml.
 GRID_COMPONENT = "convviz.grid"
 
-# Registered once, at import: the JS and CSS are package assets (convviz/ui/web/).
-_GRID = st.components.v2.component(GRID_COMPONENT, js="grid.js", css="grid.css")
+@functools.cache
+def _grid() -> Callable[..., Any]:
+    """The mounting command, registered once per process on first use (not at import:
+    outside a running app Streamlit has not read the package's component manifest yet).
+    The JS and CSS are package assets (convviz/ui/web/)."""
+    return st.components.v2.component(GRID_COMPONENT, js="grid.js", css="grid.css")
 
 
 def heard_step(key: str, pos_key: str, n_steps: int) -> int:
@@ -67,7 +72,7 @@ def grid_view(payload: dict[str, Any], *, key: str) -> None:
     """
     if not isinstance(payload, Mapping) or "panels" not in payload:
         raise TypeError(f"`payload` must be a grid_data payload, got {type(payload).__name__}")
-    _GRID(data=payload, key=key, on_pick_change=_heard, width="stretch", height="content")
+    _grid()(data=payload, key=key, on_pick_change=_heard, width="stretch", height="content")
 
 
 def _heard() -> None:
