@@ -13,12 +13,12 @@ Layouts are channels last: ``x`` is (H, W), (H, W, C) or (N, H, W, C); a kernel 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
-from convviz.base.checks import as_float_array, check_choice, check_pair
+from convviz.base.checks import as_float_array, check_choice, check_int, check_pair
 from convviz.engine import threads
 from convviz.engine.im2col import Windows, channels_first_padded, im2col
 from convviz.engine.padding import PADDING_MODES, Pads, pad_spatial, resolve_padding
@@ -41,6 +41,7 @@ class ConvSetup:
     out_hw: tuple[int, int]
     squeeze_batch: bool
     squeeze_filters: bool
+    groups: int = 1
 
 
 def _fits(h_or_w: str, n: int, k: int, s: int, d: int, pads: tuple[int, int]) -> int:
@@ -51,7 +52,8 @@ def _fits(h_or_w: str, n: int, k: int, s: int, d: int, pads: tuple[int, int]) ->
 
 
 def prepare_conv(x: Any, kernel: Any, bias: Any = None, *, stride: Any = 1, padding: Any = 0,
-                 dilation: Any = 1, padding_mode: str = "zeros", flip: bool = False) -> ConvSetup:
+                 dilation: Any = 1, padding_mode: str = "zeros", flip: bool = False,
+                 groups: int = 1) -> ConvSetup:
     """Validate conv arguments and bring them to the 4-D layout (shared by conv and steps)."""
     x = as_float_array(x, "x", ndims=(2, 3, 4))
     kernel = as_float_array(kernel, "kernel", ndims=(2, 3, 4))
@@ -59,6 +61,7 @@ def prepare_conv(x: Any, kernel: Any, bias: Any = None, *, stride: Any = 1, padd
     squeeze_batch = x.ndim < 4
     x4 = x.reshape((1,) + x.shape + ((1,) if x.ndim == 2 else ())) if x.ndim < 4 else x
     c = x4.shape[-1]
+    groups = check_int(groups, "groups", minimum=1)
     squeeze_filters = kernel.ndim < 4
     if kernel.ndim == 2:
         if c != 1:
@@ -71,7 +74,17 @@ def prepare_conv(x: Any, kernel: Any, bias: Any = None, *, stride: Any = 1, padd
         k4 = kernel[:, :, :, None]
     else:
         k4 = kernel
-    if k4.shape[2] != c:
+    if groups > 1:
+        if c % groups or k4.shape[3] % groups:
+            raise ValueError(
+                f"`groups` must divide both the input channels ({c}) and the filters "
+                f"({k4.shape[3]}), got {groups}")
+        if k4.shape[2] != c // groups:
+            raise ValueError(
+                f"`kernel` must have C_in // groups = {c} // {groups} = {c // groups} input "
+                f"channels on its third axis (shape (kH, kW, {c // groups}, F)), got shape "
+                f"{kernel.shape}")
+    elif k4.shape[2] != c:
         raise ValueError(
             f"`kernel` has {k4.shape[2]} input channels (shape {kernel.shape}) but `x` has "
             f"{c} (shape {x.shape}): the kernel's third axis must equal the input's channels"
@@ -98,7 +111,23 @@ def prepare_conv(x: Any, kernel: Any, bias: Any = None, *, stride: Any = 1, padd
               _fits("columns", w, kw, stride[1], dilation[1], pads[1]))
     return ConvSetup(x4.astype(dtype, copy=False), np.ascontiguousarray(k4, dtype=dtype),
                      b.astype(dtype), stride, dilation, pads, padding_mode, out_hw,
-                     squeeze_batch, squeeze_filters)
+                     squeeze_batch, squeeze_filters, groups)
+
+
+def group_setups(setup: ConvSetup) -> list[ConvSetup]:
+    """Split a grouped convolution into its groups, each an ordinary convolution's setup.
+
+    Group g sees input channels ``g * C/G : (g + 1) * C/G`` only and makes filters
+    ``g * F/G : (g + 1) * F/G``; each is an ordinary convolution (``groups == 1``).
+    """
+    g = setup.groups
+    if g == 1:
+        return [setup]
+    cg, fg = setup.x.shape[3] // g, setup.kernel.shape[3] // g
+    return [replace(setup, x=setup.x[..., i * cg:(i + 1) * cg],
+                    kernel=np.ascontiguousarray(setup.kernel[..., i * fg:(i + 1) * fg]),
+                    bias=setup.bias[i * fg:(i + 1) * fg], groups=1)
+            for i in range(g)]
 
 
 def _finish(setup: ConvSetup, out: np.ndarray) -> np.ndarray:
@@ -132,13 +161,14 @@ def _shifted_rows_block(xc: np.ndarray, setup: ConvSetup, r0: int, r1: int, buf:
 
 
 def conv2d(x: Any, kernel: Any, bias: Any = None, *, stride: Any = 1, padding: Any = 0,
-           dilation: Any = 1, padding_mode: str = "zeros", flip: bool = False) -> np.ndarray:
+           dilation: Any = 1, padding_mode: str = "zeros", flip: bool = False,
+           groups: int = 1) -> np.ndarray:
     """2-D cross-correlation of a channels-last input with one or more filters.
 
     Parameters
     ----------
     x : array_like, shape (H, W), (H, W, C) or (N, H, W, C)
-    kernel : array_like, shape (kH, kW), (kH, kW, C) or (kH, kW, C, F)
+    kernel : array_like, shape (kH, kW), (kH, kW, C) or (kH, kW, C // groups, F)
         A 2-D kernel goes with a 2-D input; (kH, kW, C) is a single filter.
     bias : float or array_like of shape (F,), optional
     stride, dilation : int or (rows, cols)
@@ -150,6 +180,11 @@ def conv2d(x: Any, kernel: Any, bias: Any = None, *, stride: Any = 1, padding: A
         What the padding cells hold (PyTorch's names).
     flip : bool
         Rotate the kernel 180 degrees first (true convolution).
+    groups : int, default 1
+        Split the C input channels and the F filters into ``groups`` groups (both must be
+        divisible by it); filter group g sees only input channel group g, so each filter
+        has C // groups input channels. ``groups=C`` is a depthwise convolution (each
+        channel filtered on its own), as in PyTorch's ``conv2d(..., groups=)``.
 
     Returns
     -------
@@ -166,9 +201,20 @@ def conv2d(x: Any, kernel: Any, bias: Any = None, *, stride: Any = 1, padding: A
            [144., 153., 162.]])
     >>> conv2d(np.zeros((28, 28, 1)), np.zeros((3, 3, 1, 32))).shape
     (26, 26, 32)
+    >>> rgb = np.ones((4, 4, 3))
+    >>> conv2d(rgb, np.ones((3, 3, 1, 3)), groups=3)[0, 0]  # depthwise: 9 per channel
+    array([9., 9., 9.])
     """
     setup = prepare_conv(x, kernel, bias, stride=stride, padding=padding, dilation=dilation,
-                         padding_mode=padding_mode, flip=flip)
+                         padding_mode=padding_mode, flip=flip, groups=groups)
+    if setup.groups > 1:
+        parts = [_run(part) for part in group_setups(setup)]
+        return _finish(setup, np.concatenate(parts, axis=-1))
+    return _finish(setup, _run(setup))
+
+
+def _run(setup: ConvSetup) -> np.ndarray:
+    """One ungrouped convolution of a validated setup: (N, H', W', F)."""
     xc = channels_first_padded(setup.x, setup.pads, setup.padding_mode)  # (C, N, Hp, Wp)
     kh, kw, c, f = setup.kernel.shape
     n = xc.shape[1]
@@ -202,12 +248,12 @@ def conv2d(x: Any, kernel: Any, bias: Any = None, *, stride: Any = 1, padding: A
             list(threads.executor().map(run, groups))
     else:
         run(blocks)
-    return _finish(setup, out)
+    return out
 
 
 def conv2d_reference(x: Any, kernel: Any, bias: Any = None, *, stride: Any = 1,
                      padding: Any = 0, dilation: Any = 1, padding_mode: str = "zeros",
-                     flip: bool = False) -> np.ndarray:
+                     flip: bool = False, groups: int = 1) -> np.ndarray:
     """Loop-based conv2d: the readable definition the fast version is tested against.
 
     Same arguments and result as :func:`conv2d`; slow, for small arrays only.
@@ -219,9 +265,10 @@ def conv2d_reference(x: Any, kernel: Any, bias: Any = None, *, stride: Any = 1,
            [20., 24.]])
     """
     setup = prepare_conv(x, kernel, bias, stride=stride, padding=padding, dilation=dilation,
-                         padding_mode=padding_mode, flip=flip)
+                         padding_mode=padding_mode, flip=flip, groups=groups)
     xp = pad_spatial(setup.x, setup.pads, setup.padding_mode)
-    kh, kw, c, f = setup.kernel.shape
+    kh, kw, c, f = setup.kernel.shape  # c: the input channels each filter sees
+    per_group = f // setup.groups
     (sh, sw), (dh, dw) = setup.stride, setup.dilation
     ho, wo = setup.out_hw
     out = np.zeros((xp.shape[0], ho, wo, f), dtype=np.float64)
@@ -232,8 +279,9 @@ def conv2d_reference(x: Any, kernel: Any, bias: Any = None, *, stride: Any = 1,
                     total = float(setup.bias[q])
                     for u in range(kh):
                         for v in range(kw):
-                            for ch in range(c):
-                                total += (float(xp[b, i * sh + u * dh, j * sw + v * dw, ch])
+                            for ch in range(c):  # filter q's group's channels
+                                xch = (q // per_group) * c + ch
+                                total += (float(xp[b, i * sh + u * dh, j * sw + v * dw, xch])
                                           * float(setup.kernel[u, v, ch, q]))
                     out[b, i, j, q] = total
     return _finish(setup, out.astype(xp.dtype))

@@ -384,3 +384,64 @@ def test_shared_weights_give_translation_equivariance_not_invariance():
         moved = cv.conv2d(np.roll(x, shift, axis=(0, 1)), k, padding=1, padding_mode="circular")
         np.testing.assert_allclose(moved, np.roll(out, shift, axis=(0, 1)), atol=1e-12)
         assert not np.allclose(moved, out)
+
+
+# --- groups: standard, grouped, depthwise ------------------------------------------------------
+
+@st.composite
+def grouped_cases(draw):
+    groups = draw(st.integers(1, 4))
+    c_in = groups * draw(st.integers(1, 3))
+    c_out = groups * draw(st.integers(1, 3))
+    n, h, w = draw(st.integers(1, 2)), draw(st.integers(3, 8)), draw(st.integers(3, 8))
+    kh, kw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    stride, dilation = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    padding = draw(st.integers(0, 2))
+    seed = draw(st.integers(0, 2**16))
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, h, w, c_in))
+    kernel = rng.normal(size=(kh, kw, c_in // groups, c_out))
+    bias = rng.normal(size=c_out)
+    return x, kernel, bias, dict(stride=stride, dilation=dilation, padding=padding,
+                                 groups=groups)
+
+
+@SETTINGS
+@given(grouped_cases())
+def test_groups_match_torch_and_the_loop_reference(case):
+    torch = pytest.importorskip("torch")
+    x, kernel, bias, kwargs = case
+    try:
+        out = cv.conv2d(x, kernel, bias, **kwargs)
+    except ValueError:  # the window does not fit this input
+        assume(False)
+    ref = torch.nn.functional.conv2d(
+        torch.tensor(x).permute(0, 3, 1, 2), torch.tensor(kernel.transpose(3, 2, 0, 1).copy()),
+        torch.tensor(bias), **kwargs).permute(0, 2, 3, 1).numpy()
+    np.testing.assert_allclose(out, ref, atol=1e-9)
+    np.testing.assert_allclose(cv.conv2d_reference(x, kernel, bias, **kwargs), out, atol=1e-9)
+
+
+def test_depthwise_filters_each_channel_alone():
+    rng = np.random.default_rng(3)
+    x, k = rng.normal(size=(6, 6, 3)), rng.normal(size=(3, 3, 1, 3))
+    out = cv.conv2d(x, k, groups=3)
+    for c in range(3):
+        np.testing.assert_allclose(out[..., c], cv.conv2d(x[..., c], k[:, :, 0, c]), atol=1e-12)
+
+
+@pytest.mark.parametrize(("x_shape", "k_shape", "groups", "match"), [
+    ((5, 5, 4), (3, 3, 2, 3), 2, "`groups` must divide both the input channels \\(4\\) and "
+                                 "the filters \\(3\\)"),
+    ((5, 5, 3), (3, 3, 1, 3), 2, "`groups` must divide"),
+    ((5, 5, 4), (3, 3, 4, 4), 2, "C_in // groups = 4 // 2 = 2"),
+])
+def test_groups_errors_name_groups(x_shape, k_shape, groups, match):
+    with pytest.raises(ValueError, match=match):
+        cv.conv2d(np.ones(x_shape), np.ones(k_shape), groups=groups)
+
+
+@pytest.mark.parametrize("groups", [0, -1, 1.5, "2"])
+def test_groups_must_be_a_positive_integer(groups):
+    with pytest.raises((TypeError, ValueError), match="`groups`"):
+        cv.conv2d(np.ones((5, 5, 2)), np.ones((3, 3, 2, 2)), groups=groups)
