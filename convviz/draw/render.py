@@ -4,7 +4,9 @@
 
 Everything returns uint8 arrays of shape (H, W, 3) that ``st.image`` shows as they are.
 Colour never carries meaning alone: padding cells are hatched, the window is outlined
-and the winning cell of a max pool is circled, and every value is printed in its cell.
+and the winning cell of a max pool is circled, and every value is printed in its cell
+when it fits there at 12 px or more (never smaller: a cell too small for it shows its colour
+only, and the picture's caption says so, :data:`NUMBERS_LEFT_OUT`).
 """
 
 from __future__ import annotations
@@ -43,19 +45,71 @@ def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
+MIN_FONT = 12  #: px: no number is drawn smaller (a projector's back row reads 12 px)
+#: What a picture's caption says when :func:`draw_grid` left numbers out.
+NUMBERS_LEFT_OUT = "cells too small for a 12 px number show only their colour"
+
+
 def cell_font_size(text: str, cell: int) -> int:
     """The font size for ``text`` in a ``cell``-pixel square: 30 % of the cell, smaller when
-    the text would not fit between the grid lines, never under 9 px.
+    the text would not fit between the grid lines, never under :data:`MIN_FONT` (12 px).
+
+    A text that does not fit even at 12 px is not drawn at all (:func:`number_fits`).
 
     Examples
     --------
     >>> cell_font_size("3", 56), cell_font_size("-0.5625", 56) < 16
     (16, True)
+    >>> cell_font_size("-0.5625", 20)
+    12
     """
-    size = max(9, int(cell * 0.30))
-    while size > 9 and font(size).getlength(text) > cell - 6:
+    size = max(MIN_FONT, int(cell * 0.30))
+    while size > MIN_FONT and font(size).getlength(text) > cell - 6:
         size -= 1
     return size
+
+
+def number_fits(text: str, cell: int) -> bool:
+    """Whether ``text`` fits a ``cell``-pixel square at :data:`MIN_FONT` (12 px) or more,
+    3 px clear of the grid lines on each side: :func:`draw_grid` draws it only then.
+
+    Examples
+    --------
+    >>> number_fits("255", 40), number_fits("-0.5625", 40), number_fits("1", 17)
+    (True, False, False)
+    """
+    return cell >= MIN_FONT + 6 and font(MIN_FONT).getlength(text) <= cell - 6
+
+
+def cell_texts(values: np.ndarray, *, decimals: int = 2,
+               fmt: Callable[[float], str] | None = None) -> np.ndarray:
+    """The text :func:`draw_grid` writes in each cell of ``values``, shape (H, W), object.
+
+    Examples
+    --------
+    >>> cell_texts(np.array([[0.5, 2.0]])).tolist()
+    [['0.5', '2']]
+    """
+    v = np.asarray(values, dtype=np.float64)
+    write = (lambda x: format_value(x, decimals)) if fmt is None else fmt
+    out = np.empty(v.shape, dtype=object)
+    for idx, x in np.ndenumerate(v):
+        out[idx] = write(x)
+    return out
+
+
+def numbers_left_out(values: np.ndarray, cell: int, *, decimals: int = 2,
+                     fmt: Callable[[float], str] | None = None) -> int:
+    """How many of ``values``' numbers :func:`draw_grid` leaves out at ``cell`` px (those
+    that do not fit at 12 px; all of them in cells under 18 px).
+
+    Examples
+    --------
+    >>> numbers_left_out(np.array([[1.0, -0.5625]]), 40, decimals=4)
+    1
+    """
+    texts = cell_texts(values, decimals=decimals, fmt=fmt)
+    return int(sum(not number_fits(t, cell) for t in texts.ravel()))
 
 
 def full_scale(values: Any, vmax: float | None = None) -> float:
@@ -167,7 +221,9 @@ def draw_grid(values: np.ndarray, *, cell: int = 56, colors: np.ndarray | None =
         Decimals of the numbers (:func:`format_value`), unless ``fmt`` is given.
     fmt : callable, optional
         Number -> text, e.g. :func:`format_weight` for a kernel. The font shrinks when a
-        text would not fit in its cell (:func:`cell_font_size`).
+        text would not fit in its cell (:func:`cell_font_size`), never under 12 px: a text
+        that does not fit at 12 px is left out (:func:`number_fits`; count them with
+        :func:`numbers_left_out` and say so with :data:`NUMBERS_LEFT_OUT`).
 
     Returns
     -------
@@ -198,13 +254,15 @@ def draw_grid(values: np.ndarray, *, cell: int = 56, colors: np.ndarray | None =
             x0, y0 = c * cell, r * cell
             for off in range(0, cell, max(6, cell // 5)):
                 draw.line([(x0 + off, y0), (x0, y0 + off)], fill=(185, 185, 185))
-    if show_numbers and cell >= 18:
+    if show_numbers and cell >= MIN_FONT + 6:
         for r in range(h):
             for c in range(w):
                 if hidden is not None and hidden[r, c]:
                     continue
                 text = format_value(values[r, c], decimals) if fmt is None else fmt(
                     values[r, c])
+                if not number_fits(text, cell):
+                    continue  # never under 12 px: the cell shows its colour only
                 color = _text_color(bg[r, c])
                 draw.text((c * cell + cell / 2, r * cell + cell / 2), text, fill=color,
                           font=font(cell_font_size(text, cell)), anchor="mm")
