@@ -10,13 +10,21 @@ is (H, W, C), a batch (N, H, W, C), a conv kernel (kH, kW, C_in, C_out).
 """
 
 from convviz.engine.conv import conv2d, conv2d_reference
+from convviz.engine.conv_matrix import conv_matrix
 from convviz.engine.conv_steps import ConvPlan, conv_plan, conv_steps
 from convviz.engine.kernels import KERNELS, Kernel
 from convviz.engine.padding import PADDING_MODES, resolve_padding
 from convviz.engine.pool_steps import PoolPlan, pool_plan, pool_steps
 from convviz.engine.pooling import global_pool, pool2d, pool2d_reference
+from convviz.engine.receptive import receptive_field
 from convviz.engine.shapes import explain_output_size, output_size
 from convviz.engine.steps import Step
+from convviz.engine.transpose import (
+    conv_transpose2d,
+    conv_transpose2d_reference,
+    transpose_as_conv,
+    transpose_output_size,
+)
 from convviz.imaging.images import ImageError, load_image
 
 __version__ = "0.1.0"
@@ -31,8 +39,11 @@ __all__ = [
     "Step",
     "conv2d",
     "conv2d_reference",
+    "conv_matrix",
     "conv_plan",
     "conv_steps",
+    "conv_transpose2d",
+    "conv_transpose2d_reference",
     "explain_output_size",
     "global_pool",
     "load_image",
@@ -41,5 +52,8 @@ __all__ = [
     "pool2d_reference",
     "pool_plan",
     "pool_steps",
+    "receptive_field",
     "resolve_padding",
+    "transpose_as_conv",
+    "transpose_output_size",
 ]
