@@ -25,6 +25,7 @@ from convviz.engine.transpose import (
     transpose_as_conv,
     transpose_output_size,
 )
+from convviz.engine.transpose_steps import TransposePlan, transpose_plan
 from convviz.imaging.images import ImageError, load_image
 
 __version__ = "0.1.0"
@@ -37,6 +38,7 @@ __all__ = [
     "Kernel",
     "PoolPlan",
     "Step",
+    "TransposePlan",
     "conv2d",
     "conv2d_reference",
     "conv_matrix",
@@ -56,4 +58,5 @@ __all__ = [
     "resolve_padding",
     "transpose_as_conv",
     "transpose_output_size",
+    "transpose_plan",
 ]
