@@ -3,9 +3,10 @@
 import numpy as np
 import streamlit as st
 
-from convviz.draw import render
+from convviz.draw.static_grids import channels_payload, gray_grid_payload
 from convviz.imaging.samples import load_sample
 from convviz.ui.boot import ensure_app
+from convviz.ui.grid_view import grid_view
 from convviz.ui.nav import PAGES, next_link
 
 ensure_app()
@@ -41,8 +42,10 @@ st.header("An image is a grid of numbers")
 left, right = st.columns([1, 1.4])
 with left:
     digit = _digit()
-    st.image(render.draw_grid(digit, colors=render.gray_colors(digit, 0, 255), cell=44),
-             caption="A handwritten 0 from scikit-learn's digits: 8 x 8 pixels, one channel.")
+    grid_view(gray_grid_payload(digit, lo=0, hi=255, title="8 x 8 pixels, one channel",
+                                legend_title="colour: pixel value, 0 black, 255 white"),
+              key="home.digit")
+    st.caption("A handwritten 0 from scikit-learn's digits: 8 x 8 pixels, one channel.")
 with right:
     st.markdown(
         "Each **pixel** is a number from 0 (black) to 255 (white). A grayscale image has one "
@@ -51,14 +54,10 @@ with right:
         "each pixel is the mix of its three values.\n\n"
         "Below: a 5 x 5 patch of a photo of Grace Hopper, split into its channels."
     )
-    crop = _face_crop()
-    zero = np.zeros_like(crop[..., 0])
-    tiles = []
-    for c, name in enumerate(("red", "green", "blue")):
-        tint = np.stack([crop[..., c] if k == c else zero for k in range(3)], axis=-1)
-        tiles.append(render.label(render.draw_grid(crop[..., c], colors=tint.astype(np.uint8),
-                                                   cell=40), name))
-    st.image(render.hstack(tiles), caption=f"The patch is an array of shape {crop.shape}.")
+crop = _face_crop()
+grid_view(channels_payload(crop), key="home.rgb")
+st.caption(f"The patch is an array of shape {crop.shape}: each channel's grid is coloured as "
+           "that channel alone looks, from black (0) to pure red, green or blue (255).")
 
 st.header("The path")
 st.markdown("Walk the pages in this order; each ends with a link to the next one.")

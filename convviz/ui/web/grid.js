@@ -389,7 +389,9 @@ function show(st, i) {
   st.eq.dataset.value = s.value[i];
   st.eq.dataset.step = String(i + 1);
   for (const line of s.lines[i]) st.eq.appendChild(el("div", "cvg-eq-line", line));
-  st.eq.appendChild(el("div", "cvg-eq-where", `${s.label[i]} = ${s.value[i]}`));
+  if (s.label[i] || s.value[i]) { // a static panel (grid_data.static_payload) has neither
+    st.eq.appendChild(el("div", "cvg-eq-where", `${s.label[i]} = ${s.value[i]}`));
+  }
 }
 
 // ---- linking ----------------------------------------------------------------------------
