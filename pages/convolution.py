@@ -7,9 +7,9 @@ import streamlit as st
 
 import convviz as cv
 from convviz.draw import conv_view as view
-from convviz.draw import render
 from convviz.draw.conv_animation import animation_fit, animation_gif
 from convviz.draw.grid_data import conv_grid_payload
+from convviz.draw.static_grids import coverage_payload
 from convviz.engine.padding import PADDING_MODES
 from convviz.serve import params as prm
 from convviz.teach import arithmetic as ar
@@ -267,9 +267,9 @@ with st.expander("Why the border counts less, and why the output shrinks", expan
         f"d dilation).\n\n{ar.padding_coverage_text(3)}")
     if plan is not None:
         cov = view.coverage(plan)
-        st.image(render.draw_grid(cov, cell=40, colors=render.gray_colors(cov, 0, cov.max())),
-                 caption="How many windows use each input cell, with these settings: "
-                 f"the top-left corner {cov[0, 0]}, the busiest cell {cov.max()}.")
+        grid_view(coverage_payload(cov), key="conv.coverage")
+        st.caption("How many windows use each input cell, with these settings: "
+                   f"the top-left corner {cov[0, 0]}, the busiest cell {cov.max()}.")
 
 save_settings(SPECS)
 share_hint()

@@ -227,10 +227,6 @@ def test_url_opens_the_same_example():
     assert at.number_input(key="conv.kcols").value == 2
 
 
-def _image_captions(at: AppTest) -> str:
-    return "\n".join(i.caption for e in at.get("image") for i in e.proto.imgs)
-
-
 def test_border_and_kernel_size_text_is_true():
     at = _run()
     _ok(at)
@@ -245,9 +241,25 @@ def test_border_and_kernel_size_text_is_true():
     assert ar.padding_coverage_text(3) in text
     cov = coverage(cv.conv_plan(make_input("digit", 7, 7), cv.KERNELS["sobel_x"].array))
     assert f"the top-left corner {cov[0, 0]}, the busiest cell {cov.max()}." in \
-        _image_captions(at)
+        _captions(at)
+    assert _coverage_grid(at) == [str(v) for v in cov.ravel()]
     at.number_input(key="conv.pad").set_value(1).run()
-    assert "the top-left corner 4, the busiest cell 9." in _image_captions(at)
+    assert "the top-left corner 4, the busiest cell 9." in _captions(at)
+    cov = coverage(cv.conv_plan(make_input("digit", 7, 7), cv.KERNELS["sobel_x"].array,
+                                padding=1))
+    assert _coverage_grid(at) == [str(v) for v in cov.ravel()]
+
+
+def _captions(at: AppTest) -> str:
+    return "\n".join(c.value for c in at.caption)
+
+
+def _coverage_grid(at: AppTest) -> list[str]:
+    """The counts the page sent to the coverage grid view (a static panel)."""
+    (el,) = [e for e in at.get("bidi_component") if e.proto.id.endswith("-conv.coverage")]
+    payload = json.loads(el.proto.json)
+    assert payload["n_steps"] == 1 and payload["panels"][0]["legend"]
+    return payload["panels"][0]["text"]
 
 
 def _input_menu(at: AppTest):
