@@ -12,12 +12,13 @@ from convviz.imaging import filters as imf
 from convviz.imaging.pixels import to_grayscale
 from convviz.imaging.samples import SAMPLE_IMAGES
 from convviz.imaging.sweep import sweep_plan
-from convviz.imaging.sweep_detail import render_window_detail, window_detail
+from convviz.imaging.sweep_detail import window_detail, window_detail_payload
 from convviz.serve.params import Param, bool_param, choice_param, grid_param, int_param
 from convviz.teach.examples import resize_grid
 from convviz.ui.boot import ensure_app
 from convviz.ui.downloads import budgeted_download
 from convviz.ui.grid_editor import grid_editor, replace_grid
+from convviz.ui.grid_view import grid_view
 from convviz.ui.image_input import SOURCES, choose_image, take_new_image
 from convviz.ui.kept import kept, memo
 from convviz.ui.nav import next_link
@@ -243,8 +244,9 @@ if plan is not None:
     st.markdown(f"**At output cell {point}**: " + ", ".join(values))
     with st.expander(f"The window of {point}: pixels × kernel = products, then their sum",
                      expanded=True):
-        st.image(memo("img.detail", (pkey, point), lambda: render.png_bytes(
-            render_window_detail(window_detail(plan, point)))), output_format="PNG")
+        grid_view(memo("img.detail", (pkey, point),
+                       lambda: window_detail_payload(window_detail(plan, point))),
+                  key="img.detail_grid")
     st.markdown("**The sweep**: left, the input with the kernel's window (orange); right, "
                 "the feature map filled in up to the window, " + (
                     "one pixel at a time." if region else "a row of windows per frame.")

@@ -1,7 +1,9 @@
 """The numbers of one window of a sweep: its pixels, the kernel, the products and their sum.
 
-:func:`window_detail` takes them from :meth:`ConvPlan.step` (the engine's numbers) and
-:func:`render_window_detail` draws them as number grids, per channel for an RGB sweep.
+:func:`window_detail` takes them from :meth:`ConvPlan.step` (the engine's numbers);
+:func:`window_detail_payload` sends them to the browser's grid view (what the image page
+shows: every number at 12 px or more, a legend under every grid) and
+:func:`render_window_detail` draws them as a picture, per channel for an RGB sweep.
 
 >>> from convviz.imaging.sweep import sweep_plan
 >>> p = sweep_plan(np.arange(25.0).reshape(5, 5) / 24, np.ones((3, 3)), padding="valid")
@@ -19,9 +21,11 @@ import numpy as np
 from convviz.base.checks import check_int
 from convviz.draw import numbers
 from convviz.draw import render as R
+from convviz.draw.grid_data import PAD, diverging_legend, grid_panel
+from convviz.draw.static_grids import gray_panel, static_payload
 from convviz.imaging.sweep import SweepPlan
 
-__all__ = ["WindowDetail", "render_window_detail", "window_detail"]
+__all__ = ["WindowDetail", "render_window_detail", "window_detail", "window_detail_payload"]
 
 _CAPTION = 16  # the grids' caption size (px): the signs between them are centred below it
 
@@ -77,6 +81,78 @@ def window_detail(plan: SweepPlan, position: Any) -> WindowDetail:
                         products=step.products, value=step.value,
                         pad_mask=plan.conv.pad_mask[np.ix_(step.rows, step.cols)],
                         channel_sums=step.channel_sums)
+
+
+def _total_line(d: WindowDetail) -> str:
+    total = numbers.format_value(d.value, 4)
+    if d.channel_sums is not None:
+        parts = " + ".join(numbers.format_value(v, 4) for v in d.channel_sums)
+        total = f"R + G + B = {parts} = {total}".replace("+ -", "- ")
+    return f"sum of products = {total}"
+
+
+def window_detail_payload(detail: WindowDetail, *, decimals: int = 2) -> dict[str, Any]:
+    """A window's pixels, kernel and products as a static grid-view payload, with their sum.
+
+    Per channel (one for a gray sweep, R, G and B for a colour one) a row of three grids:
+    the pixels on the gray scale 0 (black) to 1 (white), padding hatched; the kernel as
+    applied and the products, each on the diverging scale of its own values, every grid
+    with its legend. The lines under the grids give each channel's sum and the total: the
+    feature map's value at the window's output cell.
+
+    Parameters
+    ----------
+    detail : WindowDetail
+    decimals : int
+        Of the pixels and products (the kernel is written as a kernel: fractions when
+        they are short).
+
+    Returns
+    -------
+    dict
+        A :func:`convviz.draw.static_grids.static_payload`.
+
+    Examples
+    --------
+    >>> from convviz.imaging.sweep import sweep_plan
+    >>> p = sweep_plan(np.full((5, 5), 0.5), np.ones((3, 3)))
+    >>> pay = window_detail_payload(window_detail(p, (0, 0)))
+    >>> [q["id"] for q in pay["panels"]], pay["steps"]["lines"][0]
+    (['pixels', 'kernel', 'products'], ['sum of products = 2'])
+    >>> pay["panels"][0]["text"][:4], pay["panels"][0]["flags"][:4]
+    (['0', '0', '0', '0'], [1, 1, 1, 1])
+    """
+    if not isinstance(detail, WindowDetail):
+        raise TypeError(f"`detail` must be a WindowDetail, got {type(detail).__name__}")
+    d = detail
+    panels, layout, lines = [], [], []
+    chans = [None] if d.patch.ndim == 2 else [0, 1, 2]
+    flags = np.where(d.pad_mask, PAD, 0)
+    for c in chans:
+        sl = (slice(None), slice(None)) if c is None else (slice(None), slice(None), c)
+        name = "" if c is None else "RGB"[c] + " "
+        sfx = "" if c is None else "." + "RGB"[c]
+        patch, kern, prod = d.patch[sl], d.kernel[sl], d.products[sl]
+        wfmt = numbers.weight_format(kern)
+        panels += [
+            gray_panel("pixels" + sfx, patch, lo=0, hi=1, title=f"{name}pixels",
+                       decimals=decimals, pad_mask=d.pad_mask,
+                       caption="hatched grey = padding" if d.pad_mask.any() else None,
+                       legend_title="colour: pixel, 0 black, 1 white"),
+            grid_panel("kernel" + sfx, title="× kernel",
+                       text=np.vectorize(lambda w, f=wfmt: f(float(w)), otypes=[object])(kern),
+                       colors=R.diverging_colors(kern), legend=diverging_legend(kern)),
+            grid_panel("products" + sfx, title=f"= {name}products",
+                       text=np.vectorize(lambda v: numbers.format_value(float(v), decimals),
+                                         otypes=[object])(prod),
+                       colors=R.diverging_colors(prod), flags=flags,
+                       legend=diverging_legend(prod)),
+        ]
+        layout.append([["pixels" + sfx], ["kernel" + sfx], ["products" + sfx]])
+        if c is not None:
+            lines.append(f"{name}sum = {numbers.format_value(d.channel_sums[c], 4)}")
+    lines.append(_total_line(d))
+    return static_payload(panels, layout, lines=lines)
 
 
 def _text(text: str, width: int, size: int = 18) -> np.ndarray:
@@ -136,10 +212,6 @@ def render_window_detail(detail: WindowDetail, *, cell: int = 48,
             row = _vstack([row, _text(f"{name}sum = {numbers.format_value(d.channel_sums[c], 4)}",
                                       row.shape[1], 16)], gap=2)
         rows.append(row)
-    total = numbers.format_value(d.value, 4)
-    if d.channel_sums is not None:
-        parts = " + ".join(numbers.format_value(v, 4) for v in d.channel_sums)
-        total = f"R + G + B = {parts} = {total}".replace("+ -", "- ")
     width = max(r.shape[1] for r in rows)
     return _vstack([_text(f"window of output cell {d.position}", width)] + rows
-                   + [_text(f"sum of products = {total}", width)])
+                   + [_text(_total_line(d), width)])

@@ -6,8 +6,13 @@ import numpy as np
 import pytest
 
 from convviz import conv2d
+from convviz.draw.numbers import format_value, weight_format
 from convviz.imaging.sweep import sweep_plan
-from convviz.imaging.sweep_detail import render_window_detail, window_detail
+from convviz.imaging.sweep_detail import (
+    render_window_detail,
+    window_detail,
+    window_detail_payload,
+)
 
 SOBEL_X = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=np.float32)
 
@@ -85,3 +90,35 @@ def test_the_kernel_grid_shows_weights_as_fractions(monkeypatch):
     render_window_detail(window_detail(sweep_plan(np.ones((5, 5)), box), 0))
     (fmt,) = [f for v, f in seen if np.array_equal(v, box)]
     assert fmt is not None and fmt(box[0, 0]) == "1/9"  # not 0.11
+
+
+def _texts(values, write) -> list[str]:
+    return [write(float(v)) for v in np.asarray(values).ravel()]
+
+
+@pytest.mark.parametrize("channels", [None, 3])
+def test_the_browser_payload_holds_the_windows_numbers(channels):
+    img = _image(9, 9, channels, seed=2)
+    kernel = SOBEL_X if channels is None else SOBEL_X / 4
+    plan = sweep_plan(img, kernel, channels="gray" if channels is None else "rgb")
+    d = window_detail(plan, (0, 4))  # the top row: the window's first row is padding
+    p = window_detail_payload(d)
+    assert p["n_steps"] == 1 and p["steps"]["label"] == [""]
+    by_id = {q["id"]: q for q in p["panels"]}
+    names = [""] if channels is None else [".R", ".G", ".B"]
+    for k, sfx in enumerate(names):
+        sl = (...,) if channels is None else (..., k)
+        pix, kern, prod = by_id["pixels" + sfx], by_id["kernel" + sfx], by_id["products" + sfx]
+        assert pix["text"] == _texts(d.patch[sl], format_value)
+        assert prod["text"] == _texts(d.products[sl], format_value)
+        assert kern["text"] == _texts(d.kernel[sl], weight_format(d.kernel[sl]))
+        assert pix["flags"] == prod["flags"] == [int(m) for m in d.pad_mask.ravel()]
+        assert d.pad_mask[0].all() and not d.pad_mask[1:].any()
+        assert all(q["legend"] for q in (pix, kern, prod))
+    total = p["steps"]["lines"][0][-1]
+    assert total.startswith("sum of products") and total.endswith(
+        f"= {format_value(float(plan.fmap[0, 4]), 4)}")
+    if channels:
+        assert p["steps"]["lines"][0][:3] == [
+            f"{c} sum = {format_value(float(v), 4)}" for c, v in zip("RGB", d.channel_sums,
+                                                                      strict=True)]

@@ -369,3 +369,23 @@ def test_an_animated_gif_says_only_its_first_frame_is_used():
     assert any("4 frames" in i.value for i in at.info)
     at.file_uploader(key="img.upload").set_value(("still.png", _png(20, 30), "image/png")).run()
     assert not any("first frame" in i.value for i in at.info)
+
+
+def test_the_window_of_the_point_is_a_grid_view_of_the_engines_numbers():
+    at = _run()
+    _ok(at)
+    (el,) = [e for e in at.get("bidi_component") if e.proto.id.endswith("-img.detail_grid")]
+    sent = json.loads(el.proto.json)
+    assert sent["n_steps"] == 1
+    by_id = {p["id"]: p for p in sent["panels"]}
+    assert set(by_id) == {"pixels", "kernel", "products"}
+    assert all(p["legend"] for p in sent["panels"])
+    img = load_sample("grace_hopper", max_side=512)
+    gray = feature_maps(img, [np.array([[1.0]])], padding="same")[0]  # the gray picture
+    r, c = POINT
+    window = gray[r - 1:r + 2, c - 1:c + 2]
+    assert by_id["pixels"]["text"] == [format_value(float(v)) for v in window.ravel()]
+    assert by_id["kernel"]["text"] == ["-1", "0", "1", "-2", "0", "2", "-1", "0", "1"]
+    sobel = feature_maps(img, [cv.KERNELS["sobel_x"].array], padding="same")[0]
+    total = format_value(float(sobel[POINT]), 4)
+    assert sent["steps"]["lines"] == [[f"sum of products = {total}"]]
