@@ -33,6 +33,7 @@ from convviz.nn.model import Sequential
 from convviz.nn.optim import SGD, Adam, Momentum, Optimizer
 from convviz.nn.pool_layers import AvgPool2D, MaxPool2D
 from convviz.nn.presets import ARCHITECTURES, model_from_preset, model_from_specs
+from convviz.nn.saliency import saliency
 from convviz.nn.train import Trainer
 from convviz.nn.train_config import TrainConfig
 
@@ -59,6 +60,7 @@ __all__ = [
     "load_model",
     "model_from_preset",
     "model_from_specs",
+    "saliency",
     "most_confident_mistakes",
     "predict_proba",
     "save_model",

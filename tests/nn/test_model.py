@@ -364,3 +364,50 @@ def test_backward_needs_a_forward_first():
         model.backward(np.ones((1, 2)))
     with pytest.raises(RuntimeError, match="call forward"):
         model.astype(np.float64).backward(np.ones((1, 2)))
+
+
+# -- saliency: d logits[target] / d x --------------------------------------------------------
+
+def test_saliency_matches_torch_autograd(rng):
+    torch = pytest.importorskip("torch")
+    from convviz.nn import saliency
+
+    model = Sequential(example_layers(), input_shape=(28, 28, 1), seed=3, dtype=np.float64)
+    net = to_torch(model, torch)
+    x = rng.random((28, 28, 1))
+    for target in (0, 7):
+        xt = torch.tensor(x.transpose(2, 0, 1)[None].copy(), requires_grad=True)
+        net(xt)[0, target].backward()
+        np.testing.assert_allclose(saliency(model, x, target),
+                                   xt.grad.numpy()[0].transpose(1, 2, 0), rtol=1e-8,
+                                   atol=1e-14)
+
+
+def test_saliency_leaves_the_models_gradients_alone(rng):
+    from convviz.nn import saliency
+
+    model = Sequential([Conv2D(2, 3), ReLU(), Flatten(), Dense(3)], input_shape=(5, 5, 1),
+                       dtype=np.float64)
+    x = rng.random((4, 5, 5, 1))
+    _, d = softmax_cross_entropy(model.forward(x), np.array([0, 1, 2, 0]))
+    model.backward(d)
+    before = [g.copy() for layer in model.layers for g in layer.grads.values()]
+    saliency(model, x[0], 1)
+    after = [g for layer in model.layers for g in layer.grads.values()]
+    for a, b in zip(before, after, strict=True):
+        np.testing.assert_array_equal(a, b)
+    model.backward(d)  # the training step's caches are still there
+
+
+@pytest.mark.parametrize(("x_shape", "target", "error", "match"), [
+    ((1, 5, 5, 1), 0, ValueError, "`x` must be one image of shape \\(5, 5, 1\\)"),
+    ((5, 5, 1), 3, ValueError, "`target` must be a class in 0..2, got 3"),
+    ((5, 5, 1), -1, ValueError, "`target`"),
+    ((5, 5, 1), 1.5, TypeError, "`target`"),
+])
+def test_saliency_arguments_are_checked(x_shape, target, error, match):
+    from convviz.nn import saliency
+
+    model = Sequential([Flatten(), Dense(3)], input_shape=(5, 5, 1))
+    with pytest.raises(error, match=match):
+        saliency(model, np.zeros(x_shape), target)
