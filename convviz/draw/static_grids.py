@@ -22,10 +22,10 @@ from typing import Any
 import numpy as np
 
 from convviz.draw import numbers, render
-from convviz.draw.grid_data import PAD, grid_panel, grid_payload, ramp_legend
+from convviz.draw.grid_data import PAD, diverging_legend, grid_panel, grid_payload, ramp_legend
 
 __all__ = ["GRAY_RAMP", "channels_payload", "coverage_payload", "gray_grid_payload",
-           "gray_panel", "number_texts", "static_payload"]
+           "gray_panel", "number_texts", "patch_kernel_payload", "static_payload"]
 
 GRAY_RAMP = np.array([[0, 0, 0], [255, 255, 255]], np.uint8)  #: black (low) to white (high)
 _CHANNEL_NAMES = ("red", "green", "blue")
@@ -175,3 +175,35 @@ def coverage_payload(counts: Any) -> dict[str, Any]:
     return gray_grid_payload(c, lo=0, hi=top, title=f"windows per input cell ({c.shape[0]}x"
                              f"{c.shape[1]})", legend_title="colour: windows, black 0, "
                              "white the busiest")
+
+
+def patch_kernel_payload(patch: Any, kernel: Any, *, pad_mask: Any = None,
+                         decimals: int = 2) -> dict[str, Any]:
+    """A patch of an input beside a kernel, both as grids of numbers with ``decimals``
+    decimals: the patch on the gray scale from min(0, its least) (black) to max(1, its
+    largest) (white), padding hatched, as the step view draws an input; the kernel on the
+    diverging scale of its own weights.
+
+    Examples
+    --------
+    >>> p = patch_kernel_payload(np.array([[0.0, 0.5]]), np.array([[1.0, -1.0]]))
+    >>> [q["text"] for q in p["panels"]], p["panels"][1]["legend"]["ticks"]
+    ([['0', '0.5'], ['1', '-1']], ['-1', '0', '1'])
+    """
+    x = np.asarray(patch, dtype=np.float64)
+    k = np.asarray(kernel, dtype=np.float64)
+    if x.ndim != 2 or k.ndim != 2:
+        raise ValueError(f"`patch` and `kernel` must be 2-D grids, got shapes {x.shape} and "
+                         f"{k.shape}")
+    lo, hi = min(0.0, float(x.min())), max(1.0, float(x.max()))
+    panels = [
+        gray_panel("patch", x, lo=lo, hi=hi, title=f"patch of the input ({x.shape[0]}x"
+                   f"{x.shape[1]})", decimals=decimals, pad_mask=pad_mask,
+                   caption="hatched grey = padding" if pad_mask is not None
+                   and np.asarray(pad_mask).any() else None,
+                   legend_title="colour: input value, black low, white high"),
+        grid_panel("kernel", title=f"learned kernel ({k.shape[0]}x{k.shape[1]})",
+                   text=number_texts(k, decimals), colors=render.diverging_colors(k),
+                   legend=diverging_legend(k)),
+    ]
+    return static_payload(panels, [[["patch"], ["kernel"]]])

@@ -1,5 +1,6 @@
 """Looking inside a CNN: learned filters and every layer's output (feature maps, vectors) for
-one example, as uint8 RGB images (pure: no streamlit).
+one example, as uint8 RGB images or, for the numbers, as payloads of the browser's grid
+view (:func:`filters_payload`, :func:`vector_payload`; pure: no streamlit).
 
 Colour scales are shared within one picture (across the filters of a layer, across the
 feature maps of a layer), so a strong filter or map looks strong beside a weak one and a
@@ -27,10 +28,13 @@ import numpy as np
 from convviz.base.checks import as_float_array, check_int
 from convviz.draw import render as R
 from convviz.draw.colors import display_colorbar, feature_map_rgb
+from convviz.draw.grid_data import grid_panel, ramp_legend
+from convviz.draw.numbers import format_value
+from convviz.draw.static_grids import number_texts, static_payload
 from convviz.nn.model import Sequential
 
-__all__ = ["LayerView", "check_example", "feature_maps_grid", "filters_grid", "layer_views",
-           "tile_grid", "vector_strip"]
+__all__ = ["LayerView", "check_example", "feature_maps_grid", "filters_grid", "filters_payload",
+           "layer_views", "tile_grid", "vector_payload", "vector_strip"]
 
 _EDGE = (150, 150, 150)  # a thin frame, so a near-white tile still shows its extent
 
@@ -161,6 +165,104 @@ def filters_grid(weight: Any, *, cell: int = 16, channel: int | None = None, rgb
     if legend:
         img = _with_legend(img, R.colorbar(vmax, height=max(120, min(img.shape[0], 240))))
     return img
+
+
+def _diverging_legend(vmax: float, title: str) -> dict[str, Any]:
+    return ramp_legend(title, R.DIVERGING.astype(np.uint8),
+                       [format_value(-vmax), "0", format_value(vmax)])
+
+
+def filters_payload(weight: Any, *, max_filters: int = 16, columns: int = 4,
+                    decimals: int = 2) -> dict[str, Any]:
+    """A conv layer's learned filters as grids of their weights, for the browser's grid view.
+
+    One panel per filter ("filter 1", ...; a filter of several input channels has a panel
+    per channel slice, stacked), ``columns`` filters to a row, on one blue-white-red scale
+    centred on 0 shared by every filter shown (``vmax`` = their largest ``|weight|``), as
+    :func:`filters_grid` draws them; each panel carries that scale's legend.
+
+    Parameters
+    ----------
+    weight : array_like, shape (kH, kW, C_in, F)
+        ``Conv2D.params["weight"]``.
+    max_filters : int
+        Show the first ``max_filters`` filters; the line under the grids says so when
+        there are more.
+    columns : int
+        Filters per row.
+    decimals : int
+        The weights are written with this many decimals.
+
+    Returns
+    -------
+    dict
+        A :func:`convviz.draw.static_grids.static_payload`.
+
+    Examples
+    --------
+    >>> w = np.zeros((2, 2, 1, 5)); w[0, 0, 0, 4] = -0.5
+    >>> p = filters_payload(w, max_filters=4, columns=2)
+    >>> [q["title"] for q in p["panels"]], p["layout"]
+    (['filter 1', 'filter 2', 'filter 3', 'filter 4'], [[['f1'], ['f2']], [['f3'], ['f4']]])
+    >>> p["steps"]["lines"]
+    [['The first 4 of 5 filters; weights rounded to 2 decimals.']]
+    """
+    w = as_float_array(weight, "weight", ndims=(4,))
+    max_filters = check_int(max_filters, "max_filters", minimum=1)
+    columns = check_int(columns, "columns", minimum=1)
+    c_in, n_filters = w.shape[2], w.shape[3]
+    n = min(n_filters, max_filters)
+    vmax = R.full_scale(w[..., :n])
+    legend = _diverging_legend(vmax, "colour: weight, blue < 0 < red")
+    panels, ids = [], []
+    for f in range(n):
+        col = []
+        for c in range(c_in):
+            pid = f"f{f + 1}" + (f".c{c + 1}" if c_in > 1 else "")
+            title = f"filter {f + 1}" + (f", channel {c + 1}" if c_in > 1 else "")
+            panels.append(grid_panel(pid, title=title, text=number_texts(w[:, :, c, f], decimals),
+                                     colors=R.diverging_colors(w[:, :, c, f], vmax),
+                                     legend=legend))
+            col.append(pid)
+        ids.append(col)
+    layout = [ids[i:i + columns] for i in range(0, n, columns)]
+    line = f"Weights rounded to {decimals} decimals."
+    if n < n_filters:
+        line = f"The first {n} of {n_filters} filters; weights rounded to {decimals} decimals."
+    return static_payload(panels, layout, lines=[line])
+
+
+def vector_payload(values: Any, *, title: str, decimals: int = 2) -> dict[str, Any]:
+    """A 1-D layer output (Flatten, Dense) as a grid of its numbers, for the grid view.
+
+    Up to 16 values make one row; up to 64, rows of 16; more, rows of 32 (row-major, as
+    Flatten orders them; cells past the end are blank). The scale is centred on 0
+    (``vmax`` = the largest ``|value|``), with its legend. A long vector's cells are small:
+    the browser then hides the numbers and reads a hovered cell out.
+
+    Examples
+    --------
+    >>> p = vector_payload(np.arange(20.0) - 10, title="dense")
+    >>> q = p["panels"][0]
+    >>> q["rows"], q["cols"], q["text"][:3], q["text"][-1], q["legend"]["ticks"]
+    (2, 16, ['-10', '-9', '-8'], '', ['-10', '0', '10'])
+    """
+    v = as_float_array(values, "values", ndims=(1,))
+    n = v.size
+    per_row = n if n <= 16 else 16 if n <= 64 else 32
+    rows = -(-n // per_row)
+    grid = np.zeros(rows * per_row)
+    grid[:n] = v
+    grid = grid.reshape(rows, per_row)  # (rows, per_row), the vector in reading order
+    vmax = R.full_scale(v)
+    text = number_texts(grid, decimals).reshape(-1)
+    text[n:] = ""
+    colors = R.diverging_colors(grid, vmax).reshape(-1, 3)
+    colors[n:] = 255  # past the end: blank
+    panel = grid_panel("vector", title=title, text=text.reshape(rows, per_row),
+                       colors=colors.reshape(rows, per_row, 3),
+                       legend=_diverging_legend(vmax, "colour: value, blue < 0 < red"))
+    return static_payload([panel], [[["vector"]]])
 
 
 def feature_maps_grid(activation: Any, *, max_maps: int = 32, tile: int = 64,

@@ -1,5 +1,5 @@
-"""After training: the class probabilities of one example and the confusion matrix as an
-image (pure: no streamlit).
+"""After training: the class probabilities of one example and the confusion matrix, as a
+payload of the browser's grid view or as an image (pure: no streamlit).
 
 >>> from convviz.nn import Dense, Sequential
 >>> p = probabilities(Sequential([Dense(4)], input_shape=(3,)), np.zeros(3))
@@ -18,11 +18,13 @@ from PIL import Image, ImageDraw
 from convviz.base.checks import check_int
 from convviz.draw import render as R
 from convviz.draw.colors import sequential_colors
+from convviz.draw.grid_data import grid_panel, ramp_legend
+from convviz.draw.static_grids import static_payload
 from convviz.inside.inspect import check_example
 from convviz.nn.losses import softmax
 from convviz.nn.model import Sequential
 
-__all__ = ["confusion_matrix_image", "probabilities"]
+__all__ = ["confusion_matrix_image", "confusion_payload", "probabilities"]
 
 
 def probabilities(model: Sequential, x_single: Any) -> np.ndarray:
@@ -44,6 +46,75 @@ def probabilities(model: Sequential, x_single: Any) -> np.ndarray:
 
 def _short(name: str, limit: int = 14) -> str:
     return name if len(name) <= limit else name[:limit - 1] + "…"
+
+
+def _checked_cm(cm: Any, class_names: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+    arr = np.asarray(cm)
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(f"`cm` must hold integer counts, got dtype {arr.dtype}")
+    if arr.ndim != 2 or arr.shape[0] != arr.shape[1] or arr.shape[0] == 0:
+        raise ValueError(f"`cm` must be a square (K, K) array, got shape {arr.shape}")
+    if arr.min() < 0:
+        raise ValueError(f"`cm` must hold counts >= 0, got {arr.min()}")
+    k = arr.shape[0]
+    names = [str(n) for n in class_names]
+    if isinstance(class_names, str) or len(names) != k:
+        raise ValueError(f"`class_names` must give {k} names, one per row of `cm`, got "
+                         f"{class_names!r}")
+    return arr, names
+
+
+SHORT_NAME = 3  #: class names up to this long head the confusion grid's rows and columns
+
+
+def confusion_payload(cm: Any, class_names: Sequence[str]) -> dict[str, Any]:
+    """A confusion matrix as a grid of its counts, for the browser's grid view.
+
+    Rows are the true class, columns the network's answer; the first row and column name
+    the classes (their names when every name has at most :data:`SHORT_NAME` characters,
+    else their numbers 0..K-1 with a key under the grid). Cells are coloured on viridis by
+    the row-normalised value (the share of that true class given the column's answer), as
+    :func:`confusion_matrix_image` colours them, with the legend of that scale.
+
+    Parameters
+    ----------
+    cm : array_like of int, shape (K, K)
+        ``cm[i, j]`` = examples of true class i predicted as j.
+    class_names : sequence of K str
+
+    Returns
+    -------
+    dict
+        A :func:`convviz.draw.static_grids.static_payload` of one (K + 1, K + 1) grid.
+
+    Examples
+    --------
+    >>> p = confusion_payload(np.array([[5, 1], [0, 4]]), ["cat", "dog"])
+    >>> p["panels"][0]["text"]
+    ['', 'cat', 'dog', 'cat', '5', '1', 'dog', '0', '4']
+    >>> confusion_payload(np.eye(2, dtype=int), ["circle", "square"])["steps"]["lines"]
+    [['Classes: 0 = circle, 1 = square.']]
+    """
+    arr, names = _checked_cm(cm, class_names)
+    k = arr.shape[0]
+    short = all(len(n) <= SHORT_NAME for n in names)
+    heads = names if short else [str(i) for i in range(k)]
+    share = arr / np.maximum(arr.sum(axis=1, keepdims=True), 1)  # (K, K), rows sum to 1
+    text = np.empty((k + 1, k + 1), dtype=object)
+    text[0, 0] = ""
+    text[0, 1:] = heads
+    text[1:, 0] = heads
+    text[1:, 1:] = arr.astype(str)
+    colors = np.full((k + 1, k + 1, 3), 255, np.uint8)  # the headings: white
+    colors[1:, 1:] = sequential_colors(share, 1.0)
+    ramp = sequential_colors(np.linspace(0.0, 1.0, 9), 1.0)
+    panel = grid_panel("confusion", title="rows: the true class; columns: the answer",
+                       text=text, colors=colors,
+                       legend=ramp_legend("colour: share of the row's class", ramp,
+                                          ["0%", "50%", "100%"]))
+    lines = [] if short else [
+        "Classes: " + ", ".join(f"{i} = {n}" for i, n in enumerate(names)) + "."]
+    return static_payload([panel], [[["confusion"]]], lines=lines)
 
 
 def confusion_matrix_image(cm: Any, class_names: Sequence[str], *,
@@ -71,18 +142,8 @@ def confusion_matrix_image(cm: Any, class_names: Sequence[str], *,
     >>> confusion_matrix_image(np.array([[5, 1], [0, 4]]), ["cat", "dog"]).ndim
     3
     """
-    arr = np.asarray(cm)
-    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
-        raise TypeError(f"`cm` must hold integer counts, got dtype {arr.dtype}")
-    if arr.ndim != 2 or arr.shape[0] != arr.shape[1] or arr.shape[0] == 0:
-        raise ValueError(f"`cm` must be a square (K, K) array, got shape {arr.shape}")
-    if arr.min() < 0:
-        raise ValueError(f"`cm` must hold counts >= 0, got {arr.min()}")
+    arr, names = _checked_cm(cm, class_names)
     k = arr.shape[0]
-    names = [str(n) for n in class_names]
-    if isinstance(class_names, str) or len(names) != k:
-        raise ValueError(f"`class_names` must give {k} names, one per row of `cm`, got "
-                         f"{class_names!r}")
     cell = max(28, min(56, 560 // k)) if cell is None else check_int(cell, "cell", minimum=18)
     totals = arr.sum(axis=1, keepdims=True)
     share = arr / np.maximum(totals, 1)  # (K, K), rows sum to 1 (0 for an empty row)

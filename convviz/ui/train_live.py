@@ -15,17 +15,24 @@ import pandas as pd
 import streamlit as st
 
 from convviz.draw import render
-from convviz.inside.inspect import filters_grid, layer_views
+from convviz.inside.inspect import (
+    feature_maps_grid,
+    filters_grid,
+    filters_payload,
+    vector_payload,
+)
 from convviz.inside.predictions import probabilities
 from convviz.nn.model_files import conv_layers
 from convviz.nn.train import Trainer
 from convviz.serve.session import TICK_SECONDS, history_columns, max_trainings, training_tick
 from convviz.serve.slots import Slots
 from convviz.ui.boot import foreground
+from convviz.ui.grid_view import grid_view
 from convviz.ui.runs import NewRunWatch, session_key, timer_fragment
 from convviz.ui.train_setup import restore_settings
 
 TICK_EVERY = 2.0  # seconds between fragment runs while training
+FILTERS_SHOWN = 16  # the first layer's filters shown as numbers (the first 16 of more)
 # Seconds a tick waits for a free slot: when more people train than there are slots, they
 # take turns, and each tick trains (and redraws something new) once per turn. A click on
 # Pause ends the wait at once (a convviz.ui.runs.NewRunWatch is the tick's stop).
@@ -201,37 +208,43 @@ def _curves(trainer: Trainer) -> None:
 
 
 def _inside(trainer: Trainer, sample: int) -> None:
+    """The first layer's filters (their weights as numbers), the sample with the network's
+    answer, and every layer's output for it. Numbers go to the browser's grid view; the
+    feature maps stay pictures, one a row at their own size (never scaled down, so their
+    labels keep 12 px or more)."""
     model, ds = trainer.model, trainer.dataset
     if not ds.n_test:
         st.caption("This data set has no held-out images to look inside the network with.")
         return
     x = ds.x_test[sample]
     convs = conv_layers(model)
-    left, right = st.columns([2, 1], gap="large")
-    with left:
-        if convs:
-            layer = model.layers[convs[0]]
-            w = layer.params["weight"]
-            st.markdown(f"**The first layer's {w.shape[3]} learned filters** "
-                        f"({w.shape[0]}x{w.shape[1]}, {w.shape[2]} channel"
-                        f"{'s' if w.shape[2] > 1 else ''}; blue negative, red positive)")
-            st.image(filters_grid(w, cell=30, rgb=w.shape[2] == 3))
+    if convs:
+        w = model.layers[convs[0]].params["weight"]
+        st.markdown(f"**The first layer's {w.shape[3]} learned filters** "
+                    f"({w.shape[0]}x{w.shape[1]}, {w.shape[2]} channel"
+                    f"{'s' if w.shape[2] > 1 else ''}; blue negative, red positive)")
+        if w.shape[2] == 3:  # colour filters: a picture each, as the filter sees colour
+            st.image(filters_grid(w, cell=30, rgb=True))
         else:
-            st.caption("This architecture has no convolution: no filters to show.")
-    with right:
-        p = probabilities(model, x)
-        best = int(np.argmax(p))
-        img = render.upscale(render.to_rgb(x), max(1, 160 // max(x.shape[:2])))
-        st.image(img, caption=f"Held-out sample {sample + 1}: a "
-                 f"“{ds.class_names[int(ds.y_test[sample])]}”")
-        st.metric("The network says", ds.class_names[best], f"{p[best]:.0%} sure",
-                  delta_color="off", delta_arrow="off")
+            grid_view(filters_payload(w, max_filters=FILTERS_SHOWN), key="train.filters")
+    else:
+        st.caption("This architecture has no convolution: no filters to show.")
+    left, right = st.columns([1, 2], gap="large", vertical_alignment="center")
+    p = probabilities(model, x)
+    best = int(np.argmax(p))
+    img = render.upscale(render.to_rgb(x), max(1, 160 // max(x.shape[:2])))
+    left.image(img, caption=f"Held-out sample {sample + 1}: a "
+               f"“{ds.class_names[int(ds.y_test[sample])]}”")
+    right.metric("The network says", ds.class_names[best], f"{p[best]:.0%} sure",
+                 delta_color="off", delta_arrow="off")
     with st.expander("Every layer's feature maps for this sample", expanded=True,
                      icon=":material/layers:"):
-        views = layer_views(model, x, max_maps=16, tile=56)
-        cols = st.columns(2)
-        for k, (name, _, shape, image) in enumerate(views):
-            cols[k % 2].image(image, caption=f"{k + 1}. {name}: output {shape}")
+        for k, (name, out) in enumerate(model.activations(x)):
+            caption = f"{k + 1}. {name}: output {tuple(out.shape)}"
+            if out.ndim == 3:
+                st.image(feature_maps_grid(out, max_maps=16, tile=56), caption=caption)
+            else:  # a vector: its numbers (hidden, and read on hover, when there are many)
+                grid_view(vector_payload(out, title=caption), key=f"train.vec.{k}")
 
 
 def _redraw_after_pause(tick: bool) -> None:

@@ -15,9 +15,10 @@ import pandas as pd
 import streamlit as st
 
 from convviz.draw import conv_view, render
+from convviz.draw.static_grids import patch_kernel_payload
 from convviz.imaging.drawing import PAD_SIDE
 from convviz.imaging.images import ImageError, count_frames, first_frame_note, load_image
-from convviz.inside.predictions import confusion_matrix_image, probabilities
+from convviz.inside.predictions import confusion_payload, probabilities
 from convviz.inside.step_view import kernel_patch_for_step_view, rounded_step_value
 from convviz.inside.user_images import fit_drawing, fit_image, looks_inverted
 from convviz.nn.data import Dataset
@@ -27,6 +28,7 @@ from convviz.nn.train import Trainer
 from convviz.serve.session import TrainSettings, step_view_state
 from convviz.ui.drawpad import default_pen, drawpad
 from convviz.ui.grid_editor import replace_grid
+from convviz.ui.grid_view import grid_view
 from convviz.ui.image_input import UPLOAD_TYPES
 from convviz.ui.kernel_picker import pick_kernel
 from convviz.ui.train_setup import replace_architecture
@@ -52,7 +54,8 @@ def results(trainer: Trainer) -> None:
     with left:
         st.markdown("**Confusion matrix**: row = the true class, column = the answer; the "
                     "diagonal holds the right answers.")
-        st.image(confusion_matrix_image(trainer.confusion_matrix(), ds.class_names))
+        grid_view(confusion_payload(trainer.confusion_matrix(), ds.class_names),
+                  key="train.confusion")
     with right:
         mistakes = trainer.most_confident_mistakes(8)
         st.markdown("**The most confident mistakes**: wrong answers given with the highest "
@@ -227,15 +230,10 @@ def step_view(trainer: Trainer, sample: int) -> None:
     except (ValueError, TypeError) as exc:
         st.error(f"This kernel cannot be opened step by step: {exc}.")
         return
-    cell = 40
     left, right = st.columns([2, 1], gap="large")
     with left:
-        st.image(render.hstack([
-            render.label_fit(render.draw_grid(patch.input_patch, cell=cell,
-                                              pad_mask=patch.pad_mask), "patch of the input"),
-            render.label_fit(render.draw_grid(patch.kernel, cell=cell,
-                                              colors=render.diverging_colors(patch.kernel)),
-                             "learned kernel")], gap=24))
+        grid_view(patch_kernel_payload(patch.input_patch, patch.kernel,
+                                       pad_mask=patch.pad_mask), key="train.sv_grid")
     with right:
         r, col = patch.layer_pos
         st.markdown(

@@ -13,6 +13,7 @@ from convviz.draw.static_grids import (
     coverage_payload,
     gray_grid_payload,
     gray_panel,
+    patch_kernel_payload,
     static_payload,
 )
 
@@ -73,3 +74,17 @@ def test_coverage_counts_are_the_engines():
     assert _colors(p, panel) == hex_colors(render.gray_colors(cov, 0, cov.max()))
     with pytest.raises(ValueError, match="`counts` must hold whole numbers"):
         coverage_payload(np.array([[0.5]]))
+
+
+def test_a_patch_beside_its_kernel():
+    patch = np.array([[0.0, 0.25], [1.5, 0.75]])
+    kernel = np.array([[0.5, -0.25], [0.125, 0.0]])
+    mask = np.array([[True, False], [False, False]])
+    p = patch_kernel_payload(patch, kernel, pad_mask=mask)
+    x, k = p["panels"]
+    assert x["text"] == ["0", "0.25", "1.5", "0.75"] and x["flags"] == [1, 0, 0, 0]
+    assert _colors(p, x)[1:] == hex_colors(render.gray_colors(patch, 0, 1.5))[1:]
+    assert k["text"] == ["0.5", "-0.25", "0.13", "0"]
+    assert _colors(p, k) == hex_colors(render.diverging_colors(kernel))
+    assert x["legend"]["ticks"] == ["0", "1.5"] and k["legend"]["ticks"] == ["-0.5", "0", "0.5"]
+    assert p["layout"] == [[["patch"], ["kernel"]]]

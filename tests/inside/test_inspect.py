@@ -5,12 +5,16 @@ import pytest
 
 from convviz.draw import render as R
 from convviz.draw.colors import feature_map_rgb
+from convviz.draw.grid_data import hex_colors
+from convviz.draw.numbers import format_value
 from convviz.inside.inspect import (
     LayerView,
     check_example,
     feature_maps_grid,
     filters_grid,
+    filters_payload,
     layer_views,
+    vector_payload,
     vector_strip,
 )
 from convviz.nn import (
@@ -135,3 +139,45 @@ def test_check_example_names_the_argument(model):
         check_example(model, np.zeros((1, 10, 10, 1)))
     with pytest.raises(TypeError, match="`model` must be a convviz.nn.Sequential"):
         check_example("model", np.zeros((10, 10, 1)))
+
+
+# -- numbers for the browser's grid view -------------------------------------------------------
+def _colors(payload: dict, panel: dict) -> list[str]:
+    return [payload["palette"][i] for i in panel["colors"]]
+
+
+def test_filters_payload_holds_every_weight_on_one_shared_scale(model):
+    w = model.layers[0].params["weight"]  # (3, 3, 1, 4)
+    p = filters_payload(w, columns=3)
+    assert p["n_steps"] == 1
+    assert p["layout"] == [[["f1"], ["f2"], ["f3"]], [["f4"]]]
+    vmax = R.full_scale(w)
+    for f, panel in enumerate(p["panels"]):
+        assert panel["text"] == [format_value(float(v)) for v in w[:, :, 0, f].ravel()]
+        assert _colors(p, panel) == hex_colors(R.diverging_colors(w[:, :, 0, f], vmax))
+        assert panel["legend"]["ticks"] == [format_value(-vmax), "0", format_value(vmax)]
+    assert p["steps"]["lines"] == [["Weights rounded to 2 decimals."]]
+
+
+def test_filters_payload_shows_the_first_ones_and_every_channel_slice():
+    w = np.random.default_rng(1).standard_normal((2, 2, 2, 20))
+    p = filters_payload(w, max_filters=5)
+    assert len(p["panels"]) == 10 and p["layout"][0][0] == ["f1.c1", "f1.c2"]
+    assert p["panels"][1]["title"] == "filter 1, channel 2"
+    assert p["panels"][1]["text"] == [format_value(float(v)) for v in w[:, :, 1, 0].ravel()]
+    assert p["steps"]["lines"][0][0].startswith("The first 5 of 20 filters")
+    with pytest.raises(ValueError, match="`weight` must be 4-D"):
+        filters_payload(np.zeros((3, 3)))
+
+
+@pytest.mark.parametrize(("n", "shape"), [(10, (1, 10)), (20, (2, 16)), (144, (5, 32))])
+def test_vector_payload_rows_of_the_vector_in_reading_order(n, shape):
+    v = np.random.default_rng(n).standard_normal(n)
+    p = vector_payload(v, title="out")
+    (panel,) = p["panels"]
+    assert (panel["rows"], panel["cols"]) == shape
+    assert panel["text"][:n] == [format_value(float(x)) for x in v]
+    assert set(panel["text"][n:]) <= {""}  # past the end: blank, white
+    assert set(_colors(p, panel)[n:]) <= {"#ffffff"}
+    assert _colors(p, panel)[:n] == hex_colors(R.diverging_colors(v, R.full_scale(v)))
+    assert panel["legend"] is not None

@@ -3,7 +3,9 @@
 import numpy as np
 import pytest
 
-from convviz.inside.predictions import confusion_matrix_image, probabilities
+from convviz.draw.colors import sequential_colors
+from convviz.draw.grid_data import hex_colors
+from convviz.inside.predictions import confusion_matrix_image, confusion_payload, probabilities
 from convviz.nn import Conv2D, Dense, Flatten, ReLU, Sequential, softmax, softmax_cross_entropy
 
 
@@ -50,3 +52,29 @@ def test_confusion_matrix_image_errors():
         confusion_matrix_image(np.array([[1, -1], [0, 1]]), ["a", "b"])
     with pytest.raises(ValueError, match="`class_names` must give 2 names"):
         confusion_matrix_image(np.eye(2, dtype=int), ["a"])
+
+
+def test_confusion_payload_holds_the_counts_and_the_row_shares_colours():
+    cm = np.array([[5, 1, 0], [0, 4, 2], [0, 0, 0]])
+    p = confusion_payload(cm, ["a", "b", "c"])
+    (panel,) = p["panels"]
+    assert (panel["rows"], panel["cols"]) == (4, 4)
+    text = np.array(panel["text"]).reshape(4, 4)
+    assert text[0].tolist() == ["", "a", "b", "c"] and text[:, 0].tolist() == ["", "a", "b", "c"]
+    assert text[1:, 1:].tolist() == cm.astype(str).tolist()
+    colors = np.array([p["palette"][i] for i in panel["colors"]]).reshape(4, 4)
+    share = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)
+    assert colors[1:, 1:].ravel().tolist() == hex_colors(sequential_colors(share, 1.0))
+    assert set(colors[0]) == set(colors[:, 0]) == {"#ffffff"}  # the headings
+    assert panel["legend"]["ticks"] == ["0%", "50%", "100%"]
+    assert p["steps"]["lines"] == [[]]
+
+
+def test_confusion_payload_numbers_long_class_names_and_says_which_is_which():
+    p = confusion_payload(np.eye(2, dtype=int), ["circle", "square"])
+    assert p["panels"][0]["text"][:3] == ["", "0", "1"]
+    assert p["steps"]["lines"] == [["Classes: 0 = circle, 1 = square."]]
+    with pytest.raises(TypeError, match="`cm` must hold integer counts"):
+        confusion_payload(np.eye(2), ["a", "b"])
+    with pytest.raises(ValueError, match="`class_names` must give 2 names"):
+        confusion_payload(np.eye(2, dtype=int), ["a"])

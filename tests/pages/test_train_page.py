@@ -16,6 +16,7 @@ from apptest import open_page
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from convviz.draw.numbers import format_value
 from convviz.inside.predictions import probabilities
 from convviz.inside.user_images import fit_drawing
 from convviz.nn.model_files import model_bytes
@@ -240,7 +241,7 @@ def test_gradient_view_renders():
     assert "One SGD update" in text
     assert any(m.value.startswith("`dW[0, 0] = ") for m in at.markdown)
     sent = _grids(at)
-    assert set(sent) == {"train.g_grid", "train.g_route", "train.g_update"}
+    assert {"train.g_grid", "train.g_route", "train.g_update"} <= set(sent)
     kernel = sent["train.g_grid"]
     assert kernel["n_steps"] == 9 and kernel["step"] == 0
     at.session_state["train.g_grid"] = {"pick": {"step": 4, "seq": 1}}  # the player stopped
@@ -507,3 +508,36 @@ def test_the_sgd_update_is_said_to_lower_the_loss_only_for_a_small_enough_rate()
     mom = _tab(_train(_run(**{"train.arch": TINY, "train.opt": "momentum"})), "Gradients")
     update = next(m.value for m in mom.markdown if m.value.startswith("**One SGD update**"))
     assert "0.9 × the v of the step before" in update
+
+
+def test_the_numbers_inside_the_network_are_grid_views_of_its_own_numbers():
+    at = _train(_run(**{"train.arch": TINY}))
+    _ok(at)
+    trainer = _trainer(at)
+    model, ds = trainer.model, trainer.dataset
+    grids = _grids(at)
+    w = model.layers[0].params["weight"]  # (3, 3, 1, 4)
+    filters = grids["train.filters"]
+    assert [p["title"] for p in filters["panels"]] == [f"filter {f + 1}" for f in range(4)]
+    for f, panel in enumerate(filters["panels"]):
+        assert panel["text"] == [format_value(float(v)) for v in w[:, :, 0, f].ravel()]
+        assert panel["legend"] is not None
+    x = ds.x_test[0]  # the default sample
+    (flat,) = [out for name, out in model.activations(x) if name.startswith("flatten")]
+    (dense,) = [out for name, out in model.activations(x) if name.startswith("dense")]
+    vectors = [v for k, v in grids.items() if k.startswith("train.vec.")]
+    assert len(vectors) == 2  # the Flatten and the Dense outputs
+    shown = [[t for t in v["panels"][0]["text"] if t] for v in vectors]
+    assert [format_value(float(v)) for v in flat] in shown
+    assert [format_value(float(v)) for v in dense] in shown
+    cm = trainer.confusion_matrix()
+    (panel,) = grids["train.confusion"]["panels"]
+    assert panel["rows"] == panel["cols"] == 11
+    assert panel["text"][:11] == ["", *ds.class_names]
+    assert panel["text"][12:22] == [str(int(v)) for v in cm[0]]
+    assert panel["legend"]["ticks"] == ["0%", "50%", "100%"]
+    at = _tab(at, "Step by step")
+    _ok(at)
+    (patch, kernel) = _grids(at)["train.sv_grid"]["panels"]
+    assert kernel["text"] == [format_value(float(v)) for v in w[:, :, 0, 0].ravel()]
+    assert patch["legend"] and kernel["legend"]
