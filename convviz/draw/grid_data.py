@@ -50,7 +50,14 @@ Cells are numbered row-major inside their panel: cell ``r * cols + c``.
                                           # per step: contents replacing text and colors,
                                           # and the legend's ticks when the scale moves
      "notes": [str] * n_steps | None,     # per step: one line under the panel
-     "legend": legend | None}
+     "legend": legend | None,
+     # optional keys (absent when not used):
+     "lit": [[cell, ...], ...],           # per step: this panel's own lit cells, drawn as
+                                          # the window (any role; for views whose panels
+                                          # have different shapes, e.g. a scatter)
+     "hover": [str] * rows * cols,        # per cell: the read-out line when hovered
+     "links": {panel_id: [[cell, ...]] * rows * cols}}
+                                          # per cell: cells of other panels lit on hover
 
 ``legend``: ``{"title": str, "colors": ["#rrggbb", ...], "ticks": [str, ...]}``: a colour
 bar through ``colors`` (evenly spaced; hex strings, not palette indices), with ``ticks``
@@ -153,7 +160,10 @@ def grid_panel(panel_id: str, *, title: str, text: Any, colors: Any, role: str =
                caption: str | None = None, flags: Any = None, reveal: bool = False,
                legend: dict[str, Any] | None = None,
                frames: Sequence[dict[str, Any]] | None = None,
-               notes: Sequence[str] | None = None) -> dict[str, Any]:
+               notes: Sequence[str] | None = None,
+               lit: Sequence[Sequence[int]] | None = None,
+               hover: Any = None,
+               links: dict[str, Sequence[Sequence[int]]] | None = None) -> dict[str, Any]:
     """One grid of the payload (see the module's schema).
 
     Parameters
@@ -179,6 +189,13 @@ def grid_panel(panel_id: str, *, title: str, text: Any, colors: Any, role: str =
         "ticks": the legend's labels at this step, or None}`` (arrays: flattened here).
     notes : sequence of str, optional
         Per step, one line under the panel.
+    lit : sequence of sequence of int, optional
+        Per step, this panel's cells to light (flat, row-major).
+    hover : array_like of str, shape (rows, cols), optional
+        Per cell, the read-out line shown while it is hovered.
+    links : dict, optional
+        ``{other panel id: one list of that panel's cells per cell of this one}``: the
+        cells lit while a cell of this panel is hovered.
 
     Returns
     -------
@@ -208,6 +225,19 @@ def grid_panel(panel_id: str, *, title: str, text: Any, colors: Any, role: str =
         "flags": None if flags is None else [int(f) for f in _cells("flags", flags, shape)],
         "frames": None, "notes": None if notes is None else [str(n) for n in notes],
     }
+    if lit is not None:
+        panel["lit"] = [[int(c) for c in cells] for cells in lit]
+    if hover is not None:
+        panel["hover"] = [str(t) for t in _cells("hover", np.asarray(hover, dtype=object),
+                                                 shape)]
+    if links is not None:
+        size = shape[0] * shape[1]
+        panel["links"] = {}
+        for other, per_cell in links.items():
+            if len(per_cell) != size:
+                raise ValueError(f"`links` to {other!r} must hold one cell list per cell "
+                                 f"({size}), got {len(per_cell)}")
+            panel["links"][str(other)] = [[int(c) for c in cells] for cells in per_cell]
     if frames is not None:
         panel["frames"] = []
         for f in frames:
@@ -311,6 +341,23 @@ def grid_payload(panels: Sequence[dict[str, Any]], layout: Sequence[Sequence[Seq
         if bad:
             raise ValueError(f"cell {bad[0]} is outside panel {p['id']!r} "
                              f"({p['rows']}x{p['cols']})")
+        if p.get("lit") is not None:
+            if len(p["lit"]) != n:
+                raise ValueError(f"panel {p['id']!r}: `lit` must have one entry per step "
+                                 f"({n}), got {len(p['lit'])}")
+            bad = [c for cs in p["lit"] for c in cs if not 0 <= c < size]
+            if bad:
+                raise ValueError(f"lit cell {bad[0]} is outside panel {p['id']!r} "
+                                 f"({p['rows']}x{p['cols']})")
+        for other, per_cell in (p.get("links") or {}).items():
+            if other not in ids:
+                raise ValueError(f"panel {p['id']!r} links to {other!r}, which is not a "
+                                 f"panel (panels {ids})")
+            o = next(q for q in panels if q["id"] == other)
+            bad = [c for cs in per_cell for c in cs if not 0 <= c < o["rows"] * o["cols"]]
+            if bad:
+                raise ValueError(f"panel {p['id']!r} links to cell {bad[0]}, outside panel "
+                                 f"{other!r} ({o['rows']}x{o['cols']})")
         for name in ("frames", "notes"):
             if p[name] is not None and len(p[name]) != n:
                 raise ValueError(f"panel {p['id']!r}: `{name}` must have one entry per step "

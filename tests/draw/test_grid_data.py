@@ -197,3 +197,28 @@ def test_windows_as_strided_boxes():
     with pytest.raises(ValueError, match="give either `window` \\(cell lists\\) or `boxes`"):
         gd.grid_payload([src], [[["x"]]], window=[[0]], boxes=[[0, 1, 1, 0, 0]],
                         lines=[["a"]], value=["1"], label=["p"])
+
+
+def test_panel_lit_hover_and_links_are_checked_against_the_steps_and_panels():
+    grid_panel, grid_payload = gd.grid_panel, gd.grid_payload
+    z = np.zeros((1, 2, 3), np.uint8)
+    a = grid_panel("a", title="a", text=[["1", "2"]], colors=z, lit=[[0], [1]],
+                   hover=[["first", "second"]], links={"b": [[0], [0, 1]]})
+    b = grid_panel("b", title="b", text=[["3", "4"]], colors=z)
+    p = grid_payload([a, b], [[["a"], ["b"]]], window=[[], []], lines=[[], []],
+                     value=["", ""], label=["", ""])
+    assert p["panels"][0]["lit"] == [[0], [1]]
+    assert p["panels"][0]["hover"] == ["first", "second"]
+    assert p["panels"][0]["links"] == {"b": [[0], [0, 1]]}
+    assert "lit" not in p["panels"][1]  # absent when not given
+    with pytest.raises(ValueError, match="`lit` must have one entry per step"):
+        grid_payload([a, b], [[["a"], ["b"]]], window=[[]], lines=[[]], value=[""],
+                     label=[""])
+    far = grid_panel("a", title="a", text=[["1", "2"]], colors=z, lit=[[2]])
+    with pytest.raises(ValueError, match="lit cell 2 is outside panel 'a'"):
+        grid_payload([far], [[["a"]]], window=[[]], lines=[[]], value=[""], label=[""])
+    stray = grid_panel("a", title="a", text=[["1", "2"]], colors=z, links={"c": [[0], []]})
+    with pytest.raises(ValueError, match="links to 'c', which is not a panel"):
+        grid_payload([stray], [[["a"]]], window=[[]], lines=[[]], value=[""], label=[""])
+    with pytest.raises(ValueError, match="one cell list per cell"):
+        grid_panel("a", title="a", text=[["1", "2"]], colors=z, links={"b": [[0]]})

@@ -213,6 +213,7 @@ function build(st) {
   });
   st.stepOf = new Map();
   if (d.steps.target) d.steps.target.forEach((c, s) => st.stepOf.set(c, s));
+  st.byId = new Map(st.panels.map((v) => [v.p.id, v])); // for a panel's "links"
   st.scrub.max = String(d.n_steps);
   st.scrub.disabled = d.n_steps < 2;
   st.play.parentElement.style.display = d.n_steps < 2 ? "none" : ""; // one step: no player
@@ -383,6 +384,12 @@ function show(st, i) {
         });
       }
     }
+    if (p.lit) { // the panel's own lit cells at this step (optional)
+      for (const c of p.lit[i]) {
+        v.cells[c].classList.add("win");
+        st.lit.push(v.cells[c]);
+      }
+    }
     if (p.notes) v.note.textContent = p.notes[i];
   }
   st.eq.textContent = "";
@@ -429,6 +436,17 @@ function hover(st, view, cell) {
   } else {
     st.readout.textContent = what;
   }
+  if (p.links) { // optional: cells of other panels this cell is linked to
+    for (const [id, perCell] of Object.entries(p.links)) {
+      const v = st.byId.get(id);
+      if (!v) continue;
+      for (const k of perCell[cell] || []) {
+        v.cells[k].classList.add("fed");
+        st.litTargets.push(v.cells[k]);
+      }
+    }
+  }
+  if (p.hover) st.readout.textContent = p.hover[cell]; // optional: the panel's own words
 }
 
 function unhover(st) {
