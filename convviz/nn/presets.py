@@ -16,8 +16,8 @@ model gets) and builds the :class:`convviz.nn.Sequential`:
   form).
 
 What can be trained, and how big, is checked by :func:`convviz.nn.trainable.check_specs`
-(with its limits). :data:`ARCHITECTURES` holds the presets; each fits both
-16x16 digits and 28x28 shapes.
+(with its limits). :data:`ARCHITECTURES` holds the presets; each fits both 16x16 digits and
+28x28 images, except ``keras_mnist`` (made for MNIST's 28x28: too deep for 16x16).
 
 Examples
 --------
@@ -77,6 +77,10 @@ class Architecture:
 
 _LENET_TEXT = "C6k5same:relu;A2;C16k5:relu;A2;F;D120:relu;D84:relu;D10:softmax"
 _LENET_PARAMS = summarize((28, 28, 1), layers_from_text(_LENET_TEXT)).total_params
+_KERAS_TEXT = "C32k3:relu;M2;C64k3:relu;M2;C64k3:relu;F;D64:relu;D10:softmax"
+_KERAS_PARAMS = summarize((28, 28, 1), layers_from_text(_KERAS_TEXT)).total_params
+_SEED004_TEXT = "C32k5same:relu;M2;C64k5same:relu;M2;F;D1024:relu;D10:softmax"
+_SEED004_PARAMS = summarize((28, 28, 1), layers_from_text(_SEED004_TEXT)).total_params
 
 ARCHITECTURES: MappingProxyType[str, Architecture] = MappingProxyType({
     a.key: a for a in (
@@ -103,6 +107,20 @@ ARCHITECTURES: MappingProxyType[str, Architecture] = MappingProxyType({
             "The classic Keras MNIST example with a quarter of its filters (8 and 16) and the "
             "last convolution left out, so that it also fits 16x16 digits.",
             "C8k3:relu;M2;C16k3:relu;M2;F;D32:relu;D10:softmax"),
+        Architecture(
+            "keras_mnist", "Keras MNIST (28x28 only)",
+            "The classic Keras MNIST convnet exactly: Conv2D 32 3x3, 2x2 max pooling, Conv2D "
+            "64 3x3, pooling, Conv2D 64 3x3, then Dense 64 and Dense 10, all ReLU: "
+            f"{_KERAS_PARAMS:,} parameters on 28x28 images. Too deep for 16x16 digits (the "
+            "third convolution would get a 2x2 map).",
+            _KERAS_TEXT),
+        Architecture(
+            "seed004", "Two 5x5 convolutions and Dense 1024",
+            "The TensorFlow tutorial's MNIST network: Conv2D 32 5x5 and Conv2D 64 5x5 with "
+            "'same' padding, each followed by 2x2 max pooling, then Dense 1024 and Dense 10: "
+            f"{_SEED004_PARAMS:,} parameters on 28x28 images, almost all of them "
+            "(3,212,288) in the first Dense layer.",
+            _SEED004_TEXT),
     )
 })
 DEFAULT_ARCHITECTURE = "small"

@@ -171,7 +171,7 @@ def choose_data(disabled: bool) -> DataInUse:
                                  accept_multiple_files=True, key="train.mnist",
                                  disabled=disabled)
         if files:
-            token = ("mnist", *(f.file_id for f in files))
+            token = ("mnist_files", *(f.file_id for f in files))
             ds = _load_upload(kind, token, files)
             chosen = None if ds is None else DataInUse(token, ds)
     held = ss.get("train.in_use")

@@ -211,7 +211,7 @@ def test_zip_data_still_works_after_the_sweep(zip_page):
 
 @pytest.fixture(scope="module")
 def mnist_page():
-    at = _app(TRAIN_PAGE, **{"train.arch": TINY, "train.data": "mnist"})
+    at = _app(TRAIN_PAGE, **{"train.arch": TINY, "train.data": "mnist_files"})
     _upload(at, "train.mnist", "good.npz", mnist_npz(), many=True)
     _ok(at)
     assert _data_in_use(at).name == "MNIST files" and not _errors(at)

