@@ -213,6 +213,8 @@ PRESETS = {
         (32, 32, 1), "C6k5:tanh;A2;C16k5:tanh;A2;F;D120:tanh;D84:tanh;D10:softmax"),
     "Tiny (digits 16x16)": _preset(
         (16, 16, 1), "C8k3same:relu;M2;C16k3same:relu;M2;F;D10:softmax"),
+    "Deep MNIST (5x5, Dense 1024)": _preset(
+        (28, 28, 1), "C32k5same:relu;M2;C64k5same:relu;M2;F;D1024:relu;D10:softmax"),
     "Too deep for 28x28": _preset((28, 28, 1), "C32k3;M2;C64k3;M2;C64k3;M2;C64k3;F;D10"),
     "Empty": _preset((28, 28, 1), ""),
 }
@@ -252,12 +254,29 @@ def _too_deep_note(name: str) -> str:
             "output at all, as its summary row says.")
 
 
+def _deep_mnist_note(name: str) -> str:
+    """The preset's story with its own numbers (flattened size, the big Dense layer's share)."""
+    rows = summarize(*PRESETS[name]).rows
+    flat = next(r for r in rows if r.kind == "Flatten")
+    big = max(rows, key=lambda r: r.params or 0)
+    total = sum(r.params or 0 for r in rows)
+    sides = [rows[0].input_shape[0]] + [r.output_shape[0] for r in rows if r.kind in POOLS]
+    return ("TensorFlow's classic \"Deep MNIST\" network: two 5x5 convolutions with 'same' "
+            "padding (32 and 64 filters), each followed by a 2x2 max pool "
+            f"({' → '.join(map(str, sides))}), "
+            f"then Dense {big.output_shape[0]} and Dense 10 (the tutorial's dropout has no "
+            f"weights and is left out). Flatten gives {flat.size_text}, so the Dense "
+            f"{big.output_shape[0]} layer holds {big.params:,} of the {total:,} parameters "
+            f"({100 * big.params / total:.0f}%).")
+
+
 PRESET_NOTES = {
     "Classic Keras MNIST": "The Keras example for handwritten digits: three 3x3 convolutions, "
                            "two 2x2 max pools, then a small dense classifier.",
     "LeNet-5 style": _lenet_note("LeNet-5 style"),
     "Tiny (digits 16x16)": "A very small net with 'same' padding: each 2x2 pool halves "
                            "16 → 8 → 4.",
+    "Deep MNIST (5x5, Dense 1024)": _deep_mnist_note("Deep MNIST (5x5, Dense 1024)"),
     "Too deep for 28x28": _too_deep_note("Too deep for 28x28"),
     "Empty": "Start from nothing: add rows to the table.",
 }

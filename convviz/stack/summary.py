@@ -13,6 +13,13 @@ For the "why convolution" comparison each weighted row also carries what the sam
 layer would cost as a locally connected layer (same windows, weights not shared) and
 as a Dense layer (every input value to every output value).
 
+Each row also has its units' receptive field (a :class:`convviz.stack.fields.Field`: size
+and jump from :func:`convviz.receptive_field`, pooling counting as a window; a Dense layer
+on a flat input and global pooling see the union of every unit before them), its
+multiply-adds (:mod:`convviz.engine.cost`: one per weight per output value; pooling, ReLU
+and Flatten have none) and its activation size: the values it outputs for one image and
+their bytes at float32 (:data:`BYTES_PER_VALUE`).
+
 Presets and the compact text form of a stack (for links) are in :mod:`convviz.stack.spec`.
 
 >>> from convviz.stack.spec import PRESETS
@@ -29,8 +36,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from convviz.base.budget import megabytes
+from convviz.engine.cost import conv_macs, conv_params, dense_macs, dense_params
+from convviz.engine.padding import resolve_padding_1d
 from convviz.engine.pooling import pool_padding_problem
 from convviz.engine.shapes import output_size
+from convviz.stack.fields import Field, start_field
 
 KINDS = ("Conv2D", "MaxPool2D", "AvgPool2D", "Flatten", "Dense", "ReLU",
          "GlobalAvgPool2D", "GlobalMaxPool2D")
@@ -45,9 +56,15 @@ NOT_COMPUTED = "not computed: an earlier layer has no output"
 #: Why a stack needs ReLU (or another nonlinearity) between its layers.
 RELU_WHY = ("the nonlinearity that makes depth count: without one between them, Conv2D and "
             "Dense layers stacked directly collapse into one linear map (plus a bias)")
-__all__ = ["ACTIVATIONS", "KERAS_NAMES", "KINDS", "NOT_COMPUTED", "POOLS", "RELU_WHY", "LayerSpec",
-           "Row", "Summary", "dense_equivalent_params", "format_shape", "layer_problem",
-           "summarize", "uncounted_note", "WEIGHTED"]
+__all__ = ["ACTIVATIONS", "BYTES_PER_VALUE", "KERAS_NAMES", "KINDS", "NOT_COMPUTED", "POOLS",
+           "RELU_WHY", "LayerSpec", "Row", "Summary", "dense_equivalent_params", "format_bytes",
+           "format_shape", "layer_problem", "summarize", "uncounted_note", "WEIGHTED"]
+BYTES_PER_VALUE = 4  #: float32
+#: What the multiply-add column counts, for the page.
+NO_MACS = {"MaxPool2D": "0: compares, no weights", "AvgPool2D": "0: sums, no weights",
+           "GlobalMaxPool2D": "0: compares, no weights",
+           "GlobalAvgPool2D": "0: sums, no weights", "ReLU": "0: max(0, x)",
+           "Flatten": "0: moves values"}
 WEIGHTED = ("Conv2D", "Dense")  # the kinds of layer that have parameters
 
 
@@ -95,6 +112,19 @@ class Row:
     params_text: str = ""
     local_params: int | None = None
     dense_params: int | None = None
+    field: Field | None = None
+    macs: int | None = None
+    macs_text: str = ""
+
+    @property
+    def values(self) -> int | None:
+        """How many values the layer outputs for one image (None on a problem row)."""
+        return None if self.output_shape is None else math.prod(self.output_shape)
+
+    @property
+    def act_bytes(self) -> int | None:
+        """Their bytes at float32."""
+        return None if self.values is None else self.values * BYTES_PER_VALUE
 
 
 @dataclass(frozen=True)
@@ -112,6 +142,21 @@ class Summary:
     @property
     def total_params(self) -> int:
         return sum(r.params or 0 for r in self.rows)
+
+    @property
+    def total_macs(self) -> int:
+        """Multiply-adds of one image through every layer that has an output."""
+        return sum(r.macs or 0 for r in self.rows)
+
+    @property
+    def total_values(self) -> int:
+        """Values every layer outputs for one image (the input not counted): what a
+        training step keeps for the backward pass."""
+        return sum(r.values or 0 for r in self.rows)
+
+    @property
+    def total_bytes(self) -> int:
+        return self.total_values * BYTES_PER_VALUE
 
     @property
     def total_local(self) -> int:
@@ -140,6 +185,21 @@ def format_shape(shape: Sequence[int] | None) -> str:
     if shape is None:
         return "-"
     return str(shape[0]) if len(shape) == 1 else "(" + ", ".join(map(str, shape)) + ")"
+
+
+def format_bytes(nbytes: int) -> str:
+    """A size in bytes for people: "784 bytes", "12.3 KB", "1.2 MB" (1 KB = 1,024 bytes).
+
+    Examples
+    --------
+    >>> format_bytes(3136), format_bytes(100_352), format_bytes(12_845_056)
+    ('3.1 KB', '98.0 KB', '12 MB')
+    """
+    if nbytes < 1024:
+        return f"{nbytes:,} bytes"
+    if nbytes < 2**20:
+        return f"{nbytes / 1024:,.1f} KB"
+    return megabytes(nbytes)
 
 
 def _is_whole(value: Any, minimum: int = 1) -> bool:
@@ -192,10 +252,15 @@ def layer_problem(spec: LayerSpec) -> str | None:
     return None
 
 
+def _stride(spec: LayerSpec) -> int:
+    """The stride: as set, else 1 for Conv2D and the pool size for pooling (Keras)."""
+    k = int(spec.kernel_size)
+    return int(spec.stride) if spec.stride is not None else (1 if spec.kind == "Conv2D" else k)
+
+
 def _window(spec: LayerSpec, shape: tuple[int, ...]) -> tuple[tuple[int, ...], str]:
     """Output (H', W') of a conv or pool layer and the arithmetic as text."""
-    k = int(spec.kernel_size)
-    s = int(spec.stride) if spec.stride is not None else (1 if spec.kind == "Conv2D" else k)
+    k, s = int(spec.kernel_size), _stride(spec)
     sizes, texts = [], []
     for n in shape[:2]:
         sizes.append(output_size(n, k, stride=s, padding=spec.padding))
@@ -208,36 +273,58 @@ def _window(spec: LayerSpec, shape: tuple[int, ...]) -> tuple[tuple[int, ...], s
     return tuple(sizes), text
 
 
-def _layer(spec: LayerSpec, shape: tuple[int, ...]) -> dict[str, Any]:
-    """Output shape, counts and texts of one valid layer on ``shape`` (raises ValueError)."""
+def _windowed_field(spec: LayerSpec, shape: tuple[int, ...], out_hw: tuple[int, ...],
+                    field: Field | None) -> Field | None:
+    """The field after a Conv2D or pooling layer: its padding before the first row and
+    column, as the engine resolves it ("same" puts the odd extra pixel after)."""
+    if field is None:
+        return None
+    k, s = int(spec.kernel_size), _stride(spec)
+    pads = tuple(resolve_padding_1d(spec.padding, n, k, s)[0] for n in shape[:2])
+    return field.through_window(kernel_size=k, stride=s, pads=pads, out_hw=out_hw)
+
+
+def _layer(spec: LayerSpec, shape: tuple[int, ...], field: Field | None) -> dict[str, Any]:
+    """Output shape, counts, texts and receptive field of one valid layer on ``shape``
+    (raises ValueError); ``field`` is the receptive field of ``shape``'s units (None when
+    the stack's input is flat)."""
     kind = spec.kind
     if kind == "Flatten":
         flat = math.prod(shape)
         text = " × ".join(map(str, shape)) + f" = {flat}" if len(shape) > 1 else "already flat"
-        return {"output_shape": (flat,), "params": 0, "size_text": text}
+        return {"output_shape": (flat,), "params": 0, "size_text": text, "field": field,
+                "macs": 0, "macs_text": NO_MACS[kind]}
     if kind == "ReLU":
         return {"output_shape": shape, "params": 0, "size_text": "same shape: max(0, x)",
-                "note": RELU_WHY}
+                "note": RELU_WHY, "field": field, "macs": 0, "macs_text": NO_MACS[kind]}
     if kind == "Dense":
         units, n_in = int(spec.filters_or_units), shape[-1]
         out = (*shape[:-1], units)
-        params = n_in * units + units
+        params = dense_params(n_in, units)
+        positions = math.prod(shape[:-1])
+        macs = positions * dense_macs(n_in, units)
         note = None
         if len(shape) > 1:
             note = (f"Dense acts on the last axis only (as in Keras): the same {n_in} → "
                     f"{units} layer at each position; add Flatten first to connect all values")
+        where = "×".join(map(str, shape[:-1])) + "×" if len(shape) > 1 else ""
         return {"output_shape": out, "params": params, "note": note,
                 "size_text": f"{units} units" if len(shape) == 1 else f"last axis {n_in} → {units}",
                 "params_text": f"{n_in}×{units} + {units} = {params:,}",
-                "local_params": math.prod(shape[:-1]) * params,
-                "dense_params": math.prod(shape) * math.prod(out) + math.prod(out)}
+                "local_params": positions * params,
+                "dense_params": math.prod(shape) * math.prod(out) + math.prod(out),
+                "macs": macs, "macs_text": f"{where}{n_in}×{units} = {macs:,}",
+                # on a flat input every unit reads every value; per position, one unit's
+                "field": None if field is None else (field.combine() if len(shape) == 1
+                                                     else field)}
     if len(shape) != 3:
         raise ValueError(f"{kind} needs an (H, W, C) input, but its input is flat "
                          f"({format_shape(shape)}); put it before Flatten")
     h, w, c = shape
     if kind.startswith("Global"):
         return {"output_shape": (c,), "params": 0,
-                "size_text": f"one value per channel: {c}"}
+                "size_text": f"one value per channel: {c}", "macs": 0,
+                "macs_text": NO_MACS[kind], "field": None if field is None else field.combine()}
     try:
         (oh, ow), text = _window(spec, shape)
     except ValueError as exc:
@@ -245,15 +332,20 @@ def _layer(spec: LayerSpec, shape: tuple[int, ...]) -> dict[str, Any]:
         reason = str(exc).removeprefix("no output: ").replace("the kernel", what)
         raise ValueError(f"does not fit: {reason}. Use a smaller window, 'same' padding "
                          f"or fewer layers before it") from None
+    out_field = _windowed_field(spec, shape, (oh, ow), field)
     if kind in POOLS:
-        return {"output_shape": (oh, ow, c), "params": 0, "size_text": text}
+        return {"output_shape": (oh, ow, c), "params": 0, "size_text": text,
+                "field": out_field, "macs": 0, "macs_text": NO_MACS[kind]}
     k, f = int(spec.kernel_size), int(spec.filters_or_units)
-    params = k * k * c * f + f
+    params = conv_params(k, k, c, f)
+    macs = conv_macs(oh, ow, k, k, c, f)
     out_values = oh * ow * f
     return {"output_shape": (oh, ow, f), "params": params, "size_text": text,
             "params_text": f"{k}×{k}×{c}×{f} + {f} = {params:,}",
             "local_params": oh * ow * (k * k * c * f) + out_values,
-            "dense_params": h * w * c * out_values + out_values}
+            "dense_params": h * w * c * out_values + out_values,
+            "macs": macs, "macs_text": f"{oh}×{ow}×{k}×{k}×{c}×{f} = {macs:,}",
+            "field": out_field}
 
 
 def summarize(input_shape: Sequence[int], layers: Sequence[LayerSpec]) -> Summary:
@@ -288,6 +380,7 @@ def summarize(input_shape: Sequence[int], layers: Sequence[LayerSpec]) -> Summar
         raise ValueError(f"`input_shape` must be (H, W, C) or (n,), got {shape_in!r}")
     shape: tuple[int, ...] | None = tuple(_whole(v, "`input_shape` values") for v in shape_in)
     rows, seen = [], {}
+    field = start_field(shape[:2]) if len(shape) == 3 else None
     for i, spec in enumerate(layers):
         base = KERAS_NAMES.get(spec.kind, "layer")
         name = base if base not in seen else f"{base}_{seen[base]}"
@@ -299,7 +392,7 @@ def summarize(input_shape: Sequence[int], layers: Sequence[LayerSpec]) -> Summar
         info: dict[str, Any] = {}
         if problem is None:
             try:
-                info = _layer(spec, shape)
+                info = _layer(spec, shape, field)
             except ValueError as exc:
                 problem = str(exc)
         if problem is not None:
@@ -308,7 +401,7 @@ def summarize(input_shape: Sequence[int], layers: Sequence[LayerSpec]) -> Summar
             continue
         info.setdefault("params_text", "no weights")
         rows.append(Row(i, name, spec.kind, shape, **info))
-        shape = info["output_shape"]
+        shape, field = info["output_shape"], info["field"]
     return Summary(tuple(int(v) for v in shape_in), tuple(rows))
 
 

@@ -16,6 +16,7 @@ from convviz.stack.summary import (
     RELU_WHY,
     LayerSpec,
     dense_equivalent_params,
+    format_bytes,
     format_shape,
     layer_problem,
     summarize,
@@ -331,3 +332,92 @@ def test_the_collapse_claim_holds_in_the_engine():
     np.testing.assert_allclose(two, one, atol=1e-9)
     relu = cv.conv2d(np.maximum(cv.conv2d(x, a, 0.5), 0), b, -1.0)
     assert not np.allclose(relu, one)
+
+
+# --- the receptive field, multiply-add and activation columns ---------------------------------
+
+DEEP = PRESETS["Deep MNIST (5x5, Dense 1024)"]
+
+
+def test_deep_mnist_preset_has_3274634_params_as_in_torch():
+    torch = pytest.importorskip("torch")
+    nn = torch.nn
+    s = summarize(*DEEP)
+    assert s.ok and s.total_params == 3_274_634
+    net = nn.Sequential(nn.Conv2d(1, 32, 5, padding="same"), nn.ReLU(), nn.MaxPool2d(2),
+                        nn.Conv2d(32, 64, 5, padding="same"), nn.ReLU(), nn.MaxPool2d(2),
+                        nn.Flatten(), nn.Linear(7 * 7 * 64, 1024), nn.ReLU(),
+                        nn.Linear(1024, 10))
+    assert sum(p.numel() for p in net.parameters()) == s.total_params
+    # every shape as torch computes it (channels first there)
+    x = torch.zeros(1, 1, 28, 28)
+    shapes = []
+    for layer in net:
+        x = layer(x)
+        if not isinstance(layer, nn.ReLU):
+            shapes.append(tuple(x.shape[1:]))
+    ours = [r.output_shape for r in s.rows]
+    assert [sh[1:] + sh[:1] if len(sh) == 3 else sh for sh in shapes] == ours
+
+
+def test_macs_by_hand_and_totals():
+    s = summarize(*MNIST)
+    assert [r.macs for r in s.rows] == [
+        26 * 26 * 9 * 32, 0, 11 * 11 * 9 * 32 * 64, 0, 3 * 3 * 9 * 64 * 64, 0, 576 * 64,
+        64 * 10]
+    assert s.total_macs == sum(r.macs for r in s.rows) == 2_794_240
+    assert s.rows[0].macs_text == "26×26×3×3×1×32 = 194,688"
+    assert s.rows[6].macs_text == "576×64 = 36,864"
+    assert s.rows[1].macs_text == "0: compares, no weights"
+
+
+def test_macs_are_the_products_the_engine_makes():
+    """Convolve ones with ones: each output value is the number of products behind it."""
+    s = summarize((9, 8, 3), [LayerSpec("Conv2D", 4, 3, 2, 1)])
+    out = cv.conv2d(np.ones((9, 8, 3)), np.ones((3, 3, 3, 4)), stride=2, padding=1,
+                    padding_mode="zeros")
+    full = cv.conv2d(np.ones((11, 10, 3)), np.ones((3, 3, 3, 4)), stride=2)  # padding as data
+    assert out.shape == s.rows[0].output_shape
+    assert full.sum() == s.rows[0].macs  # padding cells are multiplied too
+
+
+def test_dense_on_an_image_counts_every_position():
+    s = summarize((4, 5, 8), [LayerSpec("Dense", 3)])
+    assert s.rows[0].macs == 4 * 5 * 8 * 3
+    assert s.rows[0].macs_text == "4×5×8×3 = 480"
+    assert s.rows[0].field.text() == "1×1, jump 1"  # each position on its own
+
+
+def test_activation_values_and_bytes_at_float32():
+    s = summarize(*DEEP)
+    assert [r.values for r in s.rows] == [25_088, 6_272, 12_544, 3_136, 3_136, 1_024, 10]
+    assert [r.act_bytes for r in s.rows][:2] == [100_352, 25_088]
+    assert s.total_values == 51_210 and s.total_bytes == 204_840
+    assert np.zeros(s.rows[0].output_shape, np.float32).nbytes == s.rows[0].act_bytes
+    assert format_bytes(s.total_bytes) == "200.0 KB"
+    assert [format_bytes(n) for n in (40, 1023, 1024, 10 * 2**20)] == [
+        "40 bytes", "1,023 bytes", "1.0 KB", "10 MB"]
+
+
+def test_problem_rows_have_no_new_columns():
+    s = summarize((8, 8, 1), [LayerSpec("Conv2D", 4, 9), LayerSpec("Dense", 2)])
+    assert [(r.macs, r.values, r.act_bytes, r.field) for r in s.rows] == [(None,) * 4] * 2
+    assert s.total_macs == 0 and s.total_values == 0
+
+
+def test_dense_after_flatten_sees_the_whole_input_or_says_which_part():
+    rows = summarize(*DEEP).rows
+    assert rows[5].field.text() == rows[6].field.text() == "whole input"
+    rows = summarize(*PRESETS["Classic Keras MNIST"]).rows  # 'valid': rows 26, 27 unseen
+    assert rows[6].field.text() == "rows 0–25, columns 0–25 of the input"
+    assert summarize((8, 8, 2), [LayerSpec("GlobalMaxPool2D")]).rows[0].field.text() == \
+        "whole input"
+
+
+def test_total_macs_agree_with_the_training_pages_count():
+    from convviz.nn.trainable import multiply_adds
+
+    for name in ("Classic Keras MNIST", "LeNet-5 style", "Deep MNIST (5x5, Dense 1024)"):
+        shape, specs = PRESETS[name]
+        s = summarize(shape, specs)
+        assert s.total_macs == multiply_adds(s, specs)
