@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from convviz.imaging.filters import KERNEL_CHOICES, MAX_KERNELS, WORKING_SIZES
 from convviz.nn.presets import ARCHITECTURES
@@ -33,6 +34,9 @@ BUTTONS = ('[data-testid="stMain"] [data-testid="stButton"] button, '
            '[data-testid="stMain"] [data-testid="stDownloadButton"] button')
 CLOSED_EXPANDER = '[data-testid="stMain"] details:not([open]) > summary'
 TABS = '[data-testid="stMain"] [role="tab"]'
+# The Play buttons of the browser's grid views (CSS locators pierce their shadow roots).
+GRID_PLAY = '[data-testid="stMain"] .cvg-play'
+GRID_COUNTER = '[data-testid="stMain"] .cvg [data-convviz-step]'
 MAX_CLICKS = 60  # per page: a page that keeps making new buttons still ends
 
 # Set a flag when a script run starts, so a click's run can be waited for to its end (the
@@ -201,14 +205,18 @@ def _click(pg, button, label: str, title: str, watch: MemoryWatch,
             clicked.append("Pause")
     watch.check()
     assert pg.locator('[data-testid="stException"]').count() == 0, f"{title}: {label}"
+    _come_back(pg, title, path, watch, label)
+    return clicked
+
+
+def _come_back(pg, title: str, path: str, watch: MemoryWatch, label: str) -> None:
+    """If a button opened another page (e.g. a kernel in the step-by-step view), come back
+    the way a student would, in the same session."""
     if urlsplit(pg.url).path.rstrip("/") != f"/{_stem(path)}".rstrip("/"):
-        # The button opened another page (e.g. a kernel in the step-by-step view): come
-        # back the way a student would, in the same session.
         watch.doing = f"{title}: back from {label}"
         _after_run(pg, pg.locator('[data-testid="stSidebarNav"] a', has_text=title).click,
                    watch)
         pg.wait_for_selector(DONE)
-    return clicked
 
 
 def _click_everything(pg, title: str, watch: MemoryWatch, path: str) -> list[str]:
@@ -238,17 +246,47 @@ def _click_everything(pg, title: str, watch: MemoryWatch, path: str) -> list[str
             if attempt and len(clicked) == before:
                 return
 
+    clicked.extend(_play_grids(pg, title, watch))  # first: at the link's largest settings
     click_all(resets=False)
     t = 0
+    # The page a button opened may show in the URL only after the click's run: check again.
+    _come_back(pg, title, path, watch, "the last click")
     while t < pg.locator(TABS).count():  # a tab draws its content when chosen
         tab = pg.locator(TABS).nth(t)
         t += 1
         if tab.get_attribute("aria-selected") != "true":
             watch.doing = f"{title}: the {tab.inner_text()} tab"
             _after_run(pg, tab.click, watch)
+            clicked.extend(_play_grids(pg, title, watch))
             click_all(resets=False)
+            _come_back(pg, title, path, watch, "the last click")
     click_all(resets=True)
     return clicked
+
+
+def _play_grids(pg, title: str, watch: MemoryWatch) -> list[str]:
+    """Play every grid view shown (in the browser) until its step moves, then Pause: the
+    pause tells Python the step, a rerun at these settings."""
+    played = []
+    pg.wait_for_function(SETTLED, timeout=120_000)
+    pg.wait_for_load_state("networkidle")  # the components' scripts have loaded
+    for k in range(pg.locator(GRID_PLAY).count()):
+        play = pg.locator(GRID_PLAY).nth(k)
+        if not play.is_visible():
+            continue  # a one-step view has no player
+        counter = pg.locator(GRID_COUNTER).nth(k)  # one of each per view, in page order
+        first = counter.get_attribute("data-convviz-step")
+        watch.doing = f"{title}: Play in grid view {k + 1}"
+        play.click()
+        # The browser plays: the step moves, with no server work.
+        expect(counter).not_to_have_attribute("data-convviz-step", first)
+        watch.doing = f"{title}: Pause in grid view {k + 1}"
+        _after_run(pg, play.click, watch)  # now "Pause"
+        assert play.inner_text() == "Play"
+        watch.check()
+        assert pg.locator('[data-testid="stException"]').count() == 0, watch.doing
+        played += [f"Play (grid view {k + 1})", f"Pause (grid view {k + 1})"]
+    return played
 
 
 def test_largest_settings_every_button_server_alive_under_its_limit(browser, tmp_path):
@@ -288,3 +326,8 @@ def test_largest_settings_every_button_server_alive_under_its_limit(browser, tmp
     for wanted in ("Download the animation (GIF)", "Download the sweep (GIF)",
                    "Download the feature maps (PNG)", "Start", "Download the model (.npz)"):
         assert wanted in everything, f"{wanted!r} was never clicked"
+    for path, views in (("pages/convolution.py", 1), ("pages/output_size.py", 1),
+                        ("pages/pooling.py", 1), ("pages/train.py", 1)):  # train: gradients
+        played = {label for p, labels in clicked if p == path for label in labels
+                  if label.startswith("Pause (grid view")}
+        assert len(played) >= views, f"{path}: grid views played {sorted(played)}"
