@@ -27,6 +27,10 @@ PAGES = [
     PageInfo("pages/output_size.py", "Padding, stride, dilation", ":material/straighten:",
              "How padding, stride and dilation set the output size, with the formula, every "
              "window position, PyTorch and Keras code, and a quiz."),
+    PageInfo("pages/transposed.py", "Transposed convolution", ":material/open_in_full:",
+             "The other direction: every input cell stamps value × kernel into a larger "
+             "output; the same as a convolution over a spread-out input, the transpose of "
+             "the convolution's matrix, the checkerboard, and a U-Net decoder's shapes."),
     PageInfo("pages/pooling.py", "Pooling", ":material/compress:",
              "Max, average and global pooling shrink a feature map and keep what matters."),
     PageInfo("pages/layer_shapes.py", "Layer shapes", ":material/stacks:",
