@@ -15,6 +15,7 @@ from convviz.serve import params as prm
 from convviz.teach import arithmetic as ar
 from convviz.teach import examples as ex
 from convviz.ui.boot import ensure_app
+from convviz.ui.channel_groups import GROUP_SPECS, channels_and_groups
 from convviz.ui.downloads import budgeted_download
 from convviz.ui.drawn_input import drawn_input
 from convviz.ui.grid_editor import grid_editor, replace_grid
@@ -51,6 +52,7 @@ SPECS = {
     "conv.nf": prm.int_param(2, 1, len(ex.FILTER_MIX)),
     "conv.filt": prm.int_param(1, 1, len(ex.FILTER_MIX)),
     "conv.pos": prm.int_param(0, 0, 9999),  # the step shown, 0-based (the player's)
+    **GROUP_SPECS,  # the "Channels and groups" section
 }
 ss = st.session_state
 
@@ -270,6 +272,8 @@ with st.expander("Why the border counts less, and why the output shrinks", expan
         grid_view(coverage_payload(cov), key="conv.coverage")
         st.caption("How many windows use each input cell, with these settings: "
                    f"the top-left corner {cov[0, 0]}, the busiest cell {cov.max()}.")
+
+channels_and_groups(x, k2, geo)
 
 save_settings(SPECS)
 share_hint()
