@@ -1,12 +1,16 @@
 """Layer shapes: a stack of layers, each output shape and parameter count, and softmax."""
 
+import math
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
+from convviz.draw.field_picture import field_svg
 from convviz.engine.softmax import shift_logits, softmax_parts
 from convviz.serve.params import Param, grid_to_text, int_param, text_to_grid
 from convviz.stack.spec import (
+    MAX_LAYERS,
     PADDINGS,
     PRESET_NOTES,
     PRESETS,
@@ -15,9 +19,12 @@ from convviz.stack.spec import (
 )
 from convviz.stack.summary import (
     ACTIVATIONS,
+    BYTES_PER_VALUE,
     KINDS,
     NOT_COMPUTED,
+    POOLS,
     dense_equivalent_params,
+    format_bytes,
     format_shape,
     layer_problem,
     summarize,
@@ -50,6 +57,7 @@ SPECS = {
     "shapes.layers": Param(layers_to_text(PRESETS[DEFAULT][1]),
                            lambda t: layers_to_text(layers_from_text(t))),
     "shapes.logits": Param(LOGITS, _logits, lambda v: grid_to_text([v])),
+    "shapes.rf": int_param(0, 0, MAX_LAYERS),  # the layer whose field is drawn; 0: the last
 }
 ss = st.session_state
 for msg in init_settings(SPECS):
@@ -68,6 +76,7 @@ def _load_preset() -> None:
     if name in PRESETS:
         (ss["shapes.h"], ss["shapes.w"], ss["shapes.c"]), layers = PRESETS[name]
         ss["shapes.layers"] = layers_to_text(layers)
+        ss["shapes.rf"] = 0  # its own default layer for the receptive field
         ss["shapes.ver"] += 1  # a new table key: the old table's edits are dropped
 
 
@@ -153,6 +162,88 @@ with side:
         "one kH x kW weight grid per input channel plus a bias; a Dense layer has one weight "
         "per (input, unit) pair plus a bias per unit; pooling and Flatten learn nothing. "
         "The batch axis (Keras's `None`) is left out.")
+
+st.subheader("Receptive field, multiply-adds and memory")
+lines = ["| # | Layer (type) | Output shape | Receptive field | Multiply-adds | "
+         "Activations (float32) |", "|---|---|---|---|--:|--:|",
+         f"| | input | {format_shape(shape)} | 1×1 | | {math.prod(shape):,} values, "
+         f"{format_bytes(math.prod(shape) * BYTES_PER_VALUE)} |"]
+for r in summary.rows:
+    if r.error:
+        lines.append(f"| {r.index + 1} | {r.name} ({r.kind}) | - | - | - | - |")
+        continue
+    field = r.field.text() if r.field else "-"
+    lines.append(f"| {r.index + 1} | {r.name} ({r.kind}) | {format_shape(r.output_shape)} | "
+                 f"{field} | {r.macs_text} | {r.values:,} values, {format_bytes(r.act_bytes)} |")
+lines.append(f"| | **total** | | | **{summary.total_macs:,}** | **{summary.total_values:,} "
+             f"values, {format_bytes(summary.total_bytes)}** |")
+st.markdown("\n".join(lines))
+st.caption(
+    "**Receptive field**: how many input pixels one unit sees along a side, and the jump, "
+    "how far apart neighbouring units' fields start (size_l = size_(l−1) + (k − 1) × "
+    "jump_(l−1), jump_l = jump_(l−1) × stride; pooling counts as a window, ReLU and Flatten "
+    "change nothing). A Dense layer after Flatten, and global pooling, read every unit of the "
+    "map before them: they see the union of those fields. **Multiply-adds**: one per weight "
+    "per output position, biases not counted (H'×W'×k×k×C_in×C_out for Conv2D, inputs × units "
+    "for Dense). **Activations**: the values each layer outputs for one image, 4 bytes each at "
+    "float32; the total leaves the input out. A batch of N images needs N times as much.")
+
+st.subheader("Click a layer: one unit's receptive field on the input")
+with_field = [r for r in summary.rows if r.field is not None and not r.error]
+if not with_field:
+    st.info("No layer to show: the receptive field needs an (H, W, C) input and a layer with "
+            "an output.")
+else:
+    windowed = [r for r in with_field if r.kind == "Conv2D" or r.kind in POOLS]
+    default = (windowed or with_field)[-1].index + 1
+    options = [r.index + 1 for r in with_field]
+    if ss["shapes.rf"] not in options:
+        ss["shapes.rf"] = default
+    names = {r.index + 1: f"{r.index + 1}: {r.name} ({r.kind}) → {format_shape(r.output_shape)}"
+             for r in with_field}
+    pick_col, pic_col = side_by_side([1, 1.3], key="shapes-field", gap="large")
+    with pick_col:
+        st.selectbox("Layer", options, key="shapes.rf", format_func=names.get)
+        row = summary.rows[ss["shapes.rf"] - 1]
+        field = row.field
+        unit = field.centre()
+        rows_seen, cols_seen = field.reach(unit)
+        (w0, w1), (v0, v1) = field.window(unit)
+        h, w = field.input_hw
+        if field.combined:
+            st.markdown(
+                f"Every unit of **{row.name}** reads all {field.units[0]}×{field.units[1]} "
+                f"positions of the map before it, so it sees the union of their fields: "
+                f"**{field.text()}**"
+                + ("." if field.whole() else
+                   f" (the windows before it never reach the rest of the {h}×{w} input)."))
+        else:
+            st.markdown(
+                f"The centre unit {unit} of **{row.name}**'s {field.units[0]}×{field.units[1]} "
+                f"map sees a **{field.size}×{field.size}** window of the input (jump "
+                f"{field.jump}: the next unit's window starts {field.jump} pixel"
+                f"{'s' * (field.jump > 1)} further): rows {w0} to {w1}, columns {v0} to {v1}.")
+            outside = (w0 < 0 or v0 < 0 or w1 >= h or v1 >= w)
+            if outside:
+                st.caption("Part of the window lies outside the input (rows or columns below 0 "
+                           f"or above {h - 1}): there it sees padding.")
+        if rows_seen and cols_seen:
+            st.caption(f"Input pixels it depends on: rows {rows_seen[0]}–{rows_seen[-1]}, "
+                       f"columns {cols_seen[0]}–{cols_seen[-1]}, {len(rows_seen)}×"
+                       f"{len(cols_seen)} = {len(rows_seen) * len(cols_seen):,} pixels: "
+                       "change one of them and this unit can change; change any other and "
+                       "it cannot.")
+        else:
+            st.caption("Its window lies on padding only: no input pixel reaches it.")
+        if field.gaps(unit):
+            st.caption("The field has holes: a window narrower than the stride before it "
+                       "skips pixels, so only the orange pixels inside the outline reach it.")
+    with pic_col:
+        what = (f"{row.name}: all of the map before it" if field.combined
+                else f"{row.name}: unit {unit}")
+        st.html(field_svg((h, w), rows_seen, cols_seen, ((w0, w1), (v0, v1)), title=what,
+                          window_text="the windows of all its inputs" if field.combined
+                          else "its window"))
 
 st.header("Why convolution rather than a dense layer?")
 why, numbers = side_by_side([1, 1.2], key="shapes-why", gap="large")

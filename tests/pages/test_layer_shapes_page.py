@@ -1,7 +1,7 @@
 """AppTest runs of pages/layer_shapes.py: presets, the summary's shapes and totals, problem
 rows, table edits (seeded through the editor's session state), the URL and the softmax demo."""
 
-
+import numpy as np
 import pytest
 from apptest import markdown_text, open_page
 from streamlit.testing.v1 import AppTest
@@ -277,3 +277,111 @@ def test_relu_rows_say_why():
     at = _run(**{"shapes.layers": "C8k3;R;F;D10"})
     _no_exception(at)
     assert RELU_WHY in _summary(at)
+
+
+# --- receptive field, multiply-adds and memory; one unit's field on the input -------------------
+
+def _field_table(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if "| Receptive field |" in m.value)
+
+
+def _picture(at: AppTest) -> dict:
+    """What the field picture drew: its data attributes."""
+    import re
+
+    (body,) = [h.proto.body for h in at.get("html") if "convviz-field" in h.proto.body]
+    return dict(re.findall(r'data-(rows|cols|reached)="([^"]*)"', body))
+
+
+def test_new_columns_are_the_summarys_numbers():
+    at = _run()
+    _no_exception(at)
+    s = summarize(*PRESETS["Classic Keras MNIST"])
+    table = _field_table(at)
+    for r in s.rows:
+        line = next(ln for ln in table.splitlines() if ln.startswith(f"| {r.index + 1} |"))
+        assert r.field.text() in line and r.macs_text in line and f"{r.values:,} values" in line
+    assert "| 1 | conv2d (Conv2D) | (26, 26, 32) | 3×3, jump 1 | 26×26×3×3×1×32 = 194,688 | " \
+           "21,632 values, 84.5 KB |" in table
+    assert "| 5 | conv2d_2 (Conv2D) | (3, 3, 64) | 18×18, jump 4 |" in table
+    assert f"**{s.total_macs:,}**" in table and "**37,610 values, 146.9 KB**" in table
+    assert "| | input | (28, 28, 1) | 1×1 | | 784 values, 3.1 KB |" in table
+
+
+@pytest.mark.parametrize(("preset", "layer"), [
+    ("Classic Keras MNIST", None), ("Classic Keras MNIST", 2), ("Classic Keras MNIST", 7),
+    ("Deep MNIST (5x5, Dense 1024)", 1), ("Deep MNIST (5x5, Dense 1024)", 4),
+    ("LeNet-5 style", 3)])
+def test_clicking_a_layer_draws_the_support_of_its_centre_units_input_gradient(preset, layer):
+    from impulses import impulse_support
+
+    at = _run()
+    at.selectbox(key="shapes.preset").select(preset).run()
+    if layer is not None:
+        at.selectbox(key="shapes.rf").set_value(layer).run()
+    _no_exception(at)
+    shape, layers = PRESETS[preset]
+    row = summarize(shape, layers).rows[at.selectbox(key="shapes.rf").value - 1]
+    support = impulse_support(shape[:2], layers, row.index, row.field.centre())
+    rows, cols = np.nonzero(support)
+    drawn = _picture(at)
+    assert drawn == {"rows": f"{rows.min()} {rows.max()}", "cols": f"{cols.min()} {cols.max()}",
+                     "reached": str(support.sum())}
+    assert support.sum() == (rows.max() - rows.min() + 1) * (cols.max() - cols.min() + 1)
+
+
+def test_default_layer_is_the_last_window_and_a_preset_resets_it():
+    at = _run()
+    assert at.selectbox(key="shapes.rf").value == 5  # conv2d_2: 18x18
+    assert _picture(at) == {"rows": "4 21", "cols": "4 21", "reached": "324"}
+    at.selectbox(key="shapes.rf").set_value(1).run()
+    assert at.query_params["shapes.rf"] == "1"
+    at.selectbox(key="shapes.preset").select("Tiny (digits 16x16)").run()
+    assert at.selectbox(key="shapes.rf").value == 4  # its second pool
+    text = markdown_text(at)
+    assert "The centre unit (1, 1) of **max_pooling2d_1**'s 4×4 map sees a **10×10** window" in text
+
+
+def test_deep_mnist_preset_shows_3274634_parameters():
+    at = _run()
+    at.selectbox(key="shapes.preset").select("Deep MNIST (5x5, Dense 1024)").run()
+    _no_exception(at)
+    assert _metric(at, "Total params") == "3,274,634"
+    assert at.query_params["shapes.layers"] == \
+        "C32k5same:relu;M2;C64k5same:relu;M2;F;D1024:relu;D10:softmax"
+    assert PRESET_NOTES["Deep MNIST (5x5, Dense 1024)"] in [c.value for c in at.caption]
+    assert "| 6 | dense (Dense) | 1024 | whole input | 3136×1024 = 3,211,264 |" in \
+        _field_table(at)
+    # the first 'same' unit's window reaches into the padding: said beside the picture
+    at.selectbox(key="shapes.rf").set_value(1).run()
+    assert _picture(at)["reached"] == "25"
+
+
+@pytest.mark.parametrize(("params", "check"), [
+    ({"shapes.layers": ""}, "no layer"),
+    ({"shapes.layers": "C32k3;M2;C64k3;M2;C64k3;M2;C64k3;F;D10"}, "problem"),
+    ({"shapes.h": "4096", "shapes.w": "4096", "shapes.c": "3", "shapes.layers": "C8k3s2;GA"},
+     "big"),
+    ({"shapes.h": "9", "shapes.w": "9", "shapes.layers": "C1k1s2;C1k3"}, "gaps"),
+    ({"shapes.h": "3", "shapes.w": "3", "shapes.layers": "C1k5p2"}, "padding"),
+])
+def test_field_section_at_the_extremes(params, check):
+    at = _run(**params)
+    _no_exception(at)
+    if check == "no layer":
+        assert any("No layer to show" in i.value for i in at.info)
+        return
+    captions = " ".join(c.value for c in at.caption)
+    if check == "problem":  # rows after the failing one are dashes; earlier ones draw
+        assert "| 7 | conv2d_3 (Conv2D) | - | - | - | - |" in _field_table(at)
+        assert at.selectbox(key="shapes.rf").value == 6
+    elif check == "big":
+        assert "whole input" in _field_table(at) or "rows 0–4094" in _field_table(at)
+        assert int(_picture(at)["reached"]) > 0
+    elif check == "gaps":
+        assert "The field has holes" in captions
+        assert _picture(at) == {"rows": "2 6", "cols": "2 6", "reached": "9"}
+    else:  # a 5x5 window on a 3x3 input: rows -1 to 3, one each side in the padding
+        assert "rows -1 to 3, columns -1 to 3" in markdown_text(at)
+        assert "there it sees padding" in captions
+        assert _picture(at) == {"rows": "0 2", "cols": "0 2", "reached": "9"}

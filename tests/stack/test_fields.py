@@ -5,31 +5,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from impulses import impulse_support
 
-import convviz as cv
 from convviz.stack.fields import start_field
 from convviz.stack.spec import PRESETS, layers_from_text
-from convviz.stack.summary import POOLS, summarize
-
-
-def impulse_support(input_hw, layers, upto, unit):
-    """The input pixels that reach ``unit`` of layer ``upto``: every input impulse pushed
-    through the stack with all-ones kernels (a pool as the window it is), so nothing
-    cancels; a flat Dense or a global pool sums the whole map. Boolean (H, W)."""
-    h, w = input_hw
-    x = np.eye(h * w).reshape(h * w, h, w, 1)  # (N, H, W, 1): one impulse per image
-    combined = flat = False
-    for spec in layers[:upto + 1]:
-        if spec.kind == "Conv2D" or spec.kind in POOLS:
-            k = spec.kernel_size
-            s = spec.stride or (1 if spec.kind == "Conv2D" else k)
-            x = cv.conv2d(x, np.ones((k, k, 1, 1)), stride=s, padding=spec.padding)
-        elif spec.kind.startswith("Global") or (spec.kind == "Dense" and flat):
-            combined = True  # every unit of the map summed into each output
-        elif spec.kind == "Flatten":
-            flat = True  # a flat value is still one unit of the map
-    reach = x.sum(axis=(1, 2, 3)) if combined else x[:, unit[0], unit[1], 0]
-    return (reach > 0).reshape(h, w)
+from convviz.stack.summary import summarize
 
 
 def reached(field, unit):
