@@ -7,7 +7,12 @@ import streamlit as st
 
 import convviz as cv
 from convviz.draw import conv_view as view
-from convviz.draw.conv_animation import animation_fit, animation_gif
+from convviz.draw import render
+from convviz.draw.conv_animation import (
+    animation_fit,
+    animation_gif,
+    animation_numbers_left_out,
+)
 from convviz.draw.grid_data import conv_grid_payload
 from convviz.draw.static_grids import coverage_payload
 from convviz.engine.padding import PADDING_MODES
@@ -230,6 +235,10 @@ if plan is not None:
             "Download the animation (GIF)", key="conv.gif", file_name="convolution.gif",
             mime="image/gif", plan=fit, make=lambda: animation_gif(plan, fit),
             help="Every step as an animated GIF (2 steps a second), for slides.")
+        if animation_numbers_left_out(plan, fit.size):
+            st.caption(f"In the GIF's {fit.size} px cells, {render.NUMBERS_LEFT_OUT} (no "
+                       "number is drawn under 12 px); hover a cell of the grids above to read "
+                       "its number.")
 else:
     _formula()
 

@@ -27,8 +27,9 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from convviz.base import budget, memory
-from convviz.draw import render
+from convviz.draw import numbers, render
 from convviz.draw.conv_view import (
+    fmt,
     hide_cells,
     input_base,
     kernel_image,
@@ -40,7 +41,7 @@ from convviz.draw.gif_stream import make_palette, write_gif
 from convviz.engine.conv_steps import ConvPlan
 
 __all__ = ["ANIMATION_CELLS", "ANIMATION_FPS", "animation_cost", "animation_fit",
-           "animation_frames", "animation_gif", "animation_shape"]
+           "animation_frames", "animation_gif", "animation_numbers_left_out", "animation_shape"]
 
 #: Cell sides (px) an animation may use, preferred first; at 24 px the numbers still read.
 ANIMATION_CELLS = (40, 32, 24)
@@ -161,6 +162,33 @@ def _frames(plan: ConvPlan, cell: int, steps: Sequence[int]) -> Iterator[np.ndar
             r * cell:(r + 1) * cell, :(c + 1) * cell + 1]
         _ring(out, r * cell, c * cell, (r + 1) * cell, (c + 1) * cell, thick)
         yield frame
+
+
+def animation_numbers_left_out(plan: ConvPlan, cell: int) -> bool:
+    """Whether the animation at ``cell`` px leaves numbers out: a number too long for its
+    cell at 12 px (the smallest drawn, :data:`convviz.draw.render.MIN_FONT`) in the input,
+    the kernel, any step's products or the output shows only its cell's colour; say so
+    beside the GIF (:data:`convviz.draw.render.NUMBERS_LEFT_OUT`).
+
+    Examples
+    --------
+    >>> from convviz import conv_plan
+    >>> plan = conv_plan(np.arange(16.0).reshape(4, 4) * 10, np.ones((3, 3)))
+    >>> animation_numbers_left_out(plan, 40), animation_numbers_left_out(plan, 24)
+    (False, True)
+    """
+    _check(plan)
+    cell = int(cell)
+    if (render.numbers_left_out(plan.padded, cell, fmt=fmt)
+            or render.numbers_left_out(plan.kernel, cell, fmt=numbers.weight_format(plan.kernel))
+            or render.numbers_left_out(plan_values(plan), cell, fmt=fmt)):
+        return True
+    (kh, kw), (sh, sw), (dh, dw) = plan.kernel.shape, plan.stride, plan.dilation
+    oh, ow = plan.out_shape
+    taps = np.lib.stride_tricks.sliding_window_view(
+        plan.padded, ((kh - 1) * dh + 1, (kw - 1) * dw + 1))[::sh, ::sw][:oh, :ow, ::dh, ::dw]
+    products = np.unique(taps * plan.kernel)  # every step's products, (H', W', kH, kW)
+    return bool(render.numbers_left_out(products[None], cell, fmt=fmt))
 
 
 def animation_cost(plan: ConvPlan, *, cell: int = ANIMATION_CELLS[0],

@@ -108,8 +108,11 @@ def numbers_left_out(values: np.ndarray, cell: int, *, decimals: int = 2,
     >>> numbers_left_out(np.array([[1.0, -0.5625]]), 40, decimals=4)
     1
     """
-    texts = cell_texts(values, decimals=decimals, fmt=fmt)
-    return int(sum(not number_fits(t, cell) for t in texts.ravel()))
+    if cell < MIN_FONT + 6:
+        return int(np.asarray(values).size)
+    unique, counts = np.unique(np.asarray(values, dtype=np.float64), return_counts=True)
+    texts = cell_texts(unique, decimals=decimals, fmt=fmt)  # each distinct value once
+    return int(sum(n for t, n in zip(texts, counts, strict=True) if not number_fits(t, cell)))
 
 
 def full_scale(values: Any, vmax: float | None = None) -> float:

@@ -9,7 +9,10 @@ from apptest import ROOT, markdown_text, open_page
 from streamlit.testing.v1 import AppTest
 
 import convviz as cv
-from convviz.draw.conv_view import coverage, step_equation
+from convviz.draw import conv_view as view
+from convviz.draw import render
+from convviz.draw.conv_animation import animation_fit
+from convviz.draw.conv_view import coverage, plan_values, step_equation
 from convviz.draw.grid_data import conv_grid_payload
 from convviz.draw.numbers import format_value
 from convviz.imaging.drawing import drawing_to_grid
@@ -39,8 +42,8 @@ def _equation(at: AppTest) -> str:
 
 def _payload(at: AppTest) -> dict:
     """The data the page sent to the grid view component in the last run."""
-    (el,) = [e for e in at.get("bidi_component") if e.proto.component_name == "convviz.grid"]
-    assert el.proto.id.endswith("-conv.grid")
+    (el,) = [e for e in at.get("bidi_component") if e.proto.component_name == "convviz.grid"
+             and e.proto.id.endswith("-conv.grid")]  # the step view (not the coverage grid)
     return json.loads(el.proto.json)
 
 
@@ -329,3 +332,20 @@ def test_a_drawing_becomes_the_input_grid():
     at.number_input(key="conv.cols").set_value(8).run()
     _ok(at)
     np.testing.assert_array_equal(at.session_state["conv.x"], make_input("edge", 10, 8))
+
+
+def test_the_gif_says_when_its_cells_are_too_small_for_some_numbers():
+    at = _run()  # the 7x7 digit and Sobel x: 40 px cells, every number fits at 12 px
+    _ok(at)
+    assert not [c for c in at.caption if "cells too small for a 12 px number" in c.value]
+    x = make_input("random", 12, 12, seed=1)
+    at = _run(**{"conv.x": grid_to_text(x), "conv.kname": "custom",
+                 "conv.k": grid_to_text(np.full((7, 7), -2.0)), "conv.pad_kind": "full",
+                 "conv.dil": "3"})
+    _ok(at)
+    plan = cv.conv_plan(x, np.full((7, 7), -2.0), padding="full", dilation=3)
+    fit = animation_fit(plan)
+    assert fit.size == 24 and render.numbers_left_out(plan_values(plan), 24, fmt=view.fmt)
+    (note,) = [c.value for c in at.caption if "cells too small for a 12 px number" in c.value]
+    assert note.startswith("In the GIF's 24 px cells, cells too small for a 12 px number show "
+                           "only their colour")
