@@ -50,7 +50,7 @@ def results(trainer: Trainer) -> None:
     st.metric("Accuracy on all held-out images", f"{acc:.1%}",
               f"{round(acc * ds.n_test):,} of {ds.n_test:,} right", delta_color="off",
               delta_arrow="off")
-    left, right = st.columns([1, 1], gap="large")
+    left, right = st.columns([3, 2], gap="large")  # the matrix: room for its numbers
     with left:
         st.markdown("**Confusion matrix**: row = the true class, column = the answer; the "
                     "diagonal holds the right answers.")

@@ -132,7 +132,7 @@ def test_hover_links_cells_and_click_pins_a_step(page, app_url):
     sample = page.evaluate(SAMPLE_JS)
     assert sample["step"] == 24
     _agrees(sample)
-    expect(page.locator(".cvg-readout")).to_contain_text("step 24")
+    expect(page.locator(".st-key-conv-grid .cvg-readout")).to_contain_text("step 24")
     cov = view.coverage(PLAN)  # (7, 7): windows per input cell, padding excluded
     inp = page.locator('.cvg-panel[data-panel="input"] .cvg-cell')
     wp = PLAN.pad_mask.shape[1]
@@ -141,7 +141,8 @@ def test_hover_links_cells_and_click_pins_a_step(page, app_url):
         lit = page.locator('.cvg-panel[data-panel="output"] .cvg-cell.fed')
         n = int(cov[r - 1, c - 1])
         expect(lit).to_have_count(n)
-        expect(page.locator(".cvg-readout")).to_contain_text(f"covered by {n} window")
+        expect(page.locator(".st-key-conv-grid .cvg-readout")).to_contain_text(
+            f"covered by {n} window")
     page.mouse.move(0, 0)  # away: the step shown before the hover comes back
     expect(page.locator("[data-convviz-step]")).to_have_attribute("data-convviz-step", "1")
     out.nth(30).click()  # pin step 31
@@ -152,17 +153,17 @@ def test_hover_links_cells_and_click_pins_a_step(page, app_url):
 
 def test_keyboard_space_and_arrows(page, app_url):
     _open(page, app_url)
-    page.locator(".cvg").focus()
+    page.locator(".st-key-conv-grid .cvg").focus()
     page.keyboard.press("ArrowRight")
     _heard(page, 2, PLAN.n_steps)
-    page.locator(".cvg").focus()
+    page.locator(".st-key-conv-grid .cvg").focus()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     expect(page.locator("[data-convviz-step]")).to_have_attribute("data-convviz-step", "4")
     page.keyboard.press("ArrowLeft")
     _heard(page, 3, PLAN.n_steps)
     _agrees(page.evaluate(SAMPLE_JS))
-    page.locator(".cvg").focus()
+    page.locator(".st-key-conv-grid .cvg").focus()
     page.keyboard.press("Space")
     expect(page.get_by_role("button", name="Pause")).to_be_visible()
     page.keyboard.press("Space")
@@ -213,7 +214,7 @@ def test_numbers_read_at_1024_and_scale_up_at_1440(browser, app_url):
                 assert len(inp["sizes"]) == 18 * 18
                 out = page.locator('.cvg-panel[data-panel="output"] .cvg-cell')
                 out.nth(3 * 16 + 3).hover()  # a hidden number is read on hover
-                expect(page.locator(".cvg-readout")).to_contain_text("[3, 3] = ")
+                expect(page.locator(".st-key-conv-grid .cvg-readout")).to_contain_text("[3, 3] = ")
             if name != "rgb":
                 shot(page, f"grid-view{name}-{width}")
             context.close()

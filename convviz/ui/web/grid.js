@@ -97,6 +97,7 @@ function create(parent) {
 }
 
 function onKey(st, e) {
+  if (!st.data || st.data.n_steps < 2) return; // one step: nothing to play or step
   const t = e.composedPath ? e.composedPath()[0] : e.target;
   const tag = t && t.tagName;
   if (tag === "SELECT") return;
@@ -216,7 +217,10 @@ function build(st) {
   st.byId = new Map(st.panels.map((v) => [v.p.id, v])); // for a panel's "links"
   st.scrub.max = String(d.n_steps);
   st.scrub.disabled = d.n_steps < 2;
-  st.play.parentElement.style.display = d.n_steps < 2 ? "none" : ""; // one step: no player
+  const bar = st.play.parentElement;
+  bar.style.display = d.n_steps < 2 ? "none" : ""; // one step: no player
+  if (d.n_steps < 2) bar.remove(); // nor its step counter and controls in the page
+  else if (bar.parentNode !== st.root) st.root.prepend(bar);
   st.lit = [];
   st.litTargets = [];
   layout(st);
