@@ -273,7 +273,7 @@ st.markdown(
     "pixels does not divide evenly: away from the border each output pixel is reached by "
     + ", ".join(map(str, levels[:-1])) + f" or {levels[-1]} stamps, in a repeating 2x2 pattern "
     "(below), so a flat area comes out as light and dark squares: the **checkerboard**. "
-    "In (b) every output pixel sits under the same number of windows. Odena, Dumoulin and "
+    "In (b) every output pixel is the same 9-weight average of its neighbours. Odena, Dumoulin and "
     "Olah, [\"Deconvolution and Checkerboard Artifacts\"](https://distill.pub/2016/deconv-"
     "checkerboard/) (Distill, 2016), describe this uneven overlap, show that trained "
     "networks often keep the pattern, and recommend resize-then-convolve. A kernel size "

@@ -338,7 +338,7 @@ def matrix_payload(kernel: Any, x: Any, *, step: int = 0) -> dict[str, Any]:
                       f"Row {i} of C is column {i} of C.T: the weights output cell "
                       f"[{r}, {col}] reads with, and the transpose writes back with."])
         label.append(f"output[{r}, {col}]")
-    return grid_payload(panels, [[["x"], ["C"], ["y"]], [["CT"]]], window=window,
+    return grid_payload(panels, [[["x"], ["y"]], [["C"], ["CT"]]], window=window,
                         target=list(range(4)), lines=lines,
                         value=[fmt(float(v)) for v in y.ravel()], label=label, step=step)
 

@@ -133,6 +133,9 @@ def _largest() -> list[tuple[str, dict[str, str]]]:
         ("pages/output_size.py", {  # 56 x 56 = 3,136 window positions
             "size.h": "16", "size.w": "16", "size.k": "11", "size.s": "1", "size.p": "full",
             "size.d": "4"}),
+        ("pages/transposed.py", {  # 36 stamps onto a 22x22 grid, 484 direct-conv steps
+            "tr.n": "6", "tr.k": "4", "tr.s": "3", "tr.p": "0", "tr.op": "2", "tr.d": "2",
+            "tr.kp": "random", "tr.b": "-9", "tr.img": "grace_hopper", "tr.resize": "bilinear"}),
         ("pages/pooling.py", {
             "pool.n": "12", "pool.k": "4", "pool.tied": "0", "pool.s": "1", "pool.p": "2",
             "pool.ceil": "1", "pool.mode": "avg"}),

@@ -53,3 +53,13 @@ def test_crop_box_starts_even_and_fits():
     assert rows.start % 2 == 0 and cols.start % 2 == 0
     assert rows.stop - rows.start == 16 and cols.stop - cols.start == 16
     assert crop_box((10, 10), 16) == (slice(0, 10), slice(0, 10))
+
+
+def test_a_kernel_divisible_by_the_stride_overlaps_evenly_in_the_middle():
+    """What the page says beside the checkerboard: 4x4 at stride 2 has no uneven overlap
+    away from the border, 3x3 at stride 2 has."""
+    even = cv.conv_transpose2d(np.ones((8, 8)), np.ones((4, 4)), stride=2, padding=1)
+    assert set(np.unique(even[2:-2, 2:-2])) == {4.0}
+    odd = cv.conv_transpose2d(np.ones((8, 8)), np.ones((3, 3)), stride=2, padding=1,
+                              output_padding=1)
+    assert set(np.unique(odd[2:-2, 2:-2])) == {1.0, 2.0, 4.0}
