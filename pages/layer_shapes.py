@@ -241,7 +241,7 @@ else:
     with pic_col:
         what = (f"{row.name}: all of the map before it" if field.combined
                 else f"{row.name}: unit {unit}")
-        st.html(field_svg((h, w), rows_seen, cols_seen, ((w0, w1), (v0, v1)), title=what,
+        st.image(field_svg((h, w), rows_seen, cols_seen, ((w0, w1), (v0, v1)), title=what,
                           window_text="the windows of all its inputs" if field.combined
                           else "its window"))
 

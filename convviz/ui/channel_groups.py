@@ -85,7 +85,7 @@ def channels_and_groups(x: np.ndarray, kernel2d: np.ndarray, geo: Mapping[str, A
     kh, kw = cost.kh, cost.kw
     picture, numbers = side_by_side([1.5, 1], key="conv-groups", gap="medium")
     with picture:
-        st.html(links_svg(c_in, c_out, groups, slice_text=f"{kh}×{kw}",
+        st.image(links_svg(c_in, c_out, groups, slice_text=f"{kh}×{kw}",
                           title=f"{_label(groups, c_in)}: each filter reads "
                                 f"{c_in // groups} of the {c_in} channels"))
     with numbers:
@@ -95,12 +95,12 @@ def channels_and_groups(x: np.ndarray, kernel2d: np.ndarray, geo: Mapping[str, A
             st.caption(f"Each channel has {c_out // c_in} filters of its own (Keras calls "
                        "this the depth multiplier).")
         st.code(f"torch.nn.Conv2d({c_in}, {c_out}, kernel_size=({kh}, {kw}), "
-                f"groups={groups})", language="python")
+                f"groups={groups})", language="python", wrap_lines=True)
 
     st.subheader("1x1 (pointwise) convolution: mixing channels")
     picture, numbers = side_by_side([1.5, 1], key="conv-pointwise", gap="medium")
     with picture:
-        st.html(links_svg(c_in, c_out, 1, slice_text="1×1",
+        st.image(links_svg(c_in, c_out, 1, slice_text="1×1",
                           title=f"1x1: each filter mixes all {c_in} channels of one pixel"))
     with numbers:
         st.markdown(

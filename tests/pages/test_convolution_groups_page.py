@@ -2,6 +2,7 @@
 are conv2d's shapes and the cost functions' numbers (checked against torch), at the defaults
 and the extremes; groups that do not divide the channels are not offered and are explained."""
 
+import base64
 import re
 
 import numpy as np
@@ -27,8 +28,10 @@ def _counts(at: AppTest) -> list[tuple[int, int]]:
 
 
 def _links(at: AppTest) -> list[int]:
-    return [int(m) for h in at.get("html")
-            for m in re.findall(r'data-links="(\d+)"', h.proto.body)]
+    """How many links each slabs-and-links picture (an SVG image) draws."""
+    svgs = [base64.b64decode(i.proto.imgs[0].url.split(",", 1)[1]).decode()
+            for i in at.get("image") if i.proto.imgs[0].url.startswith("data:image/svg")]
+    return [int(m) for s in svgs for m in re.findall(r'data-links="(\d+)"', s)]
 
 
 def test_defaults_show_the_standard_convolution_of_four_channels():

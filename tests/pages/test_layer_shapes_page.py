@@ -287,9 +287,12 @@ def _field_table(at: AppTest) -> str:
 
 def _picture(at: AppTest) -> dict:
     """What the field picture drew: its data attributes."""
+    import base64
     import re
 
-    (body,) = [h.proto.body for h in at.get("html") if "convviz-field" in h.proto.body]
+    svgs = [base64.b64decode(i.proto.imgs[0].url.split(",", 1)[1]).decode()
+            for i in at.get("image") if i.proto.imgs[0].url.startswith("data:image/svg")]
+    (body,) = [s for s in svgs if "convviz-field" in s]
     return dict(re.findall(r'data-(rows|cols|reached)="([^"]*)"', body))
 
 
