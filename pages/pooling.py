@@ -6,6 +6,7 @@ import streamlit as st
 import convviz as cv
 from convviz.draw import render
 from convviz.draw.pool_grid import pool_grid_payload
+from convviz.draw.pool_shift import shift_payload
 from convviz.serve.params import (
     Param,
     bool_param,
@@ -95,11 +96,6 @@ x = np.asarray(ss["pool.x"], dtype=np.float64)
 vmax = render.full_scale(x)
 
 
-def colors_of(a: np.ndarray) -> np.ndarray:
-    return render.diverging_colors(a, vmax=vmax)  # one colour scale for every grid
-
-
-
 @st.cache_data(max_entries=32, show_spinner=False)
 def _payload(x: np.ndarray, settings: dict, vmax: float) -> dict:
     """Every window once, with its arithmetic (the browser plays them)."""
@@ -179,20 +175,10 @@ st.markdown(
     "- **Global pooling** turns each whole feature map into one number, a common way to end "
     "a network before its dense classifier."
 )
-base, moved1 = pool_text.shift_demo(1)
-_, moved2 = pool_text.shift_demo(2)
-tiles = []
-for img, name in ((base, "A map"), (moved1, "Shifted 1 right"), (moved2, "Shifted 2 right")):
-    pooled = cv.pool2d(img, 2)
-    same = np.array_equal(pooled, cv.pool2d(base, 2))
-    pair = render.hstack([render.draw_grid(img, cell=32, colors=colors_of(img)),
-                          render.draw_grid(pooled, cell=32, colors=colors_of(pooled))])
-    tag = "" if img is base else (": same output" if same else ": output changes")
-    tiles.append(render.label_fit(pair, name + tag, size=18))
-st.image(render.hstack(tiles, gap=48))
-st.caption("Each pair: a 6x6 map and its 2x2, stride-2 max pooling. The strong values move "
-           "one cell but stay inside their 2x2 windows, so the pooled map is identical; two "
-           "cells moves them into the next windows.")
+grid_view(shift_payload([pool_text.shift_demo(k)[1] for k in (0, 1, 2)]), key="pool.shift")
+st.caption("Each column: a 6x6 map above its 2x2, stride-2 max pooling. The strong values "
+           "move one cell but stay inside their 2x2 windows, so the pooled map is identical; "
+           "two cells moves them into the next windows.")
 
 with st.expander("The same layer in PyTorch and Keras"):
     layer = {"max": "maxpool", "avg": "avgpool", "gmax": "globalmax", "gavg": "globalavg"}[mode]

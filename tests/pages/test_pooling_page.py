@@ -9,9 +9,10 @@ from streamlit.testing.v1 import AppTest
 import convviz as cv
 from convviz.draw.numbers import format_value
 from convviz.draw.pool_grid import pool_grid_payload
+from convviz.draw.pool_shift import shift_payload
 from convviz.draw.render import full_scale
 from convviz.teach.examples import random_grid
-from convviz.teach.pool_text import global_pool_text, plan_lines
+from convviz.teach.pool_text import global_pool_text, plan_lines, shift_demo
 from convviz.ui.nav import PAGES
 
 
@@ -182,7 +183,7 @@ def test_the_grid_view_gets_the_engines_windows():
     want = pool_grid_payload(plan, lines=plan_lines(plan, count_include_pad=False),
                              vmax=full_scale(x))
     assert _payload(at) == json.loads(json.dumps(want))
-    assert len(at.get("image")) == 1  # the shift demo only: no server-drawn window frame
+    assert len(at.get("image")) == 0  # no server-drawn picture: window frames, shift demo
     assert "pool.slider" not in at.session_state and "pool.toggle" not in at.session_state
 
 
@@ -205,3 +206,17 @@ def test_global_pooling_is_one_window_in_the_grid_view():
                              vmax=full_scale(x))
     assert sent == json.loads(json.dumps(want))
     assert sent["steps"]["marks"] == [[15]] and sent["steps"]["value"] == ["8"]
+
+
+def test_the_shift_demo_is_a_grid_view_of_the_engines_pooling():
+    at = _run()
+    _ok(at)
+    sent = _payload(at, "pool.shift")
+    maps = [shift_demo(k)[1] for k in (0, 1, 2)]
+    assert sent == json.loads(json.dumps(shift_payload(maps)))
+    for k, m in enumerate(maps):  # the numbers shown are the maps and their 2x2 max pooling
+        (grid,) = [p for p in sent["panels"] if p["id"] == f"map{k}"]
+        (pooled,) = [p for p in sent["panels"] if p["id"] == f"pool{k}"]
+        assert grid["text"] == [format_value(v) for v in m.ravel()]
+        assert pooled["text"] == [format_value(v) for v in cv.pool2d(m, 2).ravel()]
+    assert [p["caption"] for p in sent["panels"][3::2]] == ["the same output", "a new output"]
