@@ -69,7 +69,9 @@ def _payload(h: int, w: int, k: int, s: int, p, d: int, ceil: bool) -> dict:
 
 @st.cache_data(max_entries=32)
 def _thumbnails(h: int, w: int, k: int, s: int, p, d: int, ceil: bool, cap: int = 36):
-    """Small multiples: the padded grid once per window (evenly spaced when there are many)."""
+    """Small multiples: the padded grid once per window (evenly spaced when there are many),
+    each a PNG with no text in it (its number is an HTML caption, 12 px or more at any
+    width), with its window number, and how many windows there are."""
     g = ar.window_grid((h, w), k, s, p, d, ceil_mode=ceil)
     picks = np.unique(np.linspace(0, g.n_windows - 1, min(cap, g.n_windows)).round().astype(int))
     t = int(np.clip(130 // max(g.pad_mask.shape), 2, 16))
@@ -78,15 +80,11 @@ def _thumbnails(h: int, w: int, k: int, s: int, p, d: int, ceil: bool, cap: int 
         taps = g.window(int(i))
         colors = np.full(g.pad_mask.shape + (3,), 255, np.uint8)
         colors[np.ix_(*taps)] = DONE  # the window's taps, filled as well as outlined
-        tiles.append(render.label_fit(render.draw_grid(np.zeros(g.pad_mask.shape), cell=t,
-                                                       window=taps, show_numbers=False,
-                                                       **_pads(colors, g.pad_mask, t)),
-                                      f"{i + 1}", size=16))
-    rows = [render.hstack(tiles[r:r + 9]) for r in range(0, len(tiles), 9)]
-    width = max(r.shape[1] for r in rows)
-    rows = [np.pad(r, ((0, 12), (0, width - r.shape[1]), (0, 0)), constant_values=255)
-            for r in rows]
-    return render.png_bytes(np.concatenate(rows, axis=0)), len(picks), g.n_windows  # encoded once
+        tile = render.draw_grid(np.zeros(g.pad_mask.shape), cell=t, window=taps,
+                                show_numbers=False, **_pads(colors, g.pad_mask, t))
+        tile = np.pad(tile, ((0, 0), (0, 12), (0, 0)), constant_values=255)  # apart
+        tiles.append(render.png_bytes(tile))  # encoded once
+    return tiles, [int(i) + 1 for i in picks], g.n_windows
 
 
 for msg in init_settings(SPECS):
@@ -204,11 +202,11 @@ with t4:
 
 if not grid.reason:
     st.header("Every window position")
-    strip, shown, total = _thumbnails(h, w, k, s, p, d, ceil)
-    st.image(strip)
-    st.caption(f"All {total} windows, numbered as the output cells." if shown == total else
-               f"{shown} of the {total} windows, evenly spaced; the player above steps through "
-               "all of them.")
+    tiles, numbered, total = _thumbnails(h, w, k, s, p, d, ceil)
+    st.image(tiles, caption=[f"window {i}" for i in numbered])  # each at its own size
+    st.caption(f"All {total} windows, numbered as the output cells." if len(tiles) == total
+               else f"{len(tiles)} of the {total} windows, evenly spaced; the player above "
+               "steps through all of them.")
     st.header("The same layer in code")
     layer = "maxpool" if ceil else "conv"
     torch_code, keras_code = codegen.framework_code((h, w), k, stride=s, padding=p, dilation=d,

@@ -262,3 +262,17 @@ def test_a_window_from_the_link_and_a_smaller_layout_clip_the_step():
     at.slider(key="size.w").set_value(3).run()  # 3 x 1 windows: the step is clipped
     _ok(at)
     assert any(c.value.startswith("Window 3 of 3:") for c in at.caption)
+
+
+def test_the_window_strip_numbers_each_thumbnail_in_a_caption():
+    at = _run(**{"size.s": "2", "size.p": "1"})  # 7x7, 3x3, stride 2, padding 1: 4x4 windows
+    _ok(at)
+    (strip,) = at.get("image")
+    assert [img.caption for img in strip.proto.imgs] == [f"window {i}" for i in range(1, 17)]
+    assert any(c.value == "All 16 windows, numbered as the output cells." for c in at.caption)
+    at = _run(**{"size.h": "16", "size.w": "16"})  # 14x14 = 196 windows: 36 evenly spaced
+    _ok(at)
+    (strip,) = at.get("image")
+    picks = np.unique(np.linspace(0, 195, 36).round().astype(int)) + 1
+    assert [img.caption for img in strip.proto.imgs] == [f"window {i}" for i in picks]
+    assert any(c.value.startswith("36 of the 196 windows, evenly spaced") for c in at.caption)
