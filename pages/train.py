@@ -5,7 +5,7 @@ import dataclasses
 import streamlit as st
 
 from convviz.serve.session import build_trainer
-from convviz.ui import train_grads, train_inside, train_live, train_results
+from convviz.ui import train_grads, train_inside, train_live, train_network, train_results
 from convviz.ui import train_setup as setup
 from convviz.ui.boot import ensure_app
 from convviz.ui.layout import side_by_side
@@ -111,13 +111,14 @@ if trainer is not None and not ss["train.running"]:
         st.caption("The model is untrained: press Start first. (These views work on any "
                    "model, even a random one: try them before and after.)")
     tabs = st.tabs(["Results", "Predict", "Step by step", "Gradients", "What it looks at",
-                    "Save or load"],
+                    "Whole network", "Save or load"],
                    key="train.tab", on_change="rerun")
     views = (lambda: train_results.results(trainer),
              lambda: train_results.predict(trainer, sample),
              lambda: train_results.step_view(trainer, sample),
              lambda: train_grads.gradients(trainer, sample),
              lambda: train_inside.looks_at(trainer, sample),
+             lambda: train_network.whole_network(trainer, sample),
              lambda: train_results.save_or_load(trainer, ds, settings))
     for tab, view in zip(tabs, views, strict=True):
         if tab.open:

@@ -97,7 +97,8 @@ def test_start_trains_slices_and_pause_shows_the_results():
     assert not at.session_state["train.running"] and len(_trainer(at).history) == 3
     assert "train.resume" in {b.key for b in at.button}
     assert [t.label for t in at.tabs] == ["Results", "Predict", "Step by step", "Gradients",
-                                          "What it looks at", "Save or load"]
+                                          "What it looks at", "Whole network",
+                                          "Save or load"]
     assert _metric(at, "Accuracy on all held-out images").endswith("%")
     assert len(at.get("image")) > 10  # confusion matrix, mistakes, filters, feature maps
 
