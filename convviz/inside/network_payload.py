@@ -266,7 +266,8 @@ def _columns(model: Sequential, cols: list[Column], names: list[str], max_maps: 
         scale = _scale_of(col, before)
         before = scale
         v = col.values.astype(np.float64)
-        vmax = 1.0 if scale == "gray" else R.full_scale(v)
+        # the input's gray and the probabilities run 0 to 1, whatever this example's values
+        vmax = 1.0 if scale == "gray" or col.kind == SOFTMAX else R.full_scale(v)
         layer = col.index - 1  # -1: the input; n_layers: the softmax
         entry: dict[str, Any] = {
             "index": col.index, "layer": layer, "name": col.name, "kind": col.kind,

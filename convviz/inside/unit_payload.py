@@ -160,7 +160,7 @@ def unit_payload(u: UnitComputation, *, class_names: Sequence[str] | None = None
             ]
             layout.append([[f"in{k}"], [f"w{k}"], [f"p{k}"]])
         if c > 1:
-            per_row = min(c, 16)
+            per_row = min(c, 8)  # 8 a row: wide enough for their numbers at 1024 px
             rows = -(-c // per_row)
             grid = np.full(rows * per_row, np.nan)
             grid[:c] = sums

@@ -92,6 +92,11 @@ def test_whole_network_of_a_freshly_trained_model(page, app_url):
     _check_columns(page, ["input", "conv2d_1", "relu_1", "max_pool2d_1", "conv2d_2", "relu_2",
                           "max_pool2d_2", "flatten_1", "dense_1", "softmax"])
     _click_and_read(page)
+    # a unit of the second convolution reads 16 maps: the 4 that add most are shown
+    _click_unit(page, "conv2d_2", 0.4, 0.3)
+    expect(page.get_by_text(re.compile(r"^Shown: the 4 maps whose products add up to the "
+                                       r"most \(by size\), of 16"))).to_be_visible()
+    wait_idle(page)
     for width, height in ((1024, 768), (1440, 900)):
         page.set_viewport_size({"width": width, "height": height})
         wait_idle(page)

@@ -42,12 +42,16 @@ def test_every_column_sends_the_engines_numbers_as_levels(model, x):
     assert [c["layer"] for c in p["columns"]] == list(range(-1, len(model.layers) + 1))
     for sent, col in zip(p["columns"], cols, strict=True):
         v = col.values.astype(np.float64)
-        vmax = 1.0 if sent["scale"] == "gray" else R.full_scale(v)
+        # the input's gray and the probabilities run 0 to 1; the rest to their largest |value|
+        vmax = 1.0 if sent["scale"] == "gray" or col.kind == "softmax" else R.full_scale(v)
         want = v.transpose(2, 0, 1) if v.ndim == 3 else v  # map by map
         np.testing.assert_array_equal(decode_levels(sent["levels"]),
                                       column_levels(want, sent["scale"], vmax).ravel())
         assert sent["shape"] == list(col.shape)
     assert json.loads(json.dumps(p)) == p  # JSON-ready
+    # a probability's bar is its level: its length is the probability itself
+    probs = cols[-1].values
+    assert decode_levels(p["columns"][-1]["levels"]).tolist() == np.rint(probs * 255).tolist()
 
 
 def test_scales_follow_what_the_numbers_can_be(model, x):
