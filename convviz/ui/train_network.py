@@ -161,7 +161,8 @@ def _about(u: Any, class_names: tuple[str, ...]) -> str:
                 "if it is positive; a negative number becomes 0.")
     if u.kind == "flatten":
         return (f"{head} reads one number of {u.source}: Flatten lays the maps out in one "
-                "row, row by row, and within a cell map by map. Nothing is computed.")
+                "row: row by row, cell by cell, and within a cell map by map. Nothing is "
+                "computed.")
     if u.kind == "dense":
         return (f"{head} reads **every** number of {u.source} ({u.count:,}), multiplies "
                 "each by its own weight, adds the products and its bias.")
