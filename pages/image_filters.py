@@ -5,7 +5,8 @@ import streamlit as st
 
 import convviz as cv
 from convviz.draw import numbers, render
-from convviz.draw.colors import DISPLAY_MODES
+from convviz.draw.colors import DISPLAY_MODES, display_legend
+from convviz.draw.html_legend import legend_html
 from convviz.engine.padding import PADDING_MODES
 from convviz.imaging import filter_bank as fb
 from convviz.imaging import filters as imf
@@ -144,15 +145,22 @@ except (ValueError, TypeError) as exc:
 maps = [v.fmap for v in views]
 
 
-def _channels(kernel: np.ndarray) -> tuple[np.ndarray, list[bytes]]:
-    """The R, G, B responses of one filter and their sum, (H', W', 4), and their pictures."""
+def _channels(kernel: np.ndarray) -> tuple[np.ndarray, list[bytes], list[float]]:
+    """The R, G, B responses of one filter and their sum, (H', W', 4), their pictures and
+    the magnitude each is coloured to."""
     resp = fb.channel_responses(img, kernel, **geo)
     tops = [fb.display_vmax(resp[..., :3], display, pct)] * 3 + [
         fb.display_vmax(resp[..., 3], display, pct)]  # one scale for R, G and B
     step, scale = fb.display_grid(resp.shape)
-    return resp, [render.jpeg_bytes(fb.map_tile(resp[::step, ::step, c], display,
-                                                 vmax=tops[c], scale=scale))
-                  for c in range(4)]
+    return resp, [render.jpeg_bytes(fb.map_picture(resp[::step, ::step, c], display,
+                                                    vmax=tops[c], scale=scale))
+                  for c in range(4)], tops
+
+
+def _legend(vmax: float) -> None:
+    """The colour legend of a picture above it, in HTML: its text keeps its size however
+    the column scales the picture."""
+    st.html(legend_html(display_legend(display, vmax)))
 
 
 if ss["img.inspect"] not in names:
@@ -173,9 +181,11 @@ for start in range(0, len(names), per_row):
         at = views[i].at(point) if (h, w) == (out_h, out_w) else None  # the orange cross
         col.image(kept("img.pics", (work.token, rgb, kern_key[i], geo_key, display, pct, at),
                        lambda v=views[i], at=at: render.jpeg_bytes(
-                           v.tile if at is None else fb.mark_point(v.tile, at)),
+                           v.picture if at is None else fb.mark_point(v.picture, at)),
                        shared=False),  # per point: in the session (cheap to make)
                   caption=f"{imf.kernel_label(names[i])[1]} ({h}x{w})", output_format="JPEG")
+        with col:
+            _legend(views[i].vmax)
 c_shape, c_formula = st.columns([1, 1.6], gap="large")
 with c_shape:
     depth, c_in = len(maps), 3 if rgb else 1
@@ -208,13 +218,16 @@ if rgb:
                 "filter has one slice per input channel (here the same kernel on R, G and "
                 "B). Each slice gives a response; **the three responses add up into the "
                 "filter's one feature map** (R, G, B share one colour scale).")
-    resp, ctiles = kept("img.channels", (work.token, kern_key[k_in], geo_key, display, pct),
-                        lambda: _channels(kernels[names[k_in]]), shared=share, entries=2)
+    resp, ctiles, ctops = kept("img.channels",
+                               (work.token, kern_key[k_in], geo_key, display, pct),
+                               lambda: _channels(kernels[names[k_in]]), shared=share, entries=2)
     for c, (col, what) in enumerate(zip(st.columns(4), ("R response", "G response",
                                                         "B response", "R + G + B"),
                                         strict=True)):
         col.image(ctiles[c], output_format="JPEG",
                   caption=f"{what}: {numbers.format_value(resp[point][c], 3)} at {point}")
+        with col:
+            _legend(ctops[c])
 
 st.subheader("3. One kernel up close")
 c_a, c_b, c_c = st.columns([1.2, 1, 1.2], gap="large")

@@ -21,8 +21,8 @@ from convviz.base.checks import as_float_array, check_choice
 from convviz.draw import numbers
 from convviz.draw import render as R
 
-__all__ = ["DISPLAY_MODES", "apply_display", "display_colorbar", "feature_map_rgb",
-           "sequential_colors"]
+__all__ = ["DISPLAY_MODES", "apply_display", "display_colorbar", "display_legend",
+           "feature_map_rgb", "sequential_colors"]
 
 DISPLAY_MODES = ("signed", "relu", "abs")
 # viridis at 9 evenly spaced points (matplotlib's values): dark purple 0 to yellow max.
@@ -136,6 +136,42 @@ def feature_map_rgb(fmap: Any, *, mode: str = "signed", vmax: float | None = Non
     shown = apply_display(as_float_array(fmap, "fmap", ndims=(2, 3)), mode)
     top = resolve_vmax(shown, vmax)
     return _diverging(shown, top) if mode == "signed" else sequential_colors(shown, top)
+def display_legend(mode: str, vmax: float) -> dict[str, Any]:
+    """The legend of a display mode as data, for a page to draw in HTML (text the browser
+    writes at its own size, never scaled down with a picture): the scale's colours and the
+    ticks of :func:`display_colorbar`, -vmax, 0, vmax (signed) or 0, vmax / 2, vmax.
+
+    Returns
+    -------
+    dict
+        ``{"title": str, "colors": ["#rrggbb", ...], "ticks": [str, str, str]}``, the
+        legend format of :mod:`convviz.draw.grid_data`: the colours are the scale's stops,
+        evenly spaced from the lowest value to the highest (the scale interpolates
+        linearly between them, as a CSS linear-gradient does), the ticks evenly spaced.
+
+    Examples
+    --------
+    >>> lg = display_legend("signed", 1.5)
+    >>> lg["ticks"], lg["colors"][0], lg["colors"][3], lg["colors"][-1]
+    (['-1.5', '0', '1.5'], '#2166ac', '#f7f7f7', '#b2182b')
+    >>> display_legend("abs", 2.0)["ticks"], display_legend("relu", 2.0)["colors"][0]
+    (['0', '1', '2'], '#440154')
+    """
+    check_choice(mode, "mode", DISPLAY_MODES)
+    top = resolve_vmax(np.zeros(1), vmax)
+    if mode == "signed":
+        table, values = R.DIVERGING, (-top, 0.0, top)
+        title = "colour: blue < 0 < red"
+    else:
+        table, values = _SEQUENTIAL, (0.0, top / 2, top)
+        what = "ReLU(x)" if mode == "relu" else "|x|"
+        title = f"colour: {what}, 0 dark purple to yellow"
+    stops = np.rint(table).astype(np.uint8)
+    return {"title": title,
+            "colors": [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in stops.tolist()],
+            "ticks": [numbers.format_value(v, 3) for v in values]}
+
+
 def display_colorbar(mode: str, vmax: float, height: int = 240) -> np.ndarray:
     """The colour bar of a display mode: -vmax..vmax (signed) or 0..vmax (ReLU, absolute).
 

@@ -29,8 +29,8 @@ from convviz.engine.conv import conv2d
 from convviz.imaging.pixels import to_grayscale
 
 __all__ = ["MapView", "channel_filters", "channel_responses", "display_grid", "display_vmax",
-           "feature_maps", "map_tile", "map_view", "maps_png", "maps_png_cost", "maps_png_fit",
-           "maps_sheet", "mark_point"]
+           "feature_maps", "map_picture", "map_tile", "map_view", "maps_png", "maps_png_cost",
+           "maps_png_fit", "maps_sheet", "mark_point"]
 
 _MARK = np.array(R.WINDOW_COLOR, np.uint8)
 _TITLE_SIZE = 20  # px: a title strip is int(1.6 * size) high
@@ -195,9 +195,33 @@ def display_grid(shape: tuple[int, ...], *, smallest: int = 256,
     return step, max(1, smallest // -(-longest // step))
 
 
+def map_picture(fmap: Any, display: str = "signed", *, vmax: float | None = None,
+                scale: int = 1) -> np.ndarray:
+    """A feature map coloured for ``display``, enlarged ``scale`` times: the picture alone,
+    with no text in it (a page shows it scaled to its column, its legend in HTML beside it:
+    :func:`convviz.draw.colors.display_legend`).
+
+    Returns
+    -------
+    ndarray of uint8, shape (H' * scale, W' * scale, 3)
+
+    Examples
+    --------
+    >>> map_picture(np.zeros((15, 20)), scale=2).shape
+    (30, 40, 3)
+    """
+    check_choice(display, "display", DISPLAY_MODES)
+    scale = check_int(scale, "scale", minimum=1)
+    arr = as_float_array(fmap, "fmap", ndims=(2,))
+    if vmax is None:
+        vmax = R.full_scale(apply_display(arr, display))
+    return R.upscale(feature_map_rgb(arr, mode=display, vmax=vmax), scale)
+
+
 def map_tile(fmap: Any, display: str = "signed", *, vmax: float | None = None,
              scale: int = 1, bar_height: int | None = None) -> np.ndarray:
-    """A feature map coloured for ``display`` with its colour bar on the right.
+    """A feature map coloured for ``display`` with its colour bar on the right (for an
+    export, shown at its own size: the bar's 14 px ticks stay 14 px).
 
     Parameters
     ----------
@@ -220,12 +244,15 @@ def map_tile(fmap: Any, display: str = "signed", *, vmax: float | None = None,
     >>> map_tile(np.zeros((150, 200))).shape
     (150, 298, 3)
     """
-    check_choice(display, "display", DISPLAY_MODES)
-    scale = check_int(scale, "scale", minimum=1)
     arr = as_float_array(fmap, "fmap", ndims=(2,))
     if vmax is None:
         vmax = R.full_scale(apply_display(arr, display))
-    rgb = R.upscale(feature_map_rgb(arr, mode=display, vmax=vmax), scale)
+    return _with_bar(map_picture(arr, display, vmax=vmax, scale=scale), display, vmax,
+                     bar_height)
+
+
+def _with_bar(rgb: np.ndarray, display: str, vmax: float,
+              bar_height: int | None = None) -> np.ndarray:
     bar = display_colorbar(display, vmax, bar_height or max(120, rgb.shape[0]))
     return R.hstack([rgb, bar], gap=8)
 
@@ -235,17 +262,18 @@ class MapView:
     """One kernel's feature map, ready to show: the numbers, the colour scale, the picture.
 
     The arrays are read-only (a view may be shared by several sessions). Map cell
-    (r, c) is drawn at ``(r // step * scale, c // step * scale)`` in ``tile``.
+    (r, c) is drawn at ``(r // step * scale, c // step * scale)`` in ``picture``; the
+    page shows its legend as HTML (:func:`convviz.draw.colors.display_legend` of ``vmax``).
     """
 
     fmap: np.ndarray  # (H', W') float32, the full map
     vmax: float  # the magnitude shown at full colour
-    tile: np.ndarray  # (h, w, 3) uint8: the map's picture with its colour bar
+    picture: np.ndarray  # (h, w, 3) uint8: the map's picture (no text: its legend is HTML)
     step: int
     scale: int
 
     def at(self, point: tuple[int, int]) -> tuple[int, int]:
-        """Where map cell ``point`` is drawn in ``tile`` (the middle of its square)."""
+        """Where map cell ``point`` is drawn in ``picture`` (the middle of its square)."""
         return (point[0] // self.step * self.scale + self.scale // 2,
                 point[1] // self.step * self.scale + self.scale // 2)
 
@@ -253,7 +281,7 @@ class MapView:
 def map_view(image: Any, kernel: Any, *, channels: str = "gray", display: str = "signed",
              percentile: float = 100.0, **geo: Any) -> MapView:
     """One kernel through :func:`feature_maps`, coloured with :func:`display_vmax`,
-    :func:`display_grid` and :func:`map_tile`: what the image page shows per kernel.
+    :func:`display_grid` and :func:`map_picture`: what the image page shows per kernel.
 
     Parameters
     ----------
@@ -273,15 +301,16 @@ def map_view(image: Any, kernel: Any, *, channels: str = "gray", display: str = 
     fmap = feature_maps(image, [kernel], channels=channels, **geo)[0]
     step, scale = display_grid(fmap.shape)
     vmax = display_vmax(fmap, display, percentile)
-    tile = map_tile(fmap[::step, ::step], display, vmax=vmax, scale=scale)
-    fmap.flags.writeable = tile.flags.writeable = False
-    return MapView(fmap, vmax, tile, step, scale)
+    picture = map_picture(fmap[::step, ::step], display, vmax=vmax, scale=scale)
+    fmap.flags.writeable = picture.flags.writeable = False
+    return MapView(fmap, vmax, picture, step, scale)
 
 
 def _tile(view: MapView, display: str, every: int) -> np.ndarray:
-    """The view's picture (map and colour bar) with every ``every``-th of its shown pixels."""
+    """The view's picture with its colour bar (the export's tile), with every ``every``-th
+    of its shown pixels."""
     if every == 1:
-        return view.tile
+        return _with_bar(view.picture, display, view.vmax)
     k = view.step * every
     return map_tile(view.fmap[::k, ::k], display, vmax=view.vmax, scale=view.scale)
 

@@ -18,6 +18,7 @@ from convviz.imaging.filter_bank import (
     display_grid,
     display_vmax,
     feature_maps,
+    map_picture,
     map_tile,
     map_view,
     maps_png,
@@ -125,6 +126,17 @@ def test_map_tile_is_the_coloured_map_and_a_bar(display):
     np.testing.assert_array_equal(tile[:90, :60], expected)
 
 
+@pytest.mark.parametrize("display", ["signed", "relu", "abs"])
+def test_the_pages_picture_is_the_coloured_map_alone_with_no_text(display):
+    img = np.random.default_rng(5).random((40, 30))
+    v = map_view(img, KERNELS["sobel_x"].array, display=display, padding="same")
+    want = np.repeat(np.repeat(feature_map_rgb(v.fmap, mode=display, vmax=v.vmax),
+                               v.scale, 0), v.scale, 1)
+    np.testing.assert_array_equal(v.picture, want)  # no colour bar, no tick labels
+    np.testing.assert_array_equal(map_picture(v.fmap, display, vmax=v.vmax, scale=v.scale),
+                                  want)
+
+
 def test_mark_point_leaves_the_pixel_and_clips_at_borders():
     img = np.full((50, 50, 3), 255, np.uint8)
     out = mark_point(img, (20, 30), arm=6)
@@ -149,11 +161,14 @@ def test_maps_png_shows_each_map_as_the_page_does_titled_in_a_grid():
     with Image.open(io.BytesIO(maps_png(views, titles, "signed"))) as im:
         sheet = np.asarray(im.convert("RGB"))
     assert np.array_equal(sheet, maps_sheet(views, titles, "signed"))
-    th, (h, w) = 32, views[0].tile.shape[:2]  # a title strip, then the page's picture
+    ph, pw = views[0].picture.shape[:2]  # the page's picture, then its colour bar
+    th, (h, w) = 32, (max(ph, 120), pw + 8 + 90)  # under a title strip
     assert sheet.shape == (2 * (th + h) + 16, 3 * w + 2 * 24, 3)  # 3 per row, 2 rows
     for i, v in enumerate(views):  # each tile is the page's: its own scale and colour bar
         y, x = (i // 3) * (th + h + 16), (i % 3) * (w + 24)
-        assert np.array_equal(sheet[y + th:y + th + h, x:x + w], v.tile), names[i]
+        assert np.array_equal(sheet[y + th:y + th + ph, x:x + pw], v.picture), names[i]
+        tile = map_tile(v.fmap[::v.step, ::v.step], "signed", vmax=v.vmax, scale=v.scale)
+        assert np.array_equal(sheet[y + th:y + th + h, x:x + w], tile), names[i]
         assert (sheet[y:y + th, x:x + w] < 128).any(), f"no title above {names[i]}"
 
 
@@ -164,7 +179,7 @@ def test_maps_png_gives_a_weak_map_its_own_colours():
     assert lap.vmax < sobel.vmax / 2
     with Image.open(io.BytesIO(maps_png([sobel, lap], ["Sobel x", "Laplacian"]))) as im:
         sheet = np.asarray(im.convert("RGB")).astype(int)
-    (h, w), x = (n * lap.scale for n in lap.fmap.shape), sobel.tile.shape[1] + 24
+    (h, w), x = (n * lap.scale for n in lap.fmap.shape), sobel.picture.shape[1] + 8 + 90 + 24
     shown = sheet[32:32 + h, x:x + w]  # the Laplacian's map, right of Sobel's tile
 
     def coloured(rgb: np.ndarray) -> float:  # far from the white of 0

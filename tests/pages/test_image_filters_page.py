@@ -16,7 +16,9 @@ from streamlit.testing.v1.element_tree import ElementTree
 
 import convviz as cv
 from convviz.draw.numbers import format_value
-from convviz.imaging.filter_bank import channel_responses, feature_maps
+from convviz.draw.colors import display_legend
+from convviz.draw.html_legend import legend_html
+from convviz.imaging.filter_bank import channel_responses, display_vmax, feature_maps
 from convviz.imaging.samples import load_sample
 from convviz.imaging.sweep import sweep_plan
 
@@ -389,3 +391,24 @@ def test_the_window_of_the_point_is_a_grid_view_of_the_engines_numbers():
     sobel = feature_maps(img, [cv.KERNELS["sobel_x"].array], padding="same")[0]
     total = format_value(float(sobel[POINT]), 4)
     assert sent["steps"]["lines"] == [[f"sum of products = {total}"]]
+
+
+def _legends(at: AppTest) -> list[str]:
+    return [h.proto.body for h in at.get("html") if 'class="cv-legend"' in h.proto.body]
+
+
+@pytest.mark.parametrize("display", ["signed", "abs"])
+def test_every_feature_map_has_its_legend_in_html_on_its_own_scale(display):
+    """The colour bars are HTML (their text keeps its size), one per feature map and per
+    channel response, each on the scale its picture is coloured with."""
+    at = _run(**{"img.view": "rgb", "img.display": display})
+    _ok(at)
+    img = at.session_state["img.work"].image
+    vmaxes = []
+    for name in ("sobel_x", "sobel_y", "laplacian_4"):
+        fmap = feature_maps(img, [cv.KERNELS[name].array], channels="rgb", padding="same")[0]
+        vmaxes.append(display_vmax(fmap, display, 99.5))
+    resp = channel_responses(img, cv.KERNELS["sobel_x"].array, padding="same")
+    top = display_vmax(resp[..., :3], display, 99.5)  # R, G and B share one scale
+    vmaxes += [top, top, top, display_vmax(resp[..., 3], display, 99.5)]
+    assert _legends(at) == [legend_html(display_legend(display, v)) for v in vmaxes]
