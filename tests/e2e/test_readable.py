@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from convviz.draw.pool_shift import SHARED_LEGEND
+
 from .conftest import shot, wait_idle
 
 VIEWPORTS = ((1024, 768), (1920, 1080))
@@ -29,8 +31,10 @@ GRIDS_JS = """() => {
       const colours = new Set([...p.querySelectorAll('.cvg-cell')]
         .map((c) => c.style.background));
       const ticks = [...p.querySelectorAll('.cvg-legend-ticks span')];
+      const title = p.querySelector('.cvg-legend-title');
       return {id: p.dataset.panel, hidden, n: nums.length, coloured: colours.size > 1,
               legend: !!p.querySelector('.cvg-legend'),
+              legendTitle: title ? title.textContent : null,
               sizes: hidden ? [] : nums.map((n) => parseFloat(getComputedStyle(n).fontSize)),
               heights: hidden ? [] : nums.map((n) => n.getBoundingClientRect().height),
               ticks: ticks.map((t) => parseFloat(getComputedStyle(t).fontSize))};
@@ -62,12 +66,14 @@ def _grids(page, want: set[str]) -> dict[str, dict]:
         # A static grid: no player (so no second Play button or step counter on the page)
         # and no "label = value" line.
         assert g["bar"] == 0 and g["where"] == 0, key
+        # Grids on one colour scale may share one legend that says so.
+        shared = any(p["legendTitle"] == SHARED_LEGEND for p in g["panels"])
         for p in g["panels"]:
             where = f"{key}/{p['id']}"
             assert p["hidden"] or p["n"], where
             assert min(p["sizes"], default=12) >= 12, (where, p["sizes"])
             assert min(p["heights"], default=12) >= 12, (where, p["heights"])
-            assert p["legend"] or not p["coloured"], where
+            assert p["legend"] or shared or not p["coloured"], where
             assert min(p["ticks"], default=12) >= 12, where
     return grids
 
@@ -170,3 +176,111 @@ def test_the_training_pages_grids_read_at_1024_and_grow_at_1920(browser, app_url
         assert page.locator('[data-testid="stException"]').count() == 0
         context.close()
     _grew(sizes, ("train-filters", "train-confusion", "train-vec-7", "train-sv_grid"))
+
+
+# Text the page writes in HTML beside its pictures: image captions and colour legends (their
+# titles and tick labels), with their computed font sizes. A picture itself carries no text
+# unless it is shown at its own size (then its text is drawn at 12 px or more).
+TEXTS_JS = """(sel) => [...document.querySelectorAll(sel)]
+  .filter((e) => e.getBoundingClientRect().width > 0)
+  .map((e) => ({text: e.textContent, size: parseFloat(getComputedStyle(e).fontSize),
+                height: e.getBoundingClientRect().height}))"""
+# Every picture on the page: its drawn width against its own, and its caption.
+PICTURES_JS = """() => [...document.querySelectorAll('[data-testid="stImage"] img')]
+  .map((i) => {
+    const own = i.closest('[data-testid="stImageContainer"]');  // one of a list of images
+    const text = (e) => (e ? e.innerText.trim() : '');
+    return {natural: i.naturalWidth, shown: i.getBoundingClientRect().width,
+            caption: text(own) || text(i.closest('[data-testid="stImage"]'))};
+  })"""
+LEGEND_TICKS = '[data-testid="stHtml"] .cv-legend-ticks span'
+LEGEND_TITLES = '[data-testid="stHtml"] .cv-legend-title'
+
+
+def _pictures(page, n: int) -> list[dict]:
+    """The page's pictures once ``n`` of them have loaded."""
+    page.wait_for_function(f"() => ({PICTURES_JS})().filter((p) => p.natural > 0).length"
+                           f" >= {n}")
+    return page.evaluate(PICTURES_JS)
+
+
+def _texts(page, selector: str) -> list[dict]:
+    return page.evaluate(TEXTS_JS, selector)
+
+
+def _all_read(texts: list[dict], what: str) -> None:
+    assert texts, what
+    for t in texts:
+        assert t["size"] >= 12 and t["height"] >= 12, (what, t)
+
+
+VIEWPORTS_3 = ((1024, 768), (1440, 900), (1920, 1080))
+
+
+def test_the_pooling_shift_demo_reads_at_1024_and_grows_at_1920(browser, app_url):
+    sizes: dict[tuple[str, int], float] = {}
+    for width, height in VIEWPORTS:
+        context, page = _context(browser, width, height)
+        page.goto(app_url)
+        wait_idle(page)
+        page.goto(f"{app_url}/pooling")
+        wait_idle(page)
+        grids = _grids(page, {"pool-shift"})
+        panels = grids["pool-shift"]["panels"]
+        assert [p["id"] for p in panels] == ["map0", "pool0", "map1", "pool1", "map2", "pool2"]
+        assert all(not p["hidden"] and p["n"] for p in panels)  # every number shown
+        assert sum(p["legend"] for p in panels) == 1  # one legend for the six grids
+        sizes["pool-shift", width] = _largest(grids["pool-shift"])
+        # No picture of numbers on the page (the old shift demo was one, scaled down).
+        assert page.locator('[data-testid="stImage"]').count() == 0
+        page.locator(".st-key-pool-shift").scroll_into_view_if_needed()
+        shot(page, f"readable-pooling-{width}")
+        assert page.locator('[data-testid="stException"]').count() == 0
+        context.close()
+    _grew(sizes, ("pool-shift",))
+
+
+def test_the_window_strip_labels_read_at_1024(browser, app_url):
+    for width, height in VIEWPORTS:
+        context, page = _context(browser, width, height)
+        page.goto(app_url)
+        wait_idle(page)
+        page.goto(f"{app_url}/output_size?size.s=2&size.p=1")  # 7x7, 3x3, stride 2: 16
+        wait_idle(page)
+        pictures = _pictures(page, 16)
+        strip = [p for p in pictures if p["caption"].startswith("window ")]
+        assert [p["caption"] for p in strip] == [f"window {i}" for i in range(1, 17)]
+        for p in strip:  # the thumbnails: never scaled down
+            assert p["shown"] >= p["natural"] - 1, p
+        _all_read(_texts(page, '[data-testid="stImageCaption"] p'), "strip labels")
+        # Any other picture with text in it is shown at its own size (none is scaled down).
+        for p in pictures:
+            assert p["shown"] >= p["natural"] - 1, p
+        page.get_by_text("Every window position").scroll_into_view_if_needed()
+        shot(page, f"readable-output_size-{width}")
+        assert page.locator('[data-testid="stException"]').count() == 0
+        context.close()
+
+
+def test_the_feature_map_legends_read_at_1024_1440_and_1920(browser, app_url):
+    for width, height in VIEWPORTS_3:
+        context, page = _context(browser, width, height)
+        page.goto(app_url)
+        wait_idle(page)
+        page.goto(f"{app_url}/image_filters?img.view=rgb")  # the sample: 512x437, colour
+        wait_idle(page)
+        # The photo, then three feature maps and the four channel responses, each with its
+        # legend in HTML.
+        maps = [p for p in _pictures(page, 1 + 3 + 4) if p["caption"].endswith(")")
+                and "Grace" not in p["caption"]]
+        titles = _texts(page, LEGEND_TITLES)
+        assert len(titles) == 3 + 4, titles
+        _all_read(titles, "legend titles")
+        ticks = _texts(page, LEGEND_TICKS)
+        assert len(ticks) == 3 * len(titles), ticks
+        _all_read(ticks, "legend ticks")
+        # The pictures carry no text of their own: the 437 px wide map only, no colour bar.
+        assert [p["natural"] for p in maps] == [437] * 7, maps
+        shot(page, f"readable-image_filters-maps-{width}")
+        assert page.locator('[data-testid="stException"]').count() == 0
+        context.close()
