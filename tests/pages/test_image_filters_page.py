@@ -15,9 +15,9 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import ElementTree
 
 import convviz as cv
-from convviz.draw.numbers import format_value
 from convviz.draw.colors import display_legend
 from convviz.draw.html_legend import legend_html
+from convviz.draw.numbers import format_value
 from convviz.imaging.filter_bank import channel_responses, display_vmax, feature_maps
 from convviz.imaging.samples import load_sample
 from convviz.imaging.sweep import sweep_plan
