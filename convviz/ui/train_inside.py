@@ -215,8 +215,7 @@ def looks_at(trainer: Trainer, sample: int) -> None:
     options = [-1] + list(range(len(names)))
     target = st.selectbox(
         "Explain the score of", options, key="train.in_target",
-        format_func=lambda k: f"the answer ({names[best]})" if k < 0 else
-        f"{names[k]} (probability {p[k]:.3f})")
+        format_func=lambda k: "the answer" if k < 0 else f"class {names[k]}")
     target = best if target is None or target < 0 else int(target)
     _saliency(model, x, target, names)
 
@@ -299,6 +298,10 @@ def _grad_cam(trainer: Trainer, x: np.ndarray, target: int, p: np.ndarray) -> No
              "where the layer's features raise the score. The "
              f"{h}x{w} result is stretched bilinearly to {model.input_shape[0]}x"
              f"{model.input_shape[1]}: it is as coarse as the layer.")
+    if not cam.coarse.any():
+        st.info(f"Here the weighted sum is 0 or negative everywhere, so the map is blank: "
+                f"by Grad-CAM's measure no region of {labels[layer]} raises the score of "
+                f"{_name(names, target)}. Try another layer, or the saliency and occlusion.")
     top = np.argsort(cam.weights)[::-1][:3]
     st.caption("The largest weights: " + ", ".join(
         f"map {i + 1}: {format_value(float(cam.weights[i]), 3)}" for i in top) + ".")
@@ -313,7 +316,7 @@ def _flip(trainer: Trainer, x: np.ndarray, target: int, p: np.ndarray) -> None:
         ss["train.in_flip_to"] = others[0]  # the runner-up
     a, b, c = st.columns(3)
     to = a.selectbox("Push toward", others, key="train.in_flip_to",
-                     format_func=lambda k: f"{names[k]} (now {p[k]:.3f})")
+                     format_func=lambda k: f"class {names[k]}")
     eps = b.slider("Change per step (epsilon)", 0.005, 0.2, 0.02, step=0.005,
                    key="train.in_eps", format="%.3f")
     steps = c.slider("At most this many steps", 1, 200, 50, key="train.in_steps")

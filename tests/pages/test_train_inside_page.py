@@ -19,6 +19,7 @@ from convviz.inside.attribution import flip_steps, unit_receptive_box
 from convviz.inside.predictions import probabilities
 from convviz.inside.user_images import fit_drawing
 from convviz.nn.model_files import model_bytes
+from convviz.ui import train_inside
 from convviz.ui.train_inside import fitting_stride
 
 PAGE = "pages/train.py"
@@ -76,6 +77,8 @@ def test_the_tab_shows_the_answer_and_the_saliency_of_the_sample():
     assert "held-out sample 1" in text
     assert "**Saliency** of “" + trainer.dataset.class_names[int(p.argmax())] + "”" in text
     assert "the network's own backward pass" in text
+    # labels that do not change with the answer (a browser keeps a widget's old labels)
+    assert at.selectbox(key="train.in_target").options[:2] == ["the answer", "class 0"]
     at.selectbox(key="train.in_target").set_value(3).run()
     _ok(at)
     assert "**Saliency** of “3”" in _captions(at)
@@ -167,6 +170,21 @@ def _flip_said(at: AppTest, to: int, epsilon: float, steps: int) -> None:
         s = "s" if steps > 1 else ""
         assert at.warning[0].value.startswith(
             f"After {steps} step{s} the answer is still “{now}”, not “{name}”")
+
+
+def test_a_blank_grad_cam_says_why(monkeypatch):
+    at = _view(_trained_tab(), "gradcam")
+    assert not any("the map is blank" in i.value for i in at.info)
+
+    def blank(*args, **kwargs):
+        cam = attribution.grad_cam(*args, **kwargs)
+        return cam._replace(cam=0 * cam.cam, coarse=0 * cam.coarse)
+
+    monkeypatch.setattr(train_inside, "grad_cam", blank)
+    at.run()
+    _ok(at)
+    assert any("the weighted sum is 0 or negative everywhere, so the map is blank" in i.value
+               for i in at.info)
 
 
 def test_the_flip_says_how_many_steps_it_took():
