@@ -22,10 +22,15 @@ from convviz.draw import render as R
 from convviz.draw.colors import DISPLAY_MODES, feature_map_rgb
 from convviz.draw.gif_stream import GifStream, frame_duration
 from convviz.imaging.sweep import SweepPlan, covered_span, default_scale
-from convviz.imaging.sweep_frames import frame_layers, frame_shape, paint_frame
+from convviz.imaging.sweep_frames import (
+    frame_layers,
+    frame_numbers_left_out,
+    frame_shape,
+    paint_frame,
+)
 
 __all__ = ["feature_maps_png", "gif_frames", "sweep_gif", "sweep_gif_cost", "sweep_gif_fit",
-           "sweep_gif_shape"]
+           "sweep_gif_numbers_left_out", "sweep_gif_shape"]
 
 # Measured at 512 px on this project's 2-core machine (benchmarks/bench_exports.py), then
 # rounded up so the estimate errs on the safe side:
@@ -94,6 +99,26 @@ def sweep_gif_shape(plan: SweepPlan, max_side: int = 512) -> tuple[int, int]:
         f = max_side / (shown * scale)
         h, w = max(1, int(h * f)), max(1, int(w * f))
     return h, w
+
+
+def sweep_gif_numbers_left_out(plan: SweepPlan, *, max_side: int = 512,
+                               display: str = "signed") -> int:
+    """How many numbers the frames of :func:`sweep_gif` at ``max_side`` (``fit.size``)
+    leave out of their grids: cells too small for a 12 px number show only their colour
+    (:func:`convviz.imaging.sweep_frames.frame_numbers_left_out`); a page says so beside the
+    download (:data:`convviz.draw.render.NUMBERS_LEFT_OUT`). 0 for a sweep of a photo drawn
+    pixel by pixel (no grid, no numbers).
+
+    Examples
+    --------
+    >>> from convviz.imaging.sweep import sweep_plan
+    >>> p = sweep_plan(np.full((8, 8), 0.25), np.ones((3, 3)), padding="valid")
+    >>> sweep_gif_numbers_left_out(p), sweep_gif_numbers_left_out(p, max_side=128)
+    (0, 100)
+    """
+    max_side = check_int(max_side, "max_side", minimum=16)
+    check_choice(display, "display", DISPLAY_MODES)
+    return frame_numbers_left_out(plan, default_scale(plan, max_side), display)
 
 
 def sweep_gif_cost(plan: SweepPlan, *, frames: int, max_side: int = 512,

@@ -31,7 +31,7 @@ from convviz.draw.colors import (
 )
 from convviz.imaging.sweep import SweepPlan, covered_span, default_scale
 
-__all__ = ["frame_shape", "panel_boxes", "render_sweep_frame"]
+__all__ = ["frame_numbers_left_out", "frame_shape", "panel_boxes", "render_sweep_frame"]
 
 _GRID_MIN, _NUMBERS_MIN = 8, 24  # cell sizes (px) from which to draw grid lines, numbers
 _HIDDEN, _HATCH, _DARK = (206, 206, 206), (178, 178, 178), (20, 20, 20)
@@ -63,16 +63,50 @@ def _panel(values: np.ndarray, colors: np.ndarray, cell: int, numbers: bool,
     return R.upscale(colors, cell)
 
 
-def _rgb_layers(plan: SweepPlan, scale: int, display: str, vmax: float | None) -> FrameLayers:
+def _shown(plan: SweepPlan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The swept part of the padded input, (h, w) or (h, w, 3), its padding mask and the
+    part of the feature map it makes."""
     c = plan.conv
     (r0, r1), (c0, c1) = plan.rows, plan.cols
     ys = slice(r0 * c.stride[0], r0 * c.stride[0] + covered_span(plan, 0))
     xs = slice(c0 * c.stride[1], c0 * c.stride[1] + covered_span(plan, 1))
-    crop = c.padded[ys, xs]  # (h, w) or (h, w, 3)
+    return c.padded[ys, xs], c.pad_mask[ys, xs], plan.fmap[r0:r1, c0:c1]
+
+
+def frame_numbers_left_out(plan: SweepPlan, scale: int, display: str = "signed") -> int:
+    """How many numbers a frame at ``scale`` leaves out of its grids: every number of a grid
+    whose cells are under 24 px (drawn without numbers), and those too long for a 12 px
+    font in bigger cells (:func:`convviz.draw.render.numbers_left_out`); the numbers of a
+    grayscale input and of the feature map as displayed. A panel of single pixels (cells
+    under 8 px) is a picture, with no numbers to leave out; an RGB input shows colours.
+
+    Examples
+    --------
+    >>> from convviz.imaging.sweep import sweep_plan
+    >>> p = sweep_plan(np.full((4, 4), 0.25), np.ones((3, 3)), padding="valid")
+    >>> frame_numbers_left_out(p, 4), frame_numbers_left_out(p, 12), frame_numbers_left_out(p, 40)
+    (0, 20, 0)
+    """
+    check_choice(display, "display", DISPLAY_MODES)
+    scale = check_int(scale, "scale", minimum=1)
+    crop, _, sub = _shown(plan)
+    grids = [(lambda: apply_display(sub, display), scale * min(plan.conv.stride))]
+    if crop.ndim == 2:
+        grids.append((lambda: crop, scale))
+    out = 0
+    for values, cell in grids:  # the values are read only for a grid big enough for numbers
+        if cell >= _NUMBERS_MIN:
+            out += R.numbers_left_out(values(), cell)
+        elif cell >= _GRID_MIN:
+            out += values().size
+    return int(out)
+
+
+def _rgb_layers(plan: SweepPlan, scale: int, display: str, vmax: float | None) -> FrameLayers:
+    c = plan.conv
+    crop, pad_mask, sub = _shown(plan)
     gray = crop.ndim == 2
-    left = _panel(crop if gray else crop.mean(axis=2), R.to_rgb(crop), scale, gray,
-                  c.pad_mask[ys, xs])
-    sub = plan.fmap[r0:r1, c0:c1]
+    left = _panel(crop if gray else crop.mean(axis=2), R.to_rgb(crop), scale, gray, pad_mask)
     shown = apply_display(sub, display)
     vmax = resolve_vmax(shown, vmax)
     cell = scale * min(c.stride)

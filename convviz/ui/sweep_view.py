@@ -22,8 +22,9 @@ from typing import Any
 import streamlit as st
 
 from convviz.draw import numbers
+from convviz.draw.render import NUMBERS_LEFT_OUT
 from convviz.imaging.sweep import SweepPlan
-from convviz.imaging.sweep_export import sweep_gif, sweep_gif_fit
+from convviz.imaging.sweep_export import sweep_gif, sweep_gif_fit, sweep_gif_numbers_left_out
 from convviz.imaging.sweep_payload import frame_where, sweep_payload
 from convviz.ui.downloads import budgeted_download
 from convviz.ui.kept import memo
@@ -148,4 +149,7 @@ def show_sweep(key: str, plan: SweepPlan, plan_key: Hashable, *, restart: Hashab
         "frames).",
         make=lambda: sweep_gif(plan, fps=fps_gif, display=display, vmax=vmax, max_frames=most,
                                fit=fit))
+    if left_out := sweep_gif_numbers_left_out(plan, max_side=fit.size, display=display):
+        st.caption(f"In the GIF, {NUMBERS_LEFT_OUT} ({left_out} of its numbers; no number is "
+                   "drawn under 12 px).")
     return frame

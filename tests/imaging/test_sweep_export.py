@@ -16,6 +16,7 @@ from convviz.imaging.sweep_export import (
     gif_frames,
     sweep_gif,
     sweep_gif_fit,
+    sweep_gif_numbers_left_out,
     sweep_gif_shape,
 )
 from convviz.imaging.sweep_frames import render_sweep_frame
@@ -131,3 +132,30 @@ def test_the_gif_is_written_frame_by_frame():
     """)
     assert n == 400
     assert growth < 12 * frame_mb, f"the peak grew by {growth:.1f} MB"
+
+
+def test_the_gif_counts_the_numbers_its_cells_leave_out():
+    x = np.full((8, 8), -123.25)  # "-123.25": 7 characters, about 45 px wide at 12 px
+    plan = sweep_plan(x, np.ones((3, 3)), padding="valid")  # a 6x6 map of -1109.25
+    assert sweep_gif_numbers_left_out(plan, max_side=512) == 64 + 36  # 64 px cells: too long
+    small = sweep_plan(np.full((8, 8), 0.5), np.ones((3, 3)), padding="valid")
+    assert sweep_gif_numbers_left_out(small, max_side=512) == 0  # "0.5" and "4.5" fit
+    assert sweep_gif_numbers_left_out(small, max_side=128) == 64 + 36  # 16 px: no numbers
+    photo = sweep_plan(np.random.default_rng(0).random((200, 200)), np.ones((3, 3)))
+    assert sweep_gif_numbers_left_out(photo) == 0  # pixels: a picture, not a grid of numbers
+
+
+def test_an_rgb_sweep_counts_only_the_feature_maps_numbers():
+    rgb = np.full((8, 8, 3), 0.5)
+    plan = sweep_plan(rgb, np.ones((3, 3)), channels="rgb", padding="valid")
+    assert plan.fmap.shape == (6, 6)
+    assert sweep_gif_numbers_left_out(plan, max_side=128) == 36  # the input shows colours
+
+
+def test_a_strided_maps_cells_are_wider_than_the_inputs():
+    plan = sweep_plan(np.full((16, 16), 0.5), np.ones((3, 3)), stride=2, padding="valid")
+    # The windows cover 15x15 input cells: 512 // 15 = 34 px input cells, 68 px map cells,
+    # every number fits; at 256, 17 px input cells (no numbers) and 34 px map cells (4.5).
+    assert plan.fmap.shape == (7, 7) and np.all(plan.fmap == 4.5)
+    assert sweep_gif_numbers_left_out(plan, max_side=512) == 0
+    assert sweep_gif_numbers_left_out(plan, max_side=256) == 15 * 15

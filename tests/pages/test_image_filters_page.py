@@ -18,9 +18,11 @@ import convviz as cv
 from convviz.draw.colors import display_legend
 from convviz.draw.html_legend import legend_html
 from convviz.draw.numbers import format_value
+from convviz.draw.render import NUMBERS_LEFT_OUT
 from convviz.imaging.filter_bank import channel_responses, display_vmax, feature_maps
 from convviz.imaging.samples import load_sample
 from convviz.imaging.sweep import sweep_plan
+from convviz.imaging.sweep_export import sweep_gif_fit, sweep_gif_numbers_left_out
 
 POINT = (165, 150)  # the page's default point
 
@@ -412,3 +414,20 @@ def test_every_feature_map_has_its_legend_in_html_on_its_own_scale(display):
     top = display_vmax(resp[..., :3], display, 99.5)  # R, G and B share one scale
     vmaxes += [top, top, top, display_vmax(resp[..., 3], display, 99.5)]
     assert _legends(at) == [legend_html(display_legend(display, v)) for v in vmaxes]
+
+
+def test_beside_the_sweep_gif_a_caption_says_when_numbers_are_left_out():
+    """Zoomed, the GIF's cells are about 28 px: a pixel's "0.37" does not fit at 12 px, and
+    the page says so; the whole photo's sweep is pixels (a picture), with nothing to say."""
+    at = _run(**{"img.zoom": "1"})
+    _ok(at)
+    said = [c.value for c in at.caption if c.value.startswith("In the GIF, ")]
+    (plan,) = at.session_state["img.plan"].values()  # the page's sweep plan
+    n = sweep_gif_numbers_left_out(plan, max_side=sweep_gif_fit(plan, max_frames=min(
+        plan.n_frames, 400)).size)
+    assert n > 0
+    assert said == [f"In the GIF, {NUMBERS_LEFT_OUT} ({n} of its numbers; no number is "
+                    "drawn under 12 px)."]
+    at = _run()
+    _ok(at)
+    assert not [c for c in at.caption if c.value.startswith("In the GIF, ")]
