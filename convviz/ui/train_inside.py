@@ -334,22 +334,23 @@ def _flip(trainer: Trainer, x: np.ndarray, target: int, p: np.ndarray) -> None:
         s = "s" if flip.steps > 1 else ""
         st.warning(f"After {flip.steps} step{s} the answer is still {_name(names, now)}, not "
                    f"{_name(names, int(to))}: allow more steps or a larger change per step.")
-    left, right = st.columns([1.4, 1], gap="large")
-    with left:
-        st.image(map_panel(x, flip.perturbation.sum(axis=2), signed=True,
-                           titles=("the change", "over the input")),
-                 caption="**The change** made to the input: each step moves every pixel by "
-                 f"epsilon = {eps:g} in the direction that raises log p({names[int(to)]}) "
-                 "(the sign of its gradient, from the network's own backward pass), kept "
-                 "within 0 to 1; it stops as soon as the answer is that class. Red: "
-                 "brightened; blue: darkened.")
-        st.image(picture_panel(flip.image, title="the changed input"),
-                 caption="The changed input, as the network now sees it.")
+    # the panel gets the page's width: in a column it would be scaled, its legend under 12 px
+    st.image(map_panel(x, flip.perturbation.sum(axis=2), signed=True,
+                       titles=("the change", "over the input")),
+             caption="**The change** made to the input: each step moves every pixel by "
+             f"epsilon = {eps:g} in the direction that raises log p({names[int(to)]}) "
+             "(the sign of its gradient, from the network's own backward pass), kept "
+             "within 0 to 1; it stops as soon as the answer is that class. Red: "
+             "brightened; blue: darkened.")
+    left, right = st.columns([1, 1.4], gap="large")
+    left.image(picture_panel(flip.image, title="the changed input"),
+               caption="The changed input, as the network now sees it.")
     with right:
         _probability_chart({"before": flip.before, "after": flip.after}, names)
-        st.caption("The probabilities before and after the change. Such small, targeted "
-                   "changes are called adversarial examples (Goodfellow and colleagues, "
-                   "2015): a person still sees the same picture.")
+        st.caption("The probabilities before and after the change. Small changes made "
+                   "on purpose to change the answer are called adversarial examples "
+                   "(Goodfellow and colleagues, 2015); with a small epsilon a person may "
+                   "hardly see them.")
 
 
 def _picture(trainer: Trainer, x: np.ndarray, target: int, p: np.ndarray) -> None:
@@ -452,17 +453,15 @@ def _field(trainer: Trainer, x: np.ndarray, target: int, p: np.ndarray) -> None:
     outside = size[0] * size[1] - (inside.bottom - inside.top + 1) * (
         inside.right - inside.left + 1)
     name = model.layers[layer].name
-    left, right = st.columns([1, 1.6], gap="large")
-    left.image(box_picture(x, box), caption=(
+    st.image(box_picture(x, box), caption=(
         f"**The receptive field** of the unit at row {row}, column {col} of {name} (orange): "
         f"input rows {box.top + 1} to {box.bottom + 1} and columns {box.left + 1} to "
         f"{box.right + 1}, {size[0]}x{size[1]} pixels, from the kernels, strides and "
         "paddings of the layers up to it. "
         + (f"{outside} of its pixels lie in the padding (hatched): zeros the layers added "
            "around the border." if outside else "It lies wholly inside the input.")))
-    right.image(map_panel(x, grad, signed=True,
-                          titles=("d unit / d pixel", "over the input")),
-                caption=f"The unit's input gradient for map {f} (the network's own "
-                "backward pass from that one number): how each pixel moves it. It is 0 "
-                "outside the field; inside, a ReLU that is off or a max-pool cell that lost "
-                "its window can make it 0 too.")
+    st.image(map_panel(x, grad, signed=True, titles=("d unit / d pixel", "over the input")),
+             caption=f"The unit's input gradient for map {f} (the network's own backward "
+             "pass from that one number): how each pixel moves it. It is 0 outside the "
+             "field; inside, a ReLU that is off or a max-pool cell that lost its window can "
+             "make it 0 too.")
