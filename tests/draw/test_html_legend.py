@@ -1,5 +1,6 @@
 """A colour legend written as HTML (text at the browser's own size beside a scaled picture)."""
 
+import html
 import re
 
 import pytest
@@ -13,7 +14,7 @@ def test_the_bar_runs_through_the_legends_colours_and_every_tick_is_written():
     h = legend_html(lg)
     assert f"linear-gradient(to right, {', '.join(lg['colors'])})" in h
     assert re.findall(r"<span>([^<]*)</span>", h) == ["-1.5", "0", "1.5"]
-    assert 'class="cv-legend-title"' in h and lg["title"] in h
+    assert 'class="cv-legend-title"' in h and html.escape(lg["title"]) in h
     assert h.count(f"font-size:{LEGEND_FONT}px") == 2 and LEGEND_FONT >= 12  # title, ticks
 
 
