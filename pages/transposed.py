@@ -79,11 +79,12 @@ with controls:
     for i, (name, values) in enumerate(EXAMPLES.items()):
         st.button(name, key=f"tr.ex{i}", on_click=_load, args=(values,), width="stretch")
     st.slider("Input size (n x n)", 2, 6, key="tr.n")
-    st.selectbox("Input", list(tr.INPUT_PRESETS), key="tr.inp", format_func=tr.INPUT_PRESETS.get)
+    st.selectbox("Input", list(tr.INPUT_PRESETS), key="tr.inp", format_func=tr.INPUT_PRESETS.get,
+                 help=tr.INPUT_HELP)
     st.number_input("Seed (random input and kernel)", 0, 9999, key="tr.seed")
     st.slider("Kernel size (k x k)", 1, 4, key="tr.k")
     st.selectbox("Kernel", list(tr.KERNEL_PRESETS), key="tr.kp",
-                 format_func=tr.KERNEL_PRESETS.get)
+                 format_func=tr.KERNEL_PRESETS.get, help=tr.KERNEL_HELP)
     st.slider("Stride s (how far apart the stamps start)", 1, 3, key="tr.s")
     st.slider("Padding p (cropped off each side)", 0, 2, key="tr.p")
     st.slider("Dilation d (gaps inside a stamp)", 1, 2, key="tr.d")

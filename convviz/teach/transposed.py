@@ -27,23 +27,30 @@ from convviz.base.checks import check_choice, check_int
 from convviz.engine.shapes import output_size
 from convviz.engine.transpose import transpose_output_size
 
-__all__ = ["INPUT_PRESETS", "KERNEL_PRESETS", "bilinear_kernel", "check_answer",
-           "formula_text", "framework_code", "keras_output_size", "make_input", "make_kernel",
+__all__ = ["INPUT_HELP", "INPUT_PRESETS", "KERNEL_HELP", "KERNEL_PRESETS", "bilinear_kernel",
+           "check_answer", "formula_text", "framework_code", "keras_output_size", "make_input",
+           "make_kernel",
            "output_padding_cases", "output_paddings", "question_text", "random_question",
            "unet_sizes", "worked_answer"]
 
 #: Input presets: name -> label for a menu.
 INPUT_PRESETS: dict[str, str] = {
-    "random": "random integers 0..9 (seed)",
+    "random": "random 0..9",
     "ones": "all ones",
-    "count": "1, 2, 3, … row by row",
+    "count": "1, 2, 3, …",
 }
+#: What each input preset is, for the menu's help.
+INPUT_HELP = ("random 0..9: whole numbers from the seed below; all ones; 1, 2, 3, …: the cells "
+              "numbered row by row")
 #: Kernel presets: name -> label for a menu.
 KERNEL_PRESETS: dict[str, str] = {
-    "ones": "all ones (overlaps count the stamps)",
-    "bilinear": "bilinear upsampling weights",
-    "random": "random integers −2..2 (seed)",
+    "ones": "all ones",
+    "bilinear": "bilinear",
+    "random": "random −2..2",
 }
+#: What each kernel preset is, for the menu's help.
+KERNEL_HELP = ("all ones: each output cell then counts the stamps that reach it; bilinear: the "
+               "weights of bilinear upsampling; random −2..2: whole numbers from the seed")
 
 
 def make_input(preset: str, size: int, *, seed: int = 0) -> np.ndarray:

@@ -38,7 +38,7 @@ SAMPLE_JS = """(key) => {
     .map((c) => Number(c.dataset.cell));
   const cur = panel('output').querySelector('.cvg-cell.cur');
   return {
-    step: Number(root.querySelector('[data-convviz-step]').dataset.convvizStep),
+    step: Number(root.querySelector('[data-convviz-step]')?.dataset.convvizStep ?? 1),
     window: cells('input', 'win'),
     marks: cells('input', 'mark-step'),
     value: root.querySelector('.cvg-eq').dataset.value,
@@ -171,9 +171,13 @@ def test_pooling_plays_links_and_python_hears_the_end(page, app_url):
 
 
 def test_global_pooling_is_one_window_without_a_player(page, app_url):
-    _open(page, f"{app_url}/pooling?pool.mode=gmax", "pool.global")
+    page.goto(f"{app_url}/pooling?pool.mode=gmax")
+    wait_idle(page)
     view = _view(page, "pool.global")
-    expect(view.get_by_role("button", name="Play")).to_be_hidden()
+    expect(view.locator('.cvg-panel[data-panel="output"]')).to_be_visible()
+    # a one-step view has no player: no Play button and no step counter
+    expect(view.get_by_role("button", name="Play")).to_have_count(0)
+    expect(view.locator("[data-convviz-step]")).to_have_count(0)
     sample = page.evaluate(SAMPLE_JS, "pool.global")
     assert len(sample["window"]) == 36 and sample["value"] == format_value(POOL_X.max())
     assert sample["marks"] == [int(np.argmax(POOL_X))]
