@@ -5,7 +5,14 @@ import dataclasses
 import streamlit as st
 
 from convviz.serve.session import build_trainer
-from convviz.ui import train_grads, train_inside, train_live, train_network, train_results
+from convviz.ui import (
+    train_compare,
+    train_grads,
+    train_inside,
+    train_live,
+    train_network,
+    train_results,
+)
 from convviz.ui import train_setup as setup
 from convviz.ui.boot import ensure_app
 from convviz.ui.layout import side_by_side
@@ -124,6 +131,8 @@ if trainer is not None and not ss["train.running"]:
         if tab.open:
             with tab:
                 view()
+
+train_compare.compare_section(settings, arch, data, bool(ss["train.running"]))
 
 save_settings(setup.SPECS)
 share_hint()
