@@ -19,7 +19,6 @@ import streamlit as st
 from convviz.draw.channel_links import MAX_CHANNELS, links_svg
 from convviz.serve.params import int_param
 from convviz.teach import groups as gr
-from convviz.ui.layout import side_by_side
 
 __all__ = ["GROUP_SPECS", "channels_and_groups"]
 
@@ -83,12 +82,12 @@ def channels_and_groups(x: np.ndarray, kernel2d: np.ndarray, geo: Mapping[str, A
                 "Fix the kernel, dilation or padding above.")
         return
     kh, kw = cost.kh, cost.kw
-    picture, numbers = side_by_side([1.5, 1], key="conv-groups", gap="medium")
-    with picture:
-        st.image(links_svg(c_in, c_out, groups, slice_text=f"{kh}×{kw}",
-                          title=f"{_label(groups, c_in)}: each filter reads "
-                                f"{c_in // groups} of the {c_in} channels"))
-    with numbers:
+    # the picture on its own row, at its own width: in a column it would be scaled down
+    # and its 14 px text with it
+    st.image(links_svg(c_in, c_out, groups, slice_text=f"{kh}×{kw}",
+                       title=f"{_label(groups, c_in)}: each filter reads "
+                             f"{c_in // groups} of the {c_in} channels"))
+    with st.container():
         st.markdown(f"**{cost.kind.capitalize()} convolution, groups = {groups}**")
         _counts(cost)
         if cost.kind == "depthwise" and c_out > c_in:
@@ -98,11 +97,9 @@ def channels_and_groups(x: np.ndarray, kernel2d: np.ndarray, geo: Mapping[str, A
                 f"groups={groups})", language="python", wrap_lines=True)
 
     st.subheader("1x1 (pointwise) convolution: mixing channels")
-    picture, numbers = side_by_side([1.5, 1], key="conv-pointwise", gap="medium")
-    with picture:
-        st.image(links_svg(c_in, c_out, 1, slice_text="1×1",
-                          title=f"1x1: each filter mixes all {c_in} channels of one pixel"))
-    with numbers:
+    st.image(links_svg(c_in, c_out, 1, slice_text="1×1",
+                       title=f"1x1: each filter mixes all {c_in} channels of one pixel"))
+    with st.container():
         st.markdown(
             "A **1x1** kernel sees one pixel, but through every channel: each output value "
             "is a weighted sum of the C_in values at the same pixel, plus a bias. The size "
