@@ -33,8 +33,9 @@ from convviz.draw.numbers import format_value
 from convviz.draw.static_grids import number_texts, static_payload
 from convviz.nn.model import Sequential
 
-__all__ = ["LayerView", "check_example", "feature_maps_grid", "filters_grid", "filters_payload",
-           "layer_views", "tile_grid", "vector_payload", "vector_strip"]
+__all__ = ["RGB_FILTERS_WIDTH", "LayerView", "check_example", "feature_maps_grid", "filters_grid",
+           "filters_payload", "layer_views", "rgb_filters_picture", "tile_grid",
+           "vector_payload", "vector_strip"]
 
 _EDGE = (150, 150, 150)  # a thin frame, so a near-white tile still shows its extent
 
@@ -165,6 +166,26 @@ def filters_grid(weight: Any, *, cell: int = 16, channel: int | None = None, rgb
     if legend:
         img = _with_legend(img, R.colorbar(vmax, height=max(120, min(img.shape[0], 240))))
     return img
+
+
+RGB_FILTERS_WIDTH = 600  # px: fits the main column at 1024x768, so the labels stay 12 px
+
+
+def rgb_filters_picture(weight: Any, *, columns: int = 6) -> np.ndarray:
+    """Colour filters as pictures, six to a row, at most :data:`RGB_FILTERS_WIDTH` wide.
+
+    The cell size shrinks with the kernel so that the picture fits a 1024 px screen's
+    column as drawn: shown at its own width, its 12 px labels are never scaled down.
+
+    Examples
+    --------
+    >>> rgb_filters_picture(np.zeros((7, 7, 3, 16))).shape[1] <= RGB_FILTERS_WIDTH
+    True
+    """
+    w = as_float_array(weight, "weight", ndims=(4,))
+    k = max(w.shape[:2])
+    cell = max(2, min(30, (RGB_FILTERS_WIDTH // columns - 14) // k))
+    return filters_grid(w, cell=cell, rgb=True, columns=columns)
 
 
 def _diverging_legend(vmax: float, title: str) -> dict[str, Any]:

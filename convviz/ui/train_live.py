@@ -17,8 +17,8 @@ import streamlit as st
 from convviz.draw import render
 from convviz.inside.inspect import (
     feature_maps_grid,
-    filters_grid,
     filters_payload,
+    rgb_filters_picture,
     vector_payload,
 )
 from convviz.inside.predictions import probabilities
@@ -224,7 +224,7 @@ def _inside(trainer: Trainer, sample: int) -> None:
                     f"({w.shape[0]}x{w.shape[1]}, {w.shape[2]} channel"
                     f"{'s' if w.shape[2] > 1 else ''}; blue negative, red positive)")
         if w.shape[2] == 3:  # colour filters: a picture each, as the filter sees colour
-            st.image(filters_grid(w, cell=30, rgb=True))
+            st.image(rgb_filters_picture(w), width="content")  # never scaled down
         else:
             grid_view(filters_payload(w, max_filters=FILTERS_SHOWN), key="train.filters")
     else:

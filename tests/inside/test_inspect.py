@@ -181,3 +181,11 @@ def test_vector_payload_rows_of_the_vector_in_reading_order(n, shape):
     assert set(_colors(p, panel)[n:]) <= {"#ffffff"}
     assert _colors(p, panel)[:n] == hex_colors(R.diverging_colors(v, R.full_scale(v)))
     assert panel["legend"] is not None
+
+
+@pytest.mark.parametrize("k", [1, 3, 5, 7])
+def test_colour_filters_fit_a_1024_column_so_their_labels_stay_12_px(k):
+    from convviz.inside.inspect import RGB_FILTERS_WIDTH, rgb_filters_picture
+
+    w = np.random.default_rng(k).normal(size=(k, k, 3, 32))
+    assert rgb_filters_picture(w).shape[1] <= RGB_FILTERS_WIDTH
