@@ -28,8 +28,6 @@ import streamlit as st
 
 from convviz.base.budget import MAX_SECONDS
 from convviz.draw.numbers import format_value
-from convviz.imaging.drawing import PAD_SIDE
-from convviz.imaging.images import ImageError, count_frames, first_frame_note, load_image
 from convviz.inside.attribution import (
     attribution_cost,
     class_visualisation,
@@ -43,21 +41,18 @@ from convviz.inside.attribution import (
 )
 from convviz.inside.attribution_pictures import box_picture, map_panel, picture_panel
 from convviz.inside.predictions import probabilities
-from convviz.inside.user_images import fit_drawing, fit_image, looks_inverted
 from convviz.nn.conv_layer import Conv2D
 from convviz.nn.layers import ReLU
 from convviz.nn.model import Sequential
 from convviz.nn.saliency import saliency
 from convviz.nn.train import Trainer
-from convviz.ui.drawpad import default_pen, drawpad
-from convviz.ui.image_input import UPLOAD_TYPES
+from convviz.ui.model_input import drawn_input, uploaded_input
 
 __all__ = ["SOURCES", "VIEWS", "cam_layers", "fitting_steps", "fitting_stride", "looks_at"]
 
 SOURCES = {"sample": "The chosen held-out sample", "upload": "Your image", "draw": "Draw it"}
 VIEWS = {"occlusion": "Occlusion", "gradcam": "Grad-CAM", "flip": "Flip the answer",
          "picture": "What a class or filter responds to", "field": "A unit's receptive field"}
-COLOURS = {"auto": "Automatic", "as is": "As it is", "invert": "Inverted"}
 FILLS = {0.5: "grey (0.5)", 0.0: "black (0)", 1.0: "white (1)"}
 
 
@@ -136,54 +131,19 @@ def _probability_chart(columns: dict[str, np.ndarray], names: Sequence[str]) -> 
 
 # -- the input -------------------------------------------------------------------------------
 
-def _uploaded(trainer: Trainer) -> np.ndarray | None:
-    ss = st.session_state
-    file = st.file_uploader("Your image (PNG, JPEG, ...)", type=UPLOAD_TYPES,
-                            key="train.in_img")
-    st.radio("Colours", list(COLOURS), key="train.in_colours", format_func=COLOURS.get,
-             horizontal=True, help="The digits are light on dark; a drawing on paper is "
-                                   "dark on light and must be inverted. Automatic compares "
-                                   "the image's border with the training images'.")
-    if file is None:
-        st.caption("Draw a digit on paper and take a photo, or pick any picture.")
-        return None
-    try:
-        img = load_image(file.getvalue(), max_side=512)
-        if note := first_frame_note(*count_frames(file.getvalue())):
-            st.info(note)
-        x = fit_image(img, trainer.model.input_shape)
-    except (ImageError, ValueError, TypeError) as exc:
-        st.error(f"Could not use “{file.name}”: {exc}")
-        return None
-    mode = ss["train.in_colours"]
-    if mode == "invert" or (mode == "auto" and looks_inverted(x, trainer.dataset.x_train)):
-        x = 1.0 - x
-    return x
-
-
-def _drawn(trainer: Trainer) -> np.ndarray | None:
-    names = list(trainer.dataset.class_names)
-    what = ("a digit (0 to 9)" if names == [str(d) for d in range(10)]
-            else "one of: " + ", ".join(names))
-    ink = drawpad("train.in_pad", (PAD_SIDE, PAD_SIDE),
-                  pen=default_pen(*trainer.model.input_shape[:2]), label=f"Draw {what}")
-    if ink is None:
-        st.caption(f"Draw {what} on the pad: the answer, its probabilities and the saliency "
-                   "follow every stroke.")
-        return None
-    return fit_drawing(ink, trainer.model.input_shape, trainer.dataset.x_train)
-
-
 def _choose_input(trainer: Trainer, sample: int) -> tuple[np.ndarray | None, str]:
     ds = trainer.dataset
     src = st.session_state.get("train.in_src", "sample")
     if src == "draw":
-        return _drawn(trainer), "your drawing as the network sees it (cut to its ink, sized " \
+        return drawn_input(trainer, key="train.in_pad", hint=(
+            " on the pad: the answer, its probabilities and the saliency follow every "
+            "stroke.")), "your drawing as the network sees it (cut to its ink, sized " \
                                 "and centred like the training images)"
     if src == "sample" and ds.n_test:
         return ds.x_test[sample], (f"held-out sample {sample + 1}, a "
                                    f"{_name(ds.class_names, int(ds.y_test[sample]))}")
-    return _uploaded(trainer), "your image as the network sees it"
+    return (uploaded_input(trainer, file_key="train.in_img", colours_key="train.in_colours"),
+            "your image as the network sees it")
 
 
 # -- the tab -----------------------------------------------------------------------------------

@@ -16,24 +16,18 @@ import streamlit as st
 
 from convviz.draw import conv_view, render
 from convviz.draw.static_grids import patch_kernel_payload
-from convviz.imaging.drawing import PAD_SIDE
-from convviz.imaging.images import ImageError, count_frames, first_frame_note, load_image
 from convviz.inside.predictions import confusion_payload, probabilities
 from convviz.inside.step_view import kernel_patch_for_step_view, rounded_step_value
-from convviz.inside.user_images import fit_drawing, fit_image, looks_inverted
 from convviz.nn.data import Dataset
 from convviz.nn.io import ModelFileError
 from convviz.nn.model_files import load_model_for, model_bytes, model_to_text
 from convviz.nn.train import Trainer
 from convviz.serve.session import TrainSettings, step_view_state
-from convviz.ui.drawpad import default_pen, drawpad
 from convviz.ui.grid_editor import replace_grid
 from convviz.ui.grid_view import grid_view
-from convviz.ui.image_input import UPLOAD_TYPES
 from convviz.ui.kernel_picker import pick_kernel
+from convviz.ui.model_input import drawn_input, uploaded_input
 from convviz.ui.train_setup import replace_architecture
-
-COLOURS = {"auto": "Automatic", "as is": "As it is", "invert": "Inverted"}
 
 
 def _picture(x: np.ndarray, side: int = 96) -> np.ndarray:
@@ -72,44 +66,6 @@ def results(trainer: Trainer) -> None:
                               f"({c:.0%})")
 
 
-def _uploaded_input(trainer: Trainer) -> np.ndarray | None:
-    ss = st.session_state
-    file = st.file_uploader("Your image (PNG, JPEG, ...)", type=UPLOAD_TYPES,
-                            key="train.pred_img")
-    st.radio("Colours", list(COLOURS), key="train.pred_colours", format_func=COLOURS.get,
-             horizontal=True, help="The digits are light on dark; a drawing on paper is "
-                                   "dark on light and must be inverted. Automatic compares "
-                                   "the image's border with the training images'.")
-    if file is None:
-        st.caption("Draw a digit on paper and take a photo, or pick any picture.")
-        return None
-    try:
-        img = load_image(file.getvalue(), max_side=512)
-        if note := first_frame_note(*count_frames(file.getvalue())):
-            st.info(note)
-        x = fit_image(img, trainer.model.input_shape)
-    except (ImageError, ValueError, TypeError) as exc:
-        st.error(f"Could not use “{file.name}”: {exc}")
-        return None
-    mode = ss["train.pred_colours"]
-    if mode == "invert" or (mode == "auto" and looks_inverted(x, trainer.dataset.x_train)):
-        x = 1.0 - x
-    return x
-
-
-def _drawn_input(trainer: Trainer) -> np.ndarray | None:
-    ds = trainer.dataset
-    names = list(ds.class_names)
-    what = ("a digit (0 to 9)" if names == [str(d) for d in range(10)]
-            else "one of: " + ", ".join(names))
-    ink = drawpad("train.pred_pad", (PAD_SIDE, PAD_SIDE),
-                  pen=default_pen(*trainer.model.input_shape[:2]), label=f"Draw {what}")
-    if ink is None:
-        st.caption(f"Draw {what}, as large as you like, anywhere on the pad.")
-        return None
-    return fit_drawing(ink, trainer.model.input_shape, ds.x_train)
-
-
 def predict(trainer: Trainer, sample: int) -> None:
     """The softmax probabilities for a held-out image, an uploaded one or a drawing."""
     ds = trainer.dataset
@@ -119,14 +75,16 @@ def predict(trainer: Trainer, sample: int) -> None:
     left, right = st.columns([1, 2], gap="large")
     with left:
         if st.session_state["train.pred_src"] == "draw":
-            x = _drawn_input(trainer)
+            x = drawn_input(trainer, key="train.pred_pad",
+                            hint=", as large as you like, anywhere on the pad.")
             caption = ("Your drawing as the network sees it: cut to its ink, then sized and "
                        "centred the way the training images are")
         elif st.session_state["train.pred_src"] == "sample" and ds.n_test:
             x = ds.x_test[sample]
             caption = f"Held-out sample {sample + 1}, a “{ds.class_names[ds.y_test[sample]]}”"
         else:
-            x = _uploaded_input(trainer)
+            x = uploaded_input(trainer, file_key="train.pred_img",
+                               colours_key="train.pred_colours")
             caption = "Your image as the network sees it"
         if x is None:
             return
