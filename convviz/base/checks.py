@@ -99,3 +99,32 @@ def as_float_array(value: Any, name: str, *, ndims: tuple[int, ...]) -> np.ndarr
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"`{name}` must contain only finite numbers (no NaN or infinity)")
     return arr
+
+
+def per_channel_bias(bias: Any, n: int, dtype: Any, *, what: str = "filter") -> np.ndarray:
+    """A bias as one number per output channel: None gives zeros, a scalar is repeated.
+
+    Parameters
+    ----------
+    bias : None, float or array_like of shape (n,)
+    n : int
+        The number of output channels.
+    dtype : numpy dtype
+        The dtype of the zeros when ``bias`` is None.
+    what : str
+        What one output channel is called in the error message.
+
+    Examples
+    --------
+    >>> per_channel_bias(0.5, 3, np.float64)
+    array([0.5, 0.5, 0.5])
+    """
+    if bias is None:
+        return np.zeros(n, dtype=dtype)
+    b = as_float_array(np.reshape(np.asarray(bias), -1), "bias", ndims=(1,))
+    if b.shape[0] == 1:
+        b = np.repeat(b, n)
+    if b.shape != (n,):
+        raise ValueError(f"`bias` must be a scalar or have shape ({n},), one per {what}, "
+                         f"got shape {np.shape(bias)}")
+    return b

@@ -18,7 +18,13 @@ from typing import Any
 
 import numpy as np
 
-from convviz.base.checks import as_float_array, check_choice, check_int, check_pair
+from convviz.base.checks import (
+    as_float_array,
+    check_choice,
+    check_int,
+    check_pair,
+    per_channel_bias,
+)
 from convviz.engine import threads
 from convviz.engine.im2col import Windows, channels_first_padded, im2col
 from convviz.engine.padding import PADDING_MODES, Pads, pad_spatial, resolve_padding
@@ -91,16 +97,7 @@ def prepare_conv(x: Any, kernel: Any, bias: Any = None, *, stride: Any = 1, padd
         )
     if flip:
         k4 = k4[::-1, ::-1]
-    f = k4.shape[3]
-    if bias is None:
-        b = np.zeros(f, dtype=dtype)
-    else:
-        b = as_float_array(np.reshape(np.asarray(bias), -1), "bias", ndims=(1,))
-        if b.shape[0] == 1:
-            b = np.repeat(b, f)
-        if b.shape != (f,):
-            raise ValueError(f"`bias` must be a scalar or have shape ({f},), one per filter, "
-                             f"got shape {np.shape(bias)}")
+    b = per_channel_bias(bias, k4.shape[3], dtype)
     stride = check_pair(stride, "stride")
     dilation = check_pair(dilation, "dilation")
     check_choice(padding_mode, "padding_mode", PADDING_MODES)

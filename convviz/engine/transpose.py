@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from convviz.base.checks import as_float_array, check_pair
+from convviz.base.checks import as_float_array, check_pair, per_channel_bias
 from convviz.engine.im2col import Windows, col2im
 
 __all__ = ["TransposeSetup", "TransposeAsConv", "conv_transpose2d",
@@ -116,16 +116,7 @@ def prepare_transpose(x: Any, kernel: Any, bias: Any = None, *, stride: Any = 1,
             raise ValueError(
                 f"`output_padding` must be smaller than `stride` or `dilation` along the "
                 f"{word} (stride {s}, dilation {d}: at most {max(s, d) - 1}), got {op}")
-    c_out = k4.shape[3]
-    if bias is None:
-        b = np.zeros(c_out, dtype=dtype)
-    else:
-        b = as_float_array(np.reshape(np.asarray(bias), -1), "bias", ndims=(1,))
-        if b.shape[0] == 1:
-            b = np.repeat(b, c_out)
-        if b.shape != (c_out,):
-            raise ValueError(f"`bias` must be a scalar or have shape ({c_out},), one per output "
-                             f"channel, got shape {np.shape(bias)}")
+    b = per_channel_bias(bias, k4.shape[3], dtype, what="output channel")
     out_hw = []
     for axis, word in ((0, "rows"), (1, "columns")):
         n, k = x4.shape[1 + axis], k4.shape[axis]
