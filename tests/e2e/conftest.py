@@ -29,6 +29,18 @@ IDLE = '[data-testid="stApp"][data-test-connection-state="CONNECTED"]' \
        '[data-test-script-state="notRunning"]'
 
 
+# The grid view's root under the container of the component with key `key`.
+ROOT_JS = """(key) => {
+  const box = document.querySelector('.st-key-' + key.replace(/\\./g, '-'));
+  if (!box) return null;
+  for (const host of [box, ...box.querySelectorAll('*')]) {
+    const r = host.shadowRoot && host.shadowRoot.querySelector('.cvg');
+    if (r) return r;
+  }
+  return null;
+}"""
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "e2e" in str(item.fspath):

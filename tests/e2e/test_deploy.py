@@ -152,7 +152,9 @@ def _upload(pg, png: Path, h: int, w: int, upstream: str) -> None:
     resp = info.value
     assert resp.ok, f"upload answered {resp.status}: {resp.text()[:300]}"
     assert resp.headers.get(UPSTREAM) == upstream
-    expect(pg.get_by_text(f"{png.name}: {h}x{w} pixels")).to_be_visible()
+    # the run after an upload computes the maps and the sweep's payload: on a loaded CI
+    # machine with two server processes that can take longer than expect's 5 s default
+    expect(pg.get_by_text(f"{png.name}: {h}x{w} pixels")).to_be_visible(timeout=60_000)
     wait_idle(pg)
     assert pg.locator(EXCEPTION).count() == 0
 

@@ -17,18 +17,7 @@ from convviz.teach import arithmetic as ar
 from convviz.teach.examples import random_grid
 from convviz.teach.pool_text import pool_step_text
 
-from .conftest import IDLE, shot, wait_idle
-
-# The grid view's root under the container of the component with key `key`.
-ROOT_JS = """(key) => {
-  const box = document.querySelector('.st-key-' + key.replace(/\\./g, '-'));
-  if (!box) return null;
-  for (const host of [box, ...box.querySelectorAll('*')]) {
-    const r = host.shadowRoot && host.shadowRoot.querySelector('.cvg');
-    if (r) return r;
-  }
-  return null;
-}"""
+from .conftest import IDLE, ROOT_JS, shot, wait_idle
 
 # One moment of a view with an "input" source and an "output" target, read in one call.
 SAMPLE_JS = """(key) => {

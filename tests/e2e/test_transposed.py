@@ -10,7 +10,7 @@ from convviz.draw.conv_view import fmt
 from convviz.draw.transpose_grid import terms_line
 from convviz.teach import transposed as tr
 
-from .conftest import IDLE, shot, wait_idle
+from .conftest import IDLE, ROOT_JS, shot, wait_idle
 
 KEY = "tr.grid"
 X = tr.make_input("random", 3, seed=0)
@@ -18,15 +18,6 @@ PLAN = cv.transpose_plan(X, tr.make_kernel("ones", 3), stride=2, padding=1, outp
 WF = PLAN.full_shape[1]
 WO = PLAN.out_shape[1]
 
-ROOT_JS = """(key) => {
-  const box = document.querySelector('.st-key-' + key.replace(/\\./g, '-'));
-  if (!box) return null;
-  for (const host of [box, ...box.querySelectorAll('*')]) {
-    const r = host.shadowRoot && host.shadowRoot.querySelector('.cvg');
-    if (r) return r;
-  }
-  return null;
-}"""
 
 SAMPLE_JS = """(key) => {
   const root = (__ROOT__)(key);
