@@ -20,7 +20,8 @@ PAGES = [
              "What a CNN is, and an image as the grid of numbers it reads."),
     PageInfo("pages/convolution.py", "Convolution, step by step", ":material/grid_on:",
              "A kernel slides over a small grid: every product and every sum, one window at a "
-             "time, with one or three channels and several filters."),
+             "time, with one or three channels and several filters; then channels and "
+             "groups (standard, grouped, depthwise), 1x1 convolutions and their costs."),
     PageInfo("pages/image_filters.py", "Filters on your image", ":material/image:",
              "Your own photo through edge and blur kernels: the kernel sweeping across it, "
              "the feature maps it leaves, and a GIF of the sweep for slides."),
@@ -34,11 +35,13 @@ PAGES = [
     PageInfo("pages/pooling.py", "Pooling", ":material/compress:",
              "Max, average and global pooling shrink a feature map and keep what matters."),
     PageInfo("pages/layer_shapes.py", "Layer shapes", ":material/stacks:",
-             "Stack layers and watch shapes and parameter counts through a whole network, "
-             "up to the softmax; why a CNN needs far fewer weights than a dense network."),
+             "Stack layers and watch shapes, parameter counts, multiply-adds and each unit's "
+             "receptive field through a whole network, up to the softmax; why a CNN needs "
+             "far fewer weights than a dense network."),
     PageInfo("pages/train.py", "Train a CNN", ":material/model_training:",
-             "Train a small CNN live on handwritten digits, shapes or your own images, then "
-             "open it up: learned filters, every layer's feature maps and the gradients."),
+             "Train a small CNN live on handwritten digits, real MNIST, shapes or your own "
+             "images, then open it up: learned filters, every layer's maps, the gradients, "
+             "what it looks at, and two settings compared."),
 ]
 
 
