@@ -13,7 +13,7 @@ from convviz.draw.conv_animation import (
     animation_gif,
     animation_numbers_left_out,
 )
-from convviz.draw.grid_data import conv_grid_payload
+from convviz.draw.conv_grid import conv_grid_payload
 from convviz.draw.static_grids import coverage_payload
 from convviz.engine.padding import PADDING_MODES
 from convviz.serve import params as prm

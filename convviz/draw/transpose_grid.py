@@ -36,10 +36,10 @@ from typing import Any
 import numpy as np
 
 from convviz.draw import numbers, render
+from convviz.draw.conv_grid import conv_grid_payload
 from convviz.draw.conv_view import fmt
 from convviz.draw.grid_data import (
     PAD,
-    conv_grid_payload,
     diverging_legend,
     grid_panel,
     grid_payload,

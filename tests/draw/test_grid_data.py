@@ -9,6 +9,7 @@ import convviz as cv
 from convviz.draw import conv_view as view
 from convviz.draw import grid_data as gd
 from convviz.draw import render
+from convviz.draw.conv_grid import conv_grid_payload
 from convviz.teach.examples import make_input, rgb_filters
 
 SOBEL = cv.KERNELS["sobel_x"].array
@@ -64,7 +65,7 @@ def _check_steps(plan, payload, *, channels=None):
 def test_one_channel_payload_equals_the_engine(geo):
     x = make_input("random", 7, 6, seed=4)
     plan = cv.conv_plan(x, SOBEL, 0.5, **geo)
-    payload = gd.conv_grid_payload(plan)
+    payload = conv_grid_payload(plan)
     _check_steps(plan, payload)
     inp = _panel(payload, "input")
     assert inp["role"] == "source" and (inp["rows"], inp["cols"]) == plan.pad_mask.shape
@@ -89,7 +90,7 @@ def test_three_channels_and_several_filters_equal_the_engine(n_filters, geo):
     maps = cv.conv2d(x, filters, 1.0, **geo)  # (H', W', F): every filter at once
     for f in range(n_filters):
         plan = cv.conv_plan(x, filters[..., f], 1.0, **geo)
-        payload = gd.conv_grid_payload(plan)
+        payload = conv_grid_payload(plan)
         _check_steps(plan, payload, channels=[0, 1, 2])
         np.testing.assert_allclose(
             [float(v) for v in _panel(payload, "output")["text"]], maps[..., f].ravel(),
@@ -105,7 +106,7 @@ def test_coverage_from_the_windows_equals_the_engines():
     """What the browser counts on hover (windows holding a cell) is conv_view.coverage."""
     for geo in ({}, {"padding": 1}, {"stride": 2, "dilation": 2, "padding": 2}):
         plan = cv.conv_plan(np.zeros((7, 7)), np.ones((3, 3)), **geo)
-        payload = gd.conv_grid_payload(plan)
+        payload = conv_grid_payload(plan)
         counts = np.zeros(plan.pad_mask.size, dtype=int)
         for cells in payload["steps"]["window"]:
             counts[cells] += 1
@@ -117,23 +118,23 @@ def test_coverage_from_the_windows_equals_the_engines():
 
 def test_step_is_clipped_and_leaves_the_token_alone():
     plan = cv.conv_plan(np.arange(25.0).reshape(5, 5), SOBEL)
-    a, b = gd.conv_grid_payload(plan, step=3), gd.conv_grid_payload(plan, step=99)
+    a, b = conv_grid_payload(plan, step=3), conv_grid_payload(plan, step=99)
     assert (a["step"], b["step"]) == (3, 8)
     assert a["token"] == b["token"]
-    other = gd.conv_grid_payload(cv.conv_plan(np.arange(25.0).reshape(5, 5), -SOBEL))
+    other = conv_grid_payload(cv.conv_plan(np.arange(25.0).reshape(5, 5), -SOBEL))
     assert other["token"] != a["token"]
 
 
 def test_payload_is_json_and_small():
     plan = cv.conv_plan(make_input("digit", 7, 7), SOBEL)
-    text = json.dumps(gd.conv_grid_payload(plan))
+    text = json.dumps(conv_grid_payload(plan))
     assert json.loads(text)["schema"] == gd.SCHEMA
     assert len(text) < 20_000  # the default example: kilobytes, sent once per rerun
 
 
 def test_palette_holds_every_cell_colour_once():
     plan = cv.conv_plan(make_input("random", 6, 6, seed=1), SOBEL, padding=1)
-    payload = gd.conv_grid_payload(plan)
+    payload = conv_grid_payload(plan)
     assert len(set(payload["palette"])) == len(payload["palette"])
     assert all(c.startswith("#") and len(c) == 7 for c in payload["palette"])
 
@@ -177,7 +178,7 @@ def test_grid_payload_checks_its_arguments():
     with pytest.raises(ValueError, match="got no steps"):
         gd.grid_payload([_p()], [[["x"]]], **{**ok, "window": []})
     with pytest.raises(TypeError, match="`plan` must be a ConvPlan"):
-        gd.conv_grid_payload(np.zeros((3, 3)))
+        conv_grid_payload(np.zeros((3, 3)))
 
 
 def test_windows_as_strided_boxes():

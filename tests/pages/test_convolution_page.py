@@ -12,8 +12,8 @@ import convviz as cv
 from convviz.draw import conv_view as view
 from convviz.draw import render
 from convviz.draw.conv_animation import animation_fit
+from convviz.draw.conv_grid import conv_grid_payload
 from convviz.draw.conv_view import coverage, plan_values, step_equation
-from convviz.draw.grid_data import conv_grid_payload
 from convviz.draw.numbers import format_value
 from convviz.imaging.drawing import drawing_to_grid
 from convviz.serve.params import grid_to_text
