@@ -2,11 +2,11 @@
 
 The grid view (``convviz/ui/web/grid.js``, mounted by :mod:`convviz.ui.grid_view`) gets one
 JSON payload per rerun and draws, links and plays it in the browser with no server work per
-frame. This module builds that payload (pure: no streamlit): the generic pieces
-(:func:`grid_panel`, :func:`grid_payload`, the legends) and the convolution step view
-(:func:`conv_grid_payload`). Every number is written by :mod:`convviz.draw.numbers` and
-every colour comes from the scales of :mod:`convviz.draw.render`, as in the GIF export, and
-is sent as ``"#rrggbb"``: the browser does no arithmetic and no rounding.
+frame. This module holds that payload's schema and its generic pieces (pure: no
+streamlit): :func:`grid_panel`, :func:`grid_payload`, the legends. Every number is written
+by :mod:`convviz.draw.numbers` and every colour comes from the scales of
+:mod:`convviz.draw.render`, as in the GIF export, and is sent as ``"#rrggbb"``: the
+browser does no arithmetic and no rounding.
 
 Payload schema (version 1)
 --------------------------
