@@ -32,6 +32,7 @@ True
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -48,7 +49,7 @@ from convviz.serve.slots import Slots
 from convviz.stack.spec import layers_from_text, layers_to_text
 from convviz.stack.summary import POOLS
 
-__all__ = ["DOWNSAMPLING", "VARIABLES", "Comparison", "Pair", "build_comparison",
+__all__ = ["CURVE_POINTS", "DOWNSAMPLING", "VARIABLES", "Comparison", "Pair", "build_comparison",
            "compare_tick", "confusion_difference", "curve_rows", "first_conv_filters",
            "paired_settings", "strided_text"]
 
@@ -62,6 +63,9 @@ VARIABLES = MappingProxyType({
 #: The two ways to halve a map: a pooling layer after a convolution, or the convolution's
 #: own stride.
 DOWNSAMPLING = ("pooling", "strided convolution")
+#: Each run's curves get at least this many points (one record every
+#: ``total_steps / CURVE_POINTS`` steps), however fast the network trains.
+CURVE_POINTS = 40
 
 
 def strided_text(arch_text: str) -> str:
@@ -242,6 +246,12 @@ class Comparison:
         """Share of both runs done, in [0, 1]."""
         return sum(t.step for t in self.trainers) / sum(t.total_steps for t in self.trainers)
 
+    @property
+    def record_steps(self) -> int:
+        """Steps between two points of a run's curves: at least :data:`CURVE_POINTS` points
+        per run, however fast the network trains."""
+        return max(1, math.ceil(max(t.total_steps for t in self.trainers) / CURVE_POINTS))
+
     def next_index(self) -> int | None:
         """Which run trains next: the one with fewer steps (the first on a tie), or None
         when both are done."""
@@ -292,7 +302,8 @@ def compare_tick(comparison: Comparison, slots: Slots, **kwargs: Any) -> tuple[i
         The server's training slots: the slice takes one, as one training's tick does.
     **kwargs
         Passed to :func:`convviz.serve.session.training_tick` (``max_seconds``, ``wait``,
-        ``foreground``, ``stop``, ``clock``, ``who``, ``yield_wait``).
+        ``foreground``, ``stop``, ``clock``, ``who``, ``yield_wait``, ``record_steps``, by
+        default :attr:`Comparison.record_steps`).
 
     Returns
     -------
@@ -306,6 +317,7 @@ def compare_tick(comparison: Comparison, slots: Slots, **kwargs: Any) -> tuple[i
     if i is None:
         last = comparison.trainers[1].history
         return None, Tick("done", last[-1] if last else None)
+    kwargs.setdefault("record_steps", comparison.record_steps)
     return i, training_tick(comparison.trainers[i], slots, **kwargs)
 
 

@@ -43,6 +43,7 @@ from typing import Any
 
 import numpy as np
 
+from convviz.base.checks import check_int
 from convviz.engine.threads import blas_single_threaded  # one count for every BLAS limit
 from convviz.inside.step_view import MAX_BIAS, MAX_CELL, StepViewPatch, rounded_patch
 from convviz.nn.data import Dataset
@@ -149,7 +150,8 @@ def training_tick(trainer: Trainer, slots: Slots, *,
                   foreground: Foreground | None = None,
                   stop: Callable[[], bool] | None = None,
                   clock: Callable[[], float] = time.thread_time,
-                  who: Hashable | None = None, yield_wait: float = YIELD_WAIT) -> Tick:
+                  who: Hashable | None = None, yield_wait: float = YIELD_WAIT,
+                  record_steps: int | None = None) -> Tick:
     """Train one slice of about ``max_seconds`` of compute if a training slot is free.
 
     Parameters
@@ -190,6 +192,10 @@ def training_tick(trainer: Trainer, slots: Slots, *,
     yield_wait : float, >= 0
         Seconds the tick waits for the page runs in flight (:data:`YIELD_WAIT`); tests
         pass a small one.
+    record_steps : int >= 1, optional
+        Record the metrics (a point of the curves) at least every this many steps, as well
+        as every :data:`RECORD_SECONDS`: a small network trains a whole run in a few
+        records' time, and its curves would have only a point or two.
 
     Returns
     -------
@@ -204,6 +210,8 @@ def training_tick(trainer: Trainer, slots: Slots, *,
     if not 0 <= yield_wait < math.inf:
         raise ValueError(f"`yield_wait` must be a finite number of seconds >= 0, got "
                          f"{yield_wait!r}")
+    if record_steps is not None:
+        record_steps = check_int(record_steps, "record_steps", minimum=1)
     last = trainer.history[-1] if trainer.history else None
     if trainer.done:
         return Tick("done", last)
@@ -212,7 +220,7 @@ def training_tick(trainer: Trainer, slots: Slots, *,
     try:
         with nullcontext() if foreground is None else foreground.aside():
             return _tick(trainer, slots, max_seconds, wait, foreground, stop, clock, last,
-                         who, yield_wait)
+                         who, yield_wait, record_steps)
     finally:
         if who is not None:
             slots.checkin(who)
@@ -221,7 +229,7 @@ def training_tick(trainer: Trainer, slots: Slots, *,
 def _tick(trainer: Trainer, slots: Slots, max_seconds: float, wait: float,
           foreground: Foreground | None, stop: Callable[[], bool] | None,
           clock: Callable[[], float], last: Metrics | None, who: Hashable | None,
-          yield_wait: float) -> Tick:
+          yield_wait: float, record_steps: int | None) -> Tick:
     """:func:`training_tick` once its trainer is checked (the caller's run set aside)."""
     if not slots.acquire(blocking=wait > 0, timeout=wait, stop=stop, who=who):
         return Tick("waiting", last)
@@ -240,7 +248,7 @@ def _tick(trainer: Trainer, slots: Slots, max_seconds: float, wait: float,
             while True:
                 left = max_seconds - (clock() - start)
                 metrics = trainer.run(max_seconds=min(RECORD_SECONDS, max(left, 1e-3)),
-                                      until=until, clock=clock)
+                                      max_steps=record_steps, until=until, clock=clock)
                 if trainer.done or trainer.diverged or left <= RECORD_SECONDS or until():
                     break
     finally:

@@ -10,6 +10,7 @@ import pytest
 
 from convviz.nn.data import load_builtin
 from convviz.serve.compare import (
+    CURVE_POINTS,
     build_comparison,
     compare_tick,
     confusion_difference,
@@ -157,3 +158,19 @@ def test_the_confusion_difference_is_the_second_minus_the_first(ds):
     a, b = (t.confusion_matrix() for t in comp.trainers)
     np.testing.assert_array_equal(diff, b.astype(int) - a.astype(int))
     assert diff.sum() == 0 and diff.any()  # same test images; the trained one answers otherwise
+
+
+def test_a_fast_run_still_draws_its_curves_with_many_points(ds):
+    """However fast the network trains (here a clock that barely moves, so a time budget
+    alone would record once per slice), each run records every `record_steps` steps."""
+    comp = build_comparison(paired_settings(_base(), "lr", (0.001, 0.02)), ds)
+    slow = itertools.count()
+    clock = lambda: next(slow) * 1e-6  # noqa: E731  (a whole run in one record's time)
+    while not comp.done:
+        compare_tick(comp, Slots(1), max_seconds=10.0, clock=clock, yield_wait=0)
+    steps = comp.trainers[0].total_steps
+    assert comp.record_steps == max(1, -(-steps // CURVE_POINTS))
+    for t in comp.trainers:
+        assert len(t.history) >= min(CURVE_POINTS, steps)
+        assert all(b.step - a.step <= comp.record_steps
+                   for a, b in zip(t.history, t.history[1:], strict=False))
