@@ -4,7 +4,8 @@ difference).
 
 The numbers come from :mod:`convviz.serve.compare` (curves as rows, the difference as a
 (K, K) int array); this module only draws them. Matplotlib is not thread-safe and every
-session shares one process, so the report is drawn under :data:`PLOT_LOCK`.
+session shares one process, so the report is drawn under the package's one matplotlib lock,
+:data:`convviz.draw.plot_lock.PLOT_LOCK`.
 
 Examples
 --------
@@ -17,7 +18,6 @@ Examples
 from __future__ import annotations
 
 import io
-import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,12 +26,11 @@ import numpy as np
 from convviz.base.budget import Cost
 from convviz.draw import render
 from convviz.draw.grid_data import diverging_legend, grid_panel
+from convviz.draw.plot_lock import PLOT_LOCK
 from convviz.draw.static_grids import static_payload
 
-__all__ = ["PLOT_LOCK", "REPORT_SIZE", "difference_payload", "report_cost", "report_png"]
+__all__ = ["REPORT_SIZE", "difference_payload", "report_cost", "report_png"]
 
-#: Held while matplotlib draws (it is not thread-safe).
-PLOT_LOCK = threading.Lock()
 REPORT_SIZE = (1200, 900)  #: the report's width and height in pixels (100 dpi)
 
 
