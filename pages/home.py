@@ -8,6 +8,7 @@ from convviz.imaging.samples import load_sample
 from convviz.ui.boot import ensure_app
 from convviz.ui.grid_view import grid_view
 from convviz.ui.nav import PAGES, next_link
+from convviz.ui.progress_view import progress_view
 
 ensure_app()
 
@@ -64,5 +65,7 @@ st.markdown("Walk the pages in this order; each ends with a link to the next one
 for k, page in enumerate(PAGES[1:], start=2):
     st.page_link(page.path, label=f"{k}. {page.title}", icon=page.icon)
     st.caption(page.blurb)
+
+progress_view()
 
 next_link("pages/home.py")

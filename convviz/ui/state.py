@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from convviz.serve.params import Param
+from convviz.ui.progress_view import load_progress_link
 
 _KEEP = "_keep."
 
@@ -22,9 +23,10 @@ def init_settings(specs: Mapping[str, Param]) -> list[str]:
 
     Order: the current widget value, the value kept from an earlier visit to the page,
     the URL (``?stride=2``), the default. Returns a message for each URL value that
-    was not valid (the default is used instead).
+    was not valid (the default is used instead). A ``?progress=<code>`` link is loaded
+    into the session's progress first (:func:`save_settings` then leaves it out of the URL).
     """
-    problems = []
+    problems = load_progress_link()
     ss = st.session_state
     for key, spec in specs.items():
         if key in ss:

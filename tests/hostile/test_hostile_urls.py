@@ -54,3 +54,18 @@ def test_a_link_asking_for_a_huge_model_is_refused_before_building():
                for e in at.error), [e.value for e in at.error]
     assert "train.trainer" not in at.session_state or at.session_state["train.trainer"] is None
     assert at.button(key="train.start").disabled
+
+
+@pytest.mark.parametrize("value", [*NONSENSE, "pooling.3.2", "pooling.1.1_pooling.1.1",
+                                   "`x`_[a](http://x)", "a" * 5000, "convolution.1.2 \n"])
+@pytest.mark.parametrize("page", ["pages/home.py", "pages/output_size.py"])
+def test_a_nonsense_progress_link_is_explained_and_counts_nothing(page, value):
+    at = _app(page, {"progress": value})
+    assert not at.exception, [e.value for e in at.exception]
+    said = [w.value for w in at.warning if "`progress=" in w.value]
+    assert len(said) == 1 and "was ignored" in said[0], [w.value for w in at.warning]
+    shown, why = said[0].split("` was ignored: ", 1)  # the value sits in a code span
+    assert "`" not in shown.split("`progress=", 1)[1]  # ... that it cannot close
+    assert "](" not in why.replace("\\]", "")  # quoted text is escaped: never a link
+    assert "learner.progress" not in at.session_state
+    assert "progress" not in at.query_params

@@ -44,3 +44,50 @@ def test_the_image_grids_are_browser_grid_views_of_the_pictures_numbers():
         assert p["legend"] is not None
     assert grids["home.digit"]["n_steps"] == rgb["n_steps"] == 1
     assert not at.get("image")  # no server-drawn picture of numbers left on the page
+
+
+def _lines(at) -> dict[str, str]:
+    """The progress view's line for each concept, by the concept's words."""
+    from convviz.teach.questions import CONCEPTS
+
+    text = markdown_text(at)
+    return {c: next(line for line in text.splitlines() if f"**{w}**" in line)
+            for c, w in CONCEPTS.items()}
+
+
+def test_your_progress_lists_every_concept_as_not_answered_yet():
+    at = open_page("pages/home.py")
+    assert not at.exception
+    assert [h.value for h in at.header][-1] == "Your progress"
+    assert all(line.endswith("not answered yet") for line in _lines(at).values())
+    assert "progress" not in at.query_params
+    assert not [c for c in at.code if "progress=" in c.value]
+
+
+def test_a_progress_link_is_loaded_shown_and_carried_on():
+    at = open_page("pages/home.py", {"progress": "convolution.1.2_pooling.0.1"})
+    assert not at.exception and not at.warning
+    lines = _lines(at)
+    assert lines["convolution"].endswith("1 right of 2 answered")
+    assert lines["convolution"].startswith("✅")
+    assert lines["pooling"].startswith("❌") and lines["pooling"].endswith("0 right of 1 answered")
+    assert lines["shapes"].endswith("not answered yet")
+    assert "1 right of 3 answered; 1 of 10 concepts answered right" in markdown_text(at)
+    (link,) = [c.value for c in at.code if "progress=" in c.value]
+    assert link.endswith("?progress=convolution.1.2_pooling.0.1")
+    assert at.query_params["progress"] == "convolution.1.2_pooling.0.1"
+    # what is left, with a link to the page that asks it
+    labels = [p.label for p in at.get("page_link")]
+    assert any(lb.startswith("Pooling: Pooling: a pooled value") for lb in labels), labels
+    again = open_page("pages/home.py", {"progress": link.rsplit("progress=", 1)[1]})
+    assert _lines(again) == lines
+
+
+def test_a_broken_progress_link_is_explained_and_dropped():
+    at = open_page("pages/home.py", {"progress": "pooling.3.2"})
+    assert not at.exception
+    (warning,) = at.warning
+    assert "`progress=pooling.3.2` was ignored" in warning.value
+    assert "3 right of 2 tried" in warning.value
+    assert all(line.endswith("not answered yet") for line in _lines(at).values())
+    assert "progress" not in at.query_params
