@@ -22,11 +22,12 @@ from typing import Any
 
 from threadpoolctl import ThreadpoolController
 
-__all__ = ["WORKERS", "blas_single_threaded", "executor"]
+__all__ = ["WORKERS", "blas_single_threaded", "executor", "in_worker"]
 
 #: Worker threads of :func:`executor`: the cores, at most 4.
 WORKERS = max(1, min(4, os.cpu_count() or 1))
 
+_PREFIX = "convviz-conv"  # the pool's thread names start with this
 _POOL: ThreadPoolExecutor | None = None
 _POOL_LOCK = threading.Lock()
 _BLAS_LOCK = threading.Lock()
@@ -40,8 +41,18 @@ def executor() -> ThreadPoolExecutor:
     global _POOL
     with _POOL_LOCK:
         if _POOL is None:
-            _POOL = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="convviz-conv")
+            _POOL = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix=_PREFIX)
         return _POOL
+
+
+def in_worker() -> bool:
+    """True on one of :func:`executor`'s threads: work there must not wait on the pool
+    again (with every worker waiting, nothing would run the tasks they wait for).
+
+    >>> in_worker(), executor().submit(in_worker).result()
+    (False, True)
+    """
+    return threading.current_thread().name.startswith(_PREFIX)
 
 
 def _controller() -> ThreadpoolController:

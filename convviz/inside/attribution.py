@@ -44,10 +44,9 @@ from scipy.ndimage import gaussian_filter
 
 from convviz.base.budget import Cost
 from convviz.base.checks import as_float_array, check_int
-from convviz.engine.cost import conv_macs, dense_macs
 from convviz.engine.receptive import receptive_field
 from convviz.nn.conv_layer import Conv2D
-from convviz.nn.layers import Dense, Layer
+from convviz.nn.layers import Layer
 from convviz.nn.losses import softmax
 from convviz.nn.model import Sequential
 from convviz.nn.pool_layers import AvgPool2D, MaxPool2D
@@ -144,7 +143,7 @@ def _logit_grads(twin: Sequential, xb: np.ndarray, seed: np.ndarray,
 
 def forward_macs(model: Sequential) -> int:
     """The multiply-adds of one forward pass of one image (convolutions, Dense layers and
-    one per pooling-window cell).
+    one per pooling-window cell): :attr:`convviz.nn.Sequential.multiply_adds`.
 
     Examples
     --------
@@ -152,16 +151,7 @@ def forward_macs(model: Sequential) -> int:
     >>> forward_macs(Sequential([Conv2D(8, 3), Flatten(), Dense(10)], input_shape=(28, 28, 1)))
     102752
     """
-    total = 0
-    for layer in _check_model(model).layers:
-        if isinstance(layer, Conv2D):
-            kh, kw, c, f = layer.params["weight"].shape
-            total += conv_macs(*layer.out_hw, kh, kw, c, f)
-        elif isinstance(layer, Dense):
-            total += dense_macs(*layer.params["weight"].shape)
-        elif isinstance(layer, (MaxPool2D, AvgPool2D)):
-            total += math.prod(layer.output_shape) * math.prod(layer.pool_size)
-    return total
+    return _check_model(model).multiply_adds
 
 
 def attribution_cost(model: Sequential, *, forward: int = 0, backward: int = 0,

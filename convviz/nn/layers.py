@@ -148,6 +148,25 @@ class Layer:
         """Number of trainable numbers in this layer."""
         return sum(int(p.size) for p in self.params.values())
 
+    def sharing_twin(self: _L) -> _L:
+        """A copy that shares this layer's parameters (the same ``params`` dict, so an
+        optimizer's update reaches both) with gradients and a cache of its own: one part of
+        a batch split across threads (:meth:`convviz.nn.Sequential.split_parts`).
+
+        Examples
+        --------
+        >>> dense = Dense(2)
+        >>> dense.build((3,))
+        (2,)
+        >>> twin = dense.sharing_twin()
+        >>> twin.params is dense.params, twin.grads["weight"] is dense.grads["weight"]
+        (True, False)
+        """
+        twin = copy.copy(self)
+        twin.grads = {key: np.empty_like(g) for key, g in self.grads.items()}
+        twin._cache = None
+        return twin
+
     def astype(self: _L, dtype: Any) -> _L:
         """A copy of this layer with parameters and gradients of ``dtype``, as numpy's.
 

@@ -411,3 +411,75 @@ def test_saliency_arguments_are_checked(x_shape, target, error, match):
     model = Sequential([Flatten(), Dense(3)], input_shape=(5, 5, 1))
     with pytest.raises(error, match=match):
         saliency(model, np.zeros(x_shape), target)
+
+
+# -- data parallelism: a big batch split across the engine's workers ------------------------
+
+def test_split_batch_gives_the_whole_batchs_outputs_and_gradients(rng, monkeypatch):
+    """With the threshold at 0 every batch splits: outputs, the input gradient and every
+    parameter gradient (summed over the parts) equal the unsplit pass's, in float64."""
+    import convviz.nn.model as model_module
+
+    model = Sequential([Conv2D(4, 3), ReLU(), MaxPool2D(2), Conv2D(5, 2), Flatten(),
+                        Dense(3)], input_shape=(9, 9, 2), seed=3, dtype=np.float64)
+    x = rng.standard_normal((33, 9, 9, 2))
+    dout = rng.standard_normal((33, 3))
+    assert model.split_parts(33) == 1  # far under SPLIT_MACS
+    out = model.forward(x)
+    dx = model.backward(dout)
+    whole = [{k: g.copy() for k, g in layer.grads.items()} for layer in model.layers]
+    monkeypatch.setattr(model_module, "SPLIT_MACS", 0)
+    monkeypatch.setattr(model_module, "WORKERS", 3)
+    assert model.split_parts(33) == 3 and model.split_parts(20) == 2
+    assert model.split_parts(7) == 1  # parts of MIN_PART examples at least
+    np.testing.assert_allclose(model.forward(x), out, rtol=1e-12)
+    assert model._parts is not None and len(model._parts) == 3
+    np.testing.assert_allclose(model.backward(dout), dx, rtol=1e-12, atol=1e-14)
+    for layer, ref in zip(model.layers, whole, strict=True):
+        for key, g in layer.grads.items():
+            np.testing.assert_allclose(g, ref[key], rtol=1e-10, atol=1e-12)
+    model.forward(x)
+    assert model.backward(dout, input_grad=False) is None
+    for layer, ref in zip(model.layers, whole, strict=True):
+        for key, g in layer.grads.items():
+            np.testing.assert_allclose(g, ref[key], rtol=1e-10, atol=1e-12)
+
+
+def test_split_parts_share_the_weights_an_optimizer_updates(rng, monkeypatch):
+    import convviz.nn.model as model_module
+
+    monkeypatch.setattr(model_module, "SPLIT_MACS", 0)
+    model = Sequential([Conv2D(2, 3), Flatten(), Dense(2)], input_shape=(6, 6, 1), seed=0,
+                       dtype=np.float64)
+    twin = model.astype(np.float64)
+    x, y = rng.standard_normal((32, 6, 6, 1)), rng.integers(0, 2, 32)
+    for m in (model, twin):
+        monkeypatch.setattr(model_module, "WORKERS", 2 if m is model else 1)
+        for _ in range(3):
+            _, d = softmax_cross_entropy(m.forward(x), y)
+            m.backward(d, input_grad=False)
+            SGD(lr=0.1).step(m)
+    assert model._parts is not None and twin._parts is None
+    for a, b in zip(model.layers, twin.layers, strict=True):
+        for key in a.params:
+            np.testing.assert_allclose(a.params[key], b.params[key], rtol=1e-10)
+    assert model._parts[1].layers[0].params is model.layers[0].params
+
+
+def test_a_batch_never_splits_on_a_worker_thread(monkeypatch):
+    """A forward pass already running on one of the engine's workers stays whole: waiting
+    on the pool from inside it could leave no worker to run the parts."""
+    import convviz.nn.model as model_module
+    from convviz.engine.threads import executor
+
+    monkeypatch.setattr(model_module, "SPLIT_MACS", 0)
+    monkeypatch.setattr(model_module, "WORKERS", 2)
+    model = Sequential([Flatten(), Dense(2)], input_shape=(4, 4, 1))
+    assert model.split_parts(64) == 2
+    assert executor().submit(model.split_parts, 64).result() == 1
+
+
+def test_multiply_adds_counts_convolutions_dense_layers_and_pool_windows():
+    model = Sequential([Conv2D(8, 3), MaxPool2D(2), Flatten(), Dense(10)],
+                       input_shape=(28, 28, 1))
+    assert model.multiply_adds == 26 * 26 * 8 * 9 + 13 * 13 * 8 * 4 + 13 * 13 * 8 * 10
