@@ -10,9 +10,11 @@ from convviz.engine.padding import PADDING_MODES
 from convviz.serve.params import choice_param, int_param
 from convviz.teach import arithmetic as ar
 from convviz.teach import codegen, exercise
+from convviz.teach.page_questions import size_page_question
 from convviz.ui.boot import ensure_app
 from convviz.ui.grid_view import grid_view, heard_step
 from convviz.ui.nav import next_link
+from convviz.ui.predict import predict_panel, predict_toggle
 from convviz.ui.state import init_settings, save_settings, share_hint
 
 ensure_app()
@@ -99,6 +101,7 @@ st.markdown(
 )
 st.latex(r"\text{out} = \left\lfloor \frac{n + p_\text{before} + p_\text{after} - "
          r"k_\text{eff}}{s} \right\rfloor + 1, \qquad k_\text{eff} = d\,(k - 1) + 1")
+predict_toggle()
 
 controls, view = st.columns([1, 2.4], gap="large")
 with controls:
@@ -134,18 +137,20 @@ with view:
     notes = ar.rule_notes((h, w), k, stride=s, padding=p, dilation=d, rule=rule,
                           padding_mode=mode)
     refused = any(level == "error" for level, _ in notes)  # PyTorch cannot compute it
-    if not grid.reason and not refused:
+    revealed = predict_panel(None if grid.reason else size_page_question(
+        h, w, k, s, p, d, rule, refused=refused), key="size.predict")  # True: show sizes
+    if revealed and not grid.reason and not refused:
         oh, ow = grid.out_shape
         st.metric("Output size", f"{oh} x {ow}", delta=f"from {h} x {w}", delta_color="off",
                   delta_arrow="off")
-    if h == w:
+    if revealed and h == w:
         st.code(f"rows and columns:\n{explain['rows']}", language=None, wrap_lines=True)
-    else:
+    elif revealed:
         st.code("\n".join(f"{ax}:\n{text}" for ax, text in explain.items()), language=None,
                 wrap_lines=True)
     for level, text in notes:
         {"error": st.error, "warning": st.warning}.get(level, st.info)(text)
-    if not grid.reason:
+    if revealed and not grid.reason:
         pos = heard_step("size.grid", "size.pos", grid.n_windows)  # where the player stopped
         st.caption("Play, step, drag the slider or use the arrow keys and space (click the "
                    "grids first). Hover an output cell to see its window, click it to pin it; "
@@ -190,7 +195,7 @@ with t3:
         "The step between windows. Stride 2 roughly halves each side and the windows "
         "overlap less; stride larger than the kernel skips cells (count 0)."
         + (f" Across these {w} columns: stride 1 gives {by_stride[0]} outputs, stride 2 "
-           f"gives {by_stride[1]}." if all(by_stride) else "")
+           f"gives {by_stride[1]}." if all(by_stride) and revealed else "")
     )
 with t4:
     st.subheader("Dilation")
@@ -200,7 +205,7 @@ with t4:
         f"{grid.rows.eff}x{grid.rows.eff} cells with {k * k} weights."
     )
 
-if not grid.reason:
+if not grid.reason and revealed:
     st.header("Every window position")
     tiles, numbered, total = _thumbnails(h, w, k, s, p, d, ceil)
     st.image(tiles, caption=[f"window {i}" for i in numbered])  # each at its own size

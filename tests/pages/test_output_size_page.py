@@ -276,3 +276,74 @@ def test_the_window_strip_numbers_each_thumbnail_in_a_caption():
     picks = np.unique(np.linspace(0, 195, 36).round().astype(int)) + 1
     assert [img.caption for img in strip.proto.imgs] == [f"window {i}" for i in picks]
     assert any(c.value.startswith("36 of the 196 windows, evenly spaced") for c in at.caption)
+
+
+def _predict_on(**params: str) -> AppTest:
+    at = _run(**params)
+    at.toggle(key="predict.on").set_value(True).run()
+    return at
+
+
+def _predict_box(at: AppTest):
+    (box,) = [t for t in at.text_input if t.key.startswith("size.predict.answer.")]
+    return box
+
+
+def _predict_check(at: AppTest, text: str) -> AppTest:
+    box = _predict_box(at)
+    box.input(text)
+    (check,) = [b for b in at.button if b.key == box.key.replace(".answer.", ".check.")]
+    return check.click().run()
+
+
+def _revealed(at: AppTest) -> bool:
+    shown = [bool(at.metric), any("size.grid" in e.proto.id for e in at.get("bidi_component")),
+             "Every window position" in [h.value for h in at.header],
+             any("nn.Conv2d" in c.value for c in at.code)]
+    assert len(set(shown)) == 1, shown  # all of the answer, or none of it
+    return shown[0]
+
+
+def test_predict_first_hides_the_size_until_a_wrong_answer_names_its_mistake():
+    at = _predict_on()
+    _ok(at)
+    assert not _revealed(at)
+    assert "What is the output's **(height, width)**?" in markdown_text(at)
+    assert not any("gives 5 outputs" in m.value for m in at.markdown)  # the stride sentence
+    at = _predict_check(at, "4 x 4")
+    assert not at.exception
+    (err,) = at.error
+    assert "forgot the + 1" in err.value and "The answer is (5, 5)" in err.value
+    assert _revealed(at) and _size(at) == "5 x 5"
+    at.switch_page("pages/home.py").run()  # the answer counts in "Your progress"
+    assert any("**The output size: padding, stride, dilation**: 0 right of 1 answered" in
+               m.value for m in at.markdown)
+
+
+def test_predict_first_right_answer_reveals_and_new_settings_ask_again():
+    at = _predict_on(**{"size.rule": "keras", "size.p": "same", "size.s": "2", "size.h": "8",
+                        "size.w": "8"})
+    _ok(at)
+    assert not _revealed(at)
+    at = _predict_check(at, "(8, 8)")
+    assert "kept the input's size at stride > 1" in at.error[0].value
+    at.slider(key="size.s").set_value(3).run()
+    assert not _revealed(at)  # a new question
+    at = _predict_check(at, "(3, 3)")
+    _ok(at)
+    assert at.success[0].value == "Right: (3, 3)."
+    assert _revealed(at) and _size(at) == "3 x 3" == f"{-(-8 // 3)} x {-(-8 // 3)}"
+
+
+def test_predict_first_asks_nothing_where_pytorch_has_no_rule():
+    at = _predict_on(**{"size.p": "full"})
+    _ok(at)
+    assert _revealed(at)
+    assert not [t for t in at.text_input if t.key.startswith("size.predict.")]
+
+
+def test_a_progress_link_on_this_page_is_loaded_and_the_address_keeps_the_settings():
+    at = _run(progress="output-size.2.3")
+    _ok(at)
+    assert at.session_state["learner.progress"].counts == {"output-size": (2, 3)}
+    assert "progress" not in at.query_params and at.query_params["size.k"] == "3"

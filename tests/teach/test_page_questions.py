@@ -1,0 +1,36 @@
+"""Which question each arithmetic page asks for its current settings, and when it asks none."""
+
+import pytest
+
+import convviz as cv
+from convviz.teach.page_questions import size_page_question
+
+
+@pytest.mark.parametrize(("settings", "concept", "answer"), [
+    ((7, 9, 3, 2, 1, 1, "torch"), "output-size",
+     (cv.output_size(7, 3, stride=2, padding=1), cv.output_size(9, 3, stride=2, padding=1))),
+    ((8, 8, 3, 2, "same", 1, "keras"), "same-padding", (4, 4)),
+    ((7, 7, 3, 1, 0, 2, "keras"), "output-size", (cv.output_size(7, 3, dilation=2),) * 2),
+    ((7, 6, 2, 2, 1, 1, "pool_ceil"), "pool-size",
+     (cv.output_size(7, 2, stride=2, padding=1, ceil_mode=True),
+      cv.output_size(6, 2, stride=2, padding=1, ceil_mode=True))),
+])
+def test_the_size_page_asks_for_the_shape_the_engine_computes(settings, concept, answer):
+    q = size_page_question(*settings)
+    assert q.concept == concept and q.answer == tuple(float(v) for v in answer)
+
+
+@pytest.mark.parametrize("settings", [
+    (7, 7, 3, 1, "full", 1, "torch"),  # no "full" padding in PyTorch's Conv2d
+    (7, 7, 3, 2, "same", 1, "torch"),  # PyTorch refuses "same" with stride 2
+    (7, 7, 3, 1, 2, 1, "keras"),  # Keras takes no number of cells
+    (7, 7, 3, 2, 1, 2, "pool_ceil"),  # no dilation on the page's pooling
+    (3, 3, 5, 1, 0, 1, "torch"),  # no window fits
+])
+def test_the_size_page_asks_nothing_for_settings_without_a_question(settings):
+    assert size_page_question(*settings) is None
+
+
+def test_refused_settings_get_no_question():
+    assert size_page_question(7, 7, 3, 1, 5, 1, "torch", refused=True) is None
+    assert size_page_question(7, 7, 3, 1, 5, 1, "torch") is not None
