@@ -78,23 +78,25 @@ def window_geometry(input_shape: tuple[int, ...], size: tuple[int, int],
     return pads, (out[0], out[1])
 
 
-_CHUNK = 8192  # columns per partial product in _matmul_nt
+_CHUNK_FLOATS = 65536  # floats of ``b`` per partial product in _matmul_nt (256 KB)
 
 
 def _matmul_nt(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
     """``out[...] = a @ b.T`` for ``a`` (K, M) and ``b`` (F, M), both C-contiguous.
 
-    A small (K, F) result over a very long M (the weight gradient of a first layer: 9 x 8
-    over 43,264 pixels) runs about 3x faster as a sum of partial products over column
-    blocks than as one OpenBLAS call (measured); other shapes go to BLAS in one call.
+    A small (K, F) result over a long M (the weight gradient of a first layer: 9 x 32 over
+    23,296 pixels) runs 3x faster as a sum of partial products over column blocks whose
+    share of ``b`` stays in cache (256 KB) than as one OpenBLAS call (measured, one thread:
+    0.18 ms against 0.54 ms); other shapes go to BLAS in one call.
     """
-    m = a.shape[1]
-    if a.shape[0] * b.shape[0] > 1024 or m < 4 * _CHUNK:
+    m, f = a.shape[1], b.shape[0]
+    chunk = max(512, _CHUNK_FLOATS // f)
+    if a.shape[0] * f > 1024 or m < 2 * chunk:
         return np.matmul(a, b.T, out=out)
-    np.matmul(a[:, :_CHUNK], b[:, :_CHUNK].T, out=out)
+    np.matmul(a[:, :chunk], b[:, :chunk].T, out=out)
     part = np.empty_like(out)
-    for start in range(_CHUNK, m, _CHUNK):
-        np.matmul(a[:, start:start + _CHUNK], b[:, start:start + _CHUNK].T, out=part)
+    for start in range(chunk, m, chunk):
+        np.matmul(a[:, start:start + chunk], b[:, start:start + chunk].T, out=part)
         out += part
     return out
 

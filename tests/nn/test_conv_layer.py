@@ -147,3 +147,22 @@ def test_wrong_dout_shape_is_explained(rng):
     layer.forward(rng.standard_normal((1, 5, 5, 1)))
     with pytest.raises(ValueError, match=r"`dout` must have shape \(N, 3, 3, 2\)"):
         layer.backward(np.ones((1, 3, 3, 3)))
+
+
+@pytest.mark.parametrize("filters", [32, 64])
+def test_weight_gradient_over_many_pixels_sums_its_blocks_exactly(filters):
+    """A first layer's weight gradient over a long batch (here 7,680 wide columns) is summed
+    in column blocks (conv_layer's partial products): it equals the float64 product."""
+    rng = np.random.default_rng(4)
+    conv = Conv2D(filters, 3)
+    conv.build((32, 32, 1), rng=rng)
+    x = rng.standard_normal((8, 32, 32, 1)).astype(np.float32)
+    out = conv.forward(x)
+    dout = rng.standard_normal(out.shape).astype(np.float32)
+    conv.param_backward(dout)
+    x64, d64 = x.astype(np.float64)[..., 0], dout.astype(np.float64)
+    want = np.zeros((3, 3, 1, filters))
+    for i in range(3):
+        for j in range(3):  # d loss / d w[i, j] = sum over every output of x-patch * dout
+            want[i, j, 0] = np.einsum("nhw,nhwf->f", x64[:, i:i + 30, j:j + 30], d64)
+    np.testing.assert_allclose(conv.grads["weight"], want, rtol=1e-4, atol=1e-3)
