@@ -19,6 +19,7 @@ from convviz.engine.padding import PADDING_MODES
 from convviz.serve import params as prm
 from convviz.teach import arithmetic as ar
 from convviz.teach import examples as ex
+from convviz.teach.page_questions import conv_page_question
 from convviz.ui.boot import ensure_app
 from convviz.ui.channel_groups import GROUP_SPECS, channels_and_groups
 from convviz.ui.downloads import budgeted_download
@@ -26,6 +27,7 @@ from convviz.ui.drawn_input import drawn_input
 from convviz.ui.grid_editor import grid_editor, replace_grid
 from convviz.ui.grid_view import grid_view, heard_step
 from convviz.ui.nav import next_link
+from convviz.ui.predict import another_question, predict_panel, predict_toggle
 from convviz.ui.state import init_settings, save_settings, share_hint
 
 ensure_app()
@@ -71,6 +73,7 @@ st.markdown(
 )
 for msg in init_settings(SPECS):
     st.warning(msg)
+predict_toggle()
 
 
 def _refill() -> None:
@@ -214,8 +217,14 @@ def _formula() -> None:
     st.code(f"rows:    {sizes[0]}\ncolumns: {sizes[1]}", language=None, wrap_lines=True)
 
 
+revealed = True  # False while "Predict first" waits for an answer
 if plan is not None:
     pos = heard_step("conv.grid", "conv.pos", plan.n_steps)  # where the player stopped
+    revealed = predict_panel(conv_page_question(x, kernel, bias, plan.step(pos).out_pos,
+                                                **geo), key="conv.predict")
+    another_question("Another cell", key="conv.predict", pos_key="conv.pos",
+                     n_steps=plan.n_steps)
+if plan is not None and revealed:
     st.caption("Play, step, drag the slider or use the arrow keys and space (click the grids "
                "first). Hover an output cell to see its window and sum, click it to pin "
                "that step; hover an input cell to light every output cell it feeds.")
@@ -252,7 +261,7 @@ if rgb:
         maps = cv.conv2d(x, filters, bias, **geo)  # (H', W', F)
     except (ValueError, TypeError):
         maps = None  # already explained above
-    if maps is not None:
+    if maps is not None and revealed:
         st.caption(f"Input {x.shape} with {maps.shape[-1]} filters of shape {filters.shape[:3]}"
                    f" gives an output of shape {maps.shape}: depth {maps.shape[-1]}.")
         cols = st.columns(len(ex.FILTER_MIX))

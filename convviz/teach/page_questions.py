@@ -17,10 +17,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+from convviz.teach.predict_conv import MAX_CHANNELS, conv_cell_question
+from convviz.teach.predict_grid import MAX_GRID_SIDE
 from convviz.teach.predict_size import output_size_question, pool_size_question
 from convviz.teach.questions import Question
 
-__all__ = ["size_page_question"]
+__all__ = ["conv_page_question", "size_page_question"]
 
 
 def size_page_question(h: int, w: int, k: int, s: int, p: Any, d: int, rule: str, *,
@@ -62,4 +66,50 @@ def size_page_question(h: int, w: int, k: int, s: int, p: Any, d: int, rule: str
             p = "valid"
         return output_size_question(h, w, k, s, p, d, rule=rule)
     except ValueError:  # refused by the framework or no window fits: the page says why
+        return None
+
+
+def conv_page_question(x: np.ndarray, kernel: np.ndarray, bias: float, index: tuple[int, int],
+                       *, stride: int, padding: Any, dilation: int, padding_mode: str = "zeros",
+                       flip: bool = False) -> Question | None:
+    """The convolution page's question: the value of the output cell at the current step.
+
+    Parameters
+    ----------
+    x : ndarray, shape (H, W) or (H, W, C)
+        The page's input.
+    kernel : ndarray, shape (kH, kW) or (kH, kW, C)
+        The filter the page steps through.
+    bias : float
+        The filter's bias.
+    index : (int, int)
+        The output cell (row, column) of the current step, 0-based.
+    stride, padding, dilation, padding_mode, flip
+        The page's settings, as for :func:`convviz.conv2d`.
+
+    Returns
+    -------
+    Question or None
+        None when the page computes something the question does not state: a padding mode
+        other than zeros, a flipped kernel (true convolution), a grid too large to write out,
+        or settings the engine refuses.
+
+    Examples
+    --------
+    >>> x = np.arange(25).reshape(5, 5)
+    >>> q = conv_page_question(x, np.eye(3), 1.0, (0, 1), stride=1, padding=0, dilation=1)
+    >>> q.answer_text()
+    '22'
+    >>> conv_page_question(x, np.eye(3), 1.0, (0, 1), stride=1, padding=0, dilation=1,
+    ...                    flip=True) is None
+    True
+    """
+    if padding_mode != "zeros" or flip:
+        return None
+    if max(np.shape(x)[:2]) > MAX_GRID_SIDE or (np.ndim(x) == 3 and np.shape(x)[2] > MAX_CHANNELS):
+        return None
+    try:
+        return conv_cell_question(x, kernel, bias, index, stride=stride, padding=padding,
+                                  dilation=dilation)
+    except ValueError:  # the page says why the engine refuses these settings
         return None

@@ -19,6 +19,7 @@ import json
 from collections import OrderedDict
 from dataclasses import dataclass
 
+import numpy as np
 import streamlit as st
 
 from convviz.teach.questions import Question, Verdict, check
@@ -175,3 +176,22 @@ def predict_panel(question: Question | None, *, key: str) -> bool:
         state = question_block(question, key=key)
         _verdict(question, state)
     return state.done
+
+
+def _another(key: str, pos_key: str, n_steps: int) -> None:
+    ss = st.session_state
+    ss[f"{key}.another"] = ss.get(f"{key}.another", 0) + 1
+    rng = np.random.default_rng(ss[f"{key}.another"])  # seeded: a lesson can be replayed
+    pos = ss.get(pos_key, 0)
+    others = [i for i in range(n_steps) if i != pos]
+    if others:
+        ss[pos_key] = int(rng.choice(others))
+
+
+def another_question(label: str, *, key: str, pos_key: str, n_steps: int) -> None:
+    """A button that moves the page's step (``st.session_state[pos_key]``) to another one,
+    chosen at random (seeded per session), so the panel asks about another cell; drawn only
+    while "Predict first" is on and there is more than one step."""
+    if predict_on() and n_steps > 1:
+        st.button(label, key=f"{key}.another_button", on_click=_another,
+                  args=(key, pos_key, n_steps))

@@ -18,7 +18,7 @@ from convviz.draw.numbers import format_value
 from convviz.imaging.drawing import drawing_to_grid
 from convviz.serve.params import grid_to_text
 from convviz.teach import arithmetic as ar
-from convviz.teach.examples import PRESETS, make_input, rgb_filters
+from convviz.teach.examples import PRESETS, make_input, rgb_filters, rgb_input
 from convviz.ui.drawn_input import DRAWN
 
 
@@ -349,3 +349,76 @@ def test_the_gif_says_when_its_cells_are_too_small_for_some_numbers():
     (note,) = [c.value for c in at.caption if "cells too small for a 12 px number" in c.value]
     assert note.startswith("In the GIF's 24 px cells, cells too small for a 12 px number show "
                            "only their colour")
+
+
+def _predict_on(at: AppTest) -> AppTest:
+    at.toggle(key="predict.on").set_value(True).run()
+    return at
+
+
+def _predict_check(at: AppTest, text: str) -> AppTest:
+    (box,) = [t for t in at.text_input if t.key.startswith("conv.predict.answer.")]
+    box.input(text)
+    (check,) = [b for b in at.button if b.key == box.key.replace(".answer.", ".check.")]
+    return check.click().run()
+
+
+def _step_shown(at: AppTest) -> bool:
+    shown = [bool(at.metric), any(e.proto.id.endswith("-conv.grid")
+                                  for e in at.get("bidi_component"))]
+    assert len(set(shown)) == 1, shown
+    return shown[0]
+
+
+def _default_maps():
+    x, k = make_input("digit", 7, 7), cv.KERNELS["sobel_x"].array
+    return cv.conv2d(x, k), cv.conv2d(x, k, flip=True)
+
+
+def test_predict_first_asks_for_the_current_cell_and_names_the_flipped_kernel():
+    right, flipped = _default_maps()
+    step = int(np.flatnonzero(right.ravel() != flipped.ravel())[0])
+    r, c = divmod(step, right.shape[1])
+    at = _predict_on(_pick(_run(), step))
+    assert not at.exception
+    assert not _step_shown(at)
+    assert f"output cell **(row {r}, column {c})**" in markdown_text(at)
+    at = _predict_check(at, format_value(flipped[r, c]))
+    (err,) = at.error
+    assert "flipped the kernel" in err.value and f"The answer is {format_value(right[r, c])}" \
+        in err.value
+    assert _step_shown(at) and _shown_value(at) == format_value(right[r, c])
+
+
+def test_predict_first_right_answer_reveals_and_another_cell_asks_again():
+    right, _ = _default_maps()
+    at = _predict_on(_run())
+    at = _predict_check(at, format_value(right[0, 0]))
+    assert at.success[0].value == f"Right: {format_value(right[0, 0])}."
+    assert _step_shown(at)
+    (another,) = [b for b in at.button if b.label == "Another cell"]
+    at = another.click().run()
+    _ok(at)
+    assert at.session_state["conv.pos"] != 0
+    assert not _step_shown(at)  # a new cell, not answered yet
+
+
+def test_predict_first_with_three_channels_names_the_missing_channel_sum():
+    at = _predict_on(_run(**{"conv.mode": "rgb"}))
+    assert not at.exception and not _step_shown(at)
+    xr = rgb_input("digit", np.asarray(at.session_state["conv.x"], float), seed=0)
+    filters = rgb_filters(cv.KERNELS["sobel_x"].array, 2)  # (3, 3, 3, F); filter 1 shown
+    right = cv.conv2d(xr, filters[..., 0])[0, 0]
+    one = cv.conv2d(xr[..., :1], filters[..., :1, 0])[0, 0]
+    assert right != one
+    assert "**Predict first**" in markdown_text(at)
+    at = _predict_check(at, format_value(one))
+    assert "forgot to sum over channels" in at.error[0].value
+    assert _shown_value(at) == format_value(right)
+
+
+def test_predict_first_asks_nothing_about_a_true_convolution():
+    at = _predict_on(_run(**{"conv.flip": "true"}))
+    _ok(at)
+    assert _step_shown(at)
+    assert not [t for t in at.text_input if t.key.startswith("conv.predict.")]

@@ -34,3 +34,19 @@ def test_the_size_page_asks_nothing_for_settings_without_a_question(settings):
 def test_refused_settings_get_no_question():
     assert size_page_question(7, 7, 3, 1, 5, 1, "torch", refused=True) is None
     assert size_page_question(7, 7, 3, 1, 5, 1, "torch") is not None
+
+
+def test_the_convolution_page_asks_for_the_cell_the_engine_computes():
+    import numpy as np
+
+    from convviz.teach.page_questions import conv_page_question
+
+    x = np.arange(36).reshape(6, 6) % 7
+    k = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]])
+    q = conv_page_question(x, k, 2.0, (1, 0), stride=2, padding=1, dilation=1)
+    assert q.answer == (float(cv.conv2d(x, k, 2.0, stride=2, padding=1)[1, 0]),)
+    geo = dict(stride=1, padding=0, dilation=1)
+    assert conv_page_question(x, k, 0.0, (0, 0), **geo, padding_mode="reflect") is None
+    assert conv_page_question(x, k, 0.0, (0, 0), **geo, flip=True) is None
+    assert conv_page_question(np.zeros((13, 13)), k, 0.0, (0, 0), **geo) is None  # too big
+    assert conv_page_question(x, np.ones((7, 7)), 0.0, (0, 0), **geo) is None  # no output

@@ -135,3 +135,30 @@ def test_the_switch_and_typed_text_survive_a_page_without_them():
     assert at.toggle(key="predict.on").value is True
     assert at.text_input[0].value == "3"
     assert not at.metric
+
+
+def _stepper():
+    import streamlit as st
+
+    from convviz.teach.questions import Question
+    from convviz.ui.predict import another_question, predict_panel, predict_toggle
+
+    predict_toggle()
+    pos = st.session_state.setdefault("t.pos", 0)
+    predict_panel(Question("pooling", "pool_value", f"cell {pos}?", (float(pos),), "w"),
+                  key="t.predict")
+    another_question("Another cell", key="t.predict", pos_key="t.pos", n_steps=4)
+
+
+def test_another_question_moves_to_another_step_only_while_predicting():
+    at = AppTest.from_function(_stepper, default_timeout=30).run()
+    assert not at.button  # off: no button
+    at.toggle(key="predict.on").set_value(True).run()
+    seen = [at.session_state["t.pos"]]
+    for _ in range(3):
+        at.button(key="t.predict.another_button").click().run()
+        seen.append(at.session_state["t.pos"])
+    _ok(at)
+    assert all(a != b for a, b in zip(seen, seen[1:], strict=False))
+    assert set(seen) <= {0, 1, 2, 3}
+    assert f"cell {seen[-1]}?" in at.markdown[1].value
