@@ -219,7 +219,8 @@ def output_size_question(h: int, w: int, k: int, s: int, p: Any, d: int, *,
                 if s > 1 else ".")))
     mistakes = named_mistakes(right, candidates)
     return Question(concept="same-padding" if p == "same" else "output-size",
-                    kind="output_size", prompt=prompt, answer=right, working=working,
+                    kind="output_size", prompt=prompt,
+                    answer=(float(right[0]), float(right[1])), working=working,
                     mistakes=mistakes, answer_hint="two whole numbers: (height, width)")
 
 
@@ -307,7 +308,8 @@ def pool_size_question(h: int, w: int, size: int, *, stride: int | None = None,
             ("padded one side only", _both(h, w, rule(padding=(p, 0))),
              f"`padding={p}` adds {p} cells on *each* side: n + 2 * {p}."),
         ]
-    return Question(concept="pool-size", kind="pool_size", prompt=prompt, answer=right,
+    return Question(concept="pool-size", kind="pool_size", prompt=prompt,
+                    answer=(float(right[0]), float(right[1])),
                     working=working, mistakes=named_mistakes(right, candidates),
                     answer_hint="two whole numbers: (height, width)")
 

@@ -49,6 +49,7 @@ def test_torch_answer_is_pytorchs(h, w, k, s, p, d):
     assert q.answer == _torch_conv_hw(h, w, k, s, p, d)
     assert q.concept == ("same-padding" if p == "same" else "output-size")
     assert check(q, q.answer_text()).correct
+    assert all(isinstance(v, float) for v in q.answer)  # the schema's tuple of float
 
 
 def test_keras_same_answer_is_ceil_n_over_s():
@@ -146,7 +147,7 @@ def _torch_pool_hw(h, w, k, s, p, ceil_mode):
 def test_pool_answer_is_pytorchs(h, w, k, s, p, ceil_mode):
     q = pool_size_question(h, w, k, stride=s, padding=p, ceil_mode=ceil_mode)
     assert q.answer == _torch_pool_hw(h, w, k, s or k, p, ceil_mode)
-    assert q.concept == "pool-size"
+    assert q.concept == "pool-size" and all(isinstance(v, float) for v in q.answer)
 
 
 def test_pool_mistakes():
