@@ -1,5 +1,7 @@
 """Pooling: max, average and global pooling, one window at a time."""
 
+from functools import partial
+
 import numpy as np
 import streamlit as st
 
@@ -17,10 +19,12 @@ from convviz.serve.params import (
 )
 from convviz.teach import codegen, pool_text
 from convviz.teach.examples import check_grid_shape, random_grid
+from convviz.teach.page_questions import POOL_ASKS, pool_page_question
 from convviz.ui.boot import ensure_app
 from convviz.ui.grid_editor import grid_editor, replace_grid
 from convviz.ui.grid_view import grid_view, heard_step
 from convviz.ui.nav import next_link
+from convviz.ui.predict import another_question, predict_on, predict_panel, predict_toggle
 from convviz.ui.state import init_settings, save_settings, share_hint
 
 ensure_app()
@@ -69,6 +73,7 @@ st.markdown(
     "stride 2 each side halves and the map has one value for every four inputs, so the "
     "next layers have a quarter of the cells to work on."
 )
+predict_toggle()
 
 controls, view = st.columns([1, 2.4], gap="large")
 with controls:
@@ -113,17 +118,21 @@ def _global_payload(x: np.ndarray, kind: str, value: float, vmax: float) -> dict
                              vmax=vmax)
 
 
+question = partial(pool_page_question, x, mode, k, s, p, ceil_mode=ceil, count_include_pad=cip)
+revealed = True  # False while "Predict first" waits for an answer
 with view:
     if not local:
         kind = "max" if mode == "gmax" else "avg"
         value = float(cv.global_pool(x, kind))
+        revealed = predict_panel(question(index=(0, 0)), key="pool.predict")
+    if not local and revealed:
         st.markdown(f"**{pool_text.pool_count_text(x.shape, (1, 1))}**")
         st.code(pool_text.global_pool_text(x, kind, value), language=None)
         grid_view(_global_payload(x, kind, value, vmax), key="pool.global")
         st.caption("Global pooling needs no window settings: the window is the whole map. "
                    + ("The circled cell is the maximum (the first one, row by row, on ties)."
                       if kind == "max" else "Every cell counts once."))
-    else:
+    elif local:
         settings = {"pool_size": k, "stride": s, "padding": p, "mode": mode, "ceil_mode": ceil,
                     "count_include_pad": cip}
         try:
@@ -133,9 +142,17 @@ with view:
             plan = None
             st.error(f"{exc}. Lower the padding or pick a larger pool size.")
         if plan is not None:
+            pos = heard_step("pool.grid", "pool.pos", plan.n_steps)  # where the player stopped
+            ask = st.radio("Ask for", list(POOL_ASKS), key="pool.ask", horizontal=True,
+                           format_func=POOL_ASKS.get) if predict_on() else "value"
+            revealed = predict_panel(question(index=plan.step(pos).out_pos, ask=ask),
+                                     key="pool.predict")
+            if ask == "value":
+                another_question("Another window", key="pool.predict", pos_key="pool.pos",
+                                 n_steps=plan.n_steps)
+        if plan is not None and revealed:
             st.markdown(f"**{pool_text.pool_count_text(x.shape, out.shape, k, s)}** "
                         f"({x.shape[0]} x {x.shape[1]} → {out.shape[0]} x {out.shape[1]}).")
-            pos = heard_step("pool.grid", "pool.pos", plan.n_steps)  # where the player stopped
             st.caption("Play, step, drag the slider or use the arrow keys and space (click "
                        "the grids first). Hover an output cell to see its window, click it to "
                        "pin that step; hover an input cell to light every output cell it "
@@ -180,16 +197,17 @@ st.caption("Each column: a 6x6 map above its 2x2, stride-2 max pooling. The stro
            "move one cell but stay inside their 2x2 windows, so the pooled map is identical; "
            "two cells moves them into the next windows.")
 
-with st.expander("The same layer in PyTorch and Keras"):
-    layer = {"max": "maxpool", "avg": "avgpool", "gmax": "globalmax", "gavg": "globalavg"}[mode]
-    try:
-        torch_code, keras_code = codegen.framework_code(
-            x.shape, k, stride=s, padding=p, layer=layer, ceil_mode=ceil, count_include_pad=cip)
-        c1, c2 = st.columns(2)
-        c1.code(torch_code, language="python", wrap_lines=True)
-        c2.code(keras_code, language="python", wrap_lines=True)
-    except ValueError as exc:
-        st.error(str(exc))
+if revealed:  # the code prints the output shape
+    with st.expander("The same layer in PyTorch and Keras"):
+        layer = {"max": "maxpool", "avg": "avgpool", "gmax": "globalmax", "gavg": "globalavg"}[mode]
+        try:
+            torch_code, keras_code = codegen.framework_code(
+                x.shape, k, stride=s, padding=p, layer=layer, ceil_mode=ceil, count_include_pad=cip)
+            c1, c2 = st.columns(2)
+            c1.code(torch_code, language="python", wrap_lines=True)
+            c2.code(keras_code, language="python", wrap_lines=True)
+        except ValueError as exc:
+            st.error(str(exc))
 
 save_settings(SPECS)
 share_hint()

@@ -21,10 +21,15 @@ import numpy as np
 
 from convviz.teach.predict_conv import MAX_CHANNELS, conv_cell_question
 from convviz.teach.predict_grid import MAX_GRID_SIDE
+from convviz.teach.predict_pool import pool_value_question
 from convviz.teach.predict_size import output_size_question, pool_size_question
 from convviz.teach.questions import Question
 
-__all__ = ["conv_page_question", "size_page_question"]
+__all__ = ["POOL_ASKS", "conv_page_question", "pool_page_question", "size_page_question"]
+
+#: What the pooling page can ask about its current settings.
+POOL_ASKS = {"value": "the pooled value of the current window",
+             "size": "the output size"}
 
 
 def size_page_question(h: int, w: int, k: int, s: int, p: Any, d: int, rule: str, *,
@@ -112,4 +117,61 @@ def conv_page_question(x: np.ndarray, kernel: np.ndarray, bias: float, index: tu
         return conv_cell_question(x, kernel, bias, index, stride=stride, padding=padding,
                                   dilation=dilation)
     except ValueError:  # the page says why the engine refuses these settings
+        return None
+
+
+def pool_page_question(x: np.ndarray, mode: str, k: int, s: int, p: int, *, ceil_mode: bool,
+                       count_include_pad: bool, index: tuple[int, int],
+                       ask: str = "value") -> Question | None:
+    """The pooling page's question: the current window's pooled value, or the output size.
+
+    Parameters
+    ----------
+    x : ndarray, shape (H, W)
+        The page's input.
+    mode : {"max", "avg", "gmax", "gavg"}
+        Max or average pooling, or their global versions (one window: the whole map).
+    k, s, p : int
+        Pool size, stride and padding (local pooling).
+    ceil_mode, count_include_pad : bool
+        PyTorch's options, as the page sets them.
+    index : (int, int)
+        The output cell of the current window (local pooling), 0-based.
+    ask : {"value", "size"}
+        What to ask (:data:`POOL_ASKS`); a global pooling's size is always 1 x 1: it is
+        asked for its value.
+
+    Returns
+    -------
+    Question or None
+        None when the question would not state what the page computes: an average that
+        leaves the padding out of the divisor (``count_include_pad=False``), a cell that
+        only ``ceil_mode`` adds, or settings PyTorch refuses.
+
+    Examples
+    --------
+    >>> x = np.arange(16).reshape(4, 4)
+    >>> pool_page_question(x, "max", 2, 2, 0, ceil_mode=False, count_include_pad=True,
+    ...                    index=(1, 0)).answer_text()
+    '13'
+    >>> pool_page_question(x, "gavg", 2, 2, 0, ceil_mode=False, count_include_pad=True,
+    ...                    index=(0, 0)).answer_text()
+    '7.5'
+    >>> pool_page_question(x, "max", 3, 2, 1, ceil_mode=True, count_include_pad=True,
+    ...                    index=(0, 0), ask="size").answer_text()
+    '(3, 3)'
+    """
+    if ask not in POOL_ASKS:
+        raise ValueError(f"`ask` must be one of {list(POOL_ASKS)}, got {ask!r}")
+    x = np.asarray(x)
+    try:
+        if mode in ("gmax", "gavg"):
+            return pool_value_question(x, x.shape, (0, 0), mode=mode[1:])
+        if ask == "size":
+            return pool_size_question(x.shape[0], x.shape[1], k, stride=s, padding=p,
+                                      ceil_mode=ceil_mode)
+        if mode == "avg" and p and not count_include_pad:
+            return None
+        return pool_value_question(x, k, index, stride=s, padding=p, mode=mode)
+    except ValueError:  # refused, too large to write out, or a cell only ceil_mode adds
         return None

@@ -220,3 +220,71 @@ def test_the_shift_demo_is_a_grid_view_of_the_engines_pooling():
         assert grid["text"] == [format_value(v) for v in m.ravel()]
         assert pooled["text"] == [format_value(v) for v in cv.pool2d(m, 2).ravel()]
     assert [p["caption"] for p in sent["panels"][3::2]] == ["the same output", "a new output"]
+
+
+def _predict_on(at: AppTest) -> AppTest:
+    at.toggle(key="predict.on").set_value(True).run()
+    return at
+
+
+def _predict_check(at: AppTest, text: str) -> AppTest:
+    (box,) = [t for t in at.text_input if t.key.startswith("pool.predict.answer.")]
+    box.input(text)
+    (check,) = [b for b in at.button if b.key == box.key.replace(".answer.", ".check.")]
+    return check.click().run()
+
+
+def _pooled_shown(at: AppTest) -> bool:
+    shown = [any(e.proto.id.endswith(("-pool.grid", "-pool.global"))
+                 for e in at.get("bidi_component")),
+             any(m.value.startswith("**") and ("→" in m.value or "Global pooling" in m.value)
+                 for m in at.markdown),  # the output's size
+             bool(at.expander) and any("The same layer" in e.label for e in at.expander)]
+    assert len(set(shown)) == 1, shown
+    return shown[0]
+
+
+def test_predict_first_hides_the_window_until_a_mistake_is_named():
+    x = np.asarray(random_grid(6, 6, seed=0), float)
+    window = x[0:2, 4:6]  # step 2 of 2x2 max pooling, stride 2: output cell (0, 2)
+    assert window.max() != window.mean()
+    at = _predict_on(_pick(_run(), 2))
+    assert not at.exception
+    assert not _pooled_shown(at)
+    assert "**(row 0, column 2)**" in markdown_text(at)
+    at = _predict_check(at, format_value(window.mean()))
+    (err,) = at.error
+    assert "averaged instead of taking the maximum" in err.value
+    assert f"The answer is {format_value(window.max())}" in err.value
+    assert _pooled_shown(at)
+
+
+def test_predict_first_can_ask_for_the_output_size_and_reveals_on_the_right_answer():
+    at = _predict_on(_run(**{"pool.k": "3", "pool.tied": "false", "pool.s": "2",
+                             "pool.ceil": "true"}))
+    at.radio(key="pool.ask").set_value("size").run()
+    assert not at.exception and not _pooled_shown(at)
+    assert not [b for b in at.button if b.label == "Another window"]
+    side = cv.output_size(6, 3, stride=2, ceil_mode=True)
+    assert side != cv.output_size(6, 3, stride=2)  # ceil_mode matters here
+    at = _predict_check(at, f"{side} x {side}")
+    _ok(at)
+    assert at.success[0].value == f"Right: ({side}, {side})."
+    assert _pooled_shown(at)
+
+
+def test_predict_first_asks_a_global_pools_value():
+    x = np.asarray(random_grid(6, 6, seed=0), float)
+    at = _predict_on(_run(**{"pool.mode": "gavg"}))
+    assert not at.exception and not _pooled_shown(at)
+    at = _predict_check(at, f"{x.mean():.2f}")
+    _ok(at)
+    assert at.success and _pooled_shown(at)
+
+
+def test_predict_first_asks_nothing_for_an_average_that_leaves_the_padding_out():
+    at = _predict_on(_run(**{"pool.mode": "avg", "pool.k": "3", "pool.tied": "false",
+                             "pool.s": "1", "pool.p": "1", "pool.cip": "false"}))
+    _ok(at)
+    assert _pooled_shown(at)
+    assert not [t for t in at.text_input if t.key.startswith("pool.predict.")]

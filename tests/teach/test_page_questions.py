@@ -50,3 +50,26 @@ def test_the_convolution_page_asks_for_the_cell_the_engine_computes():
     assert conv_page_question(x, k, 0.0, (0, 0), **geo, flip=True) is None
     assert conv_page_question(np.zeros((13, 13)), k, 0.0, (0, 0), **geo) is None  # too big
     assert conv_page_question(x, np.ones((7, 7)), 0.0, (0, 0), **geo) is None  # no output
+
+
+def test_the_pooling_page_asks_for_what_the_engine_pools():
+    import numpy as np
+
+    from convviz.teach.page_questions import pool_page_question
+
+    x = (np.arange(25).reshape(5, 5) * 7) % 11
+    ask = dict(ceil_mode=False, count_include_pad=True)
+    q = pool_page_question(x, "avg", 3, 1, 1, index=(0, 1), **ask)
+    assert q.answer == pytest.approx((float(cv.pool2d(x, 3, stride=1, padding=1,
+                                                      mode="avg")[0, 1]),), abs=0.005)
+    assert pool_page_question(x, "gmax", 2, 2, 0, index=(0, 0), **ask).answer == (x.max(),)
+    size = pool_page_question(x, "max", 2, 2, 0, index=(0, 0), ask="size",
+                              ceil_mode=True, count_include_pad=True)
+    assert size.concept == "pool-size" and size.answer == (3.0, 3.0)
+    # what the question would not state: no question
+    assert pool_page_question(x, "avg", 3, 1, 1, index=(0, 1), ceil_mode=False,
+                              count_include_pad=False) is None
+    assert pool_page_question(x, "max", 2, 2, 0, index=(2, 2), ceil_mode=True,
+                              count_include_pad=True) is None  # a cell only ceil_mode adds
+    with pytest.raises(ValueError, match="`ask` must be one of"):
+        pool_page_question(x, "max", 2, 2, 0, index=(0, 0), ask="colour", **ask)
