@@ -9,6 +9,8 @@ the home page's address, that loads the counts into a session when a page opens 
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import streamlit as st
 
 from convviz.teach.progress import Progress, decode, encode, merge, record
@@ -32,6 +34,11 @@ PRACTICE: dict[str, str] = {
     "receptive-field": "pages/layer_shapes.py",
     "shapes": "pages/layer_shapes.py",
 }
+
+
+# Marks drawn with Streamlit's own icon font (no emoji font needed on a classroom computer).
+MARKS = {"right": ":green[:material/check_circle:]", "wrong": ":red[:material/cancel:]",
+         "left": ":gray[:material/radio_button_unchecked:]"}
 
 
 def session_progress() -> Progress:
@@ -74,7 +81,10 @@ def progress_link(progress: Progress) -> str:
     code = encode(progress)
     if not code:
         return ""
-    return f"{st.context.url or ''}?{PARAM}={code}"
+    base = st.context.url or ""
+    if base and not urlsplit(base).path:
+        base += "/"  # http://host:port/?progress=..., the home page
+    return f"{base}?{PARAM}={code}"
 
 
 def concept_line(progress: Progress, concept: str) -> str:
@@ -83,15 +93,15 @@ def concept_line(progress: Progress, concept: str) -> str:
     Examples
     --------
     >>> concept_line(Progress({"pooling": (1, 2)}), "pooling")
-    '✅ **Pooling: a pooled value**: 1 right of 2 answered'
+    ':green[:material/check_circle:] **Pooling: a pooled value**: 1 right of 2 answered'
     >>> concept_line(Progress(), "pooling")
-    '⬜ **Pooling: a pooled value**: not answered yet'
+    ':gray[:material/radio_button_unchecked:] **Pooling: a pooled value**: not answered yet'
     """
     right, tried = progress.right(concept), progress.tried(concept)
     words = CONCEPTS[concept]
     if not tried:
-        return f"⬜ **{words}**: not answered yet"
-    mark = "✅" if right else "❌"
+        return f"{MARKS['left']} **{words}**: not answered yet"
+    mark = MARKS["right"] if right else MARKS["wrong"]
     return f"{mark} **{words}**: {right} right of {tried} answered"
 
 
@@ -117,13 +127,14 @@ def progress_view() -> None:
         st.markdown("Nothing answered yet. Turn on **Predict first** on a page of the path: "
                     "it asks about the page's current settings before showing the answer, "
                     "and every answer you check is counted here.")
-    st.markdown("\n\n".join(concept_line(progress, c) for c in CONCEPTS))
+    st.markdown("\n".join(f"- {concept_line(progress, c)}" for c in CONCEPTS))
     if left:
         st.markdown("**Left to answer right**, and where to practise:")
         pages = {p.path: p for p in PAGES}
         for path in dict.fromkeys(PRACTICE[c] for c in left):
-            which = ", ".join(CONCEPTS[c] for c in left if PRACTICE[c] == path)
-            st.page_link(path, label=f"{pages[path].title}: {which}", icon=pages[path].icon)
+            n = sum(PRACTICE[c] == path for c in left)
+            st.page_link(path, label=f"{pages[path].title}: {n} concept{'s' * (n > 1)} left",
+                         icon=pages[path].icon)
     else:
         st.success("Every concept answered right at least once.")
     if code:

@@ -1,0 +1,67 @@
+"""Predict first in a real browser: the output-size page hides the size until the learner
+answers, names the mistake, and the home page's progress counts the answer and carries it
+on in a link that a new session opens."""
+
+from __future__ import annotations
+
+from .conftest import shot, wait_idle
+
+BOX = '[class*="st-key-size-predict-answer-"] input'
+CHECK = '[class*="st-key-size-predict-check-"] button'
+METRIC = '[data-testid="stMetric"]'
+LINE = "The output size: padding, stride, dilation"
+
+
+def _progress_line(pg) -> str:
+    return pg.locator('[data-testid="stMarkdownContainer"] li', has_text=LINE).first.inner_text()
+
+
+def test_predict_first_on_the_output_size_page_then_progress_on_home(browser, app_url):
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    pg.goto(f"{app_url}/output_size")
+    wait_idle(pg)
+    pg.locator(METRIC).wait_for()  # switch off: the size is shown
+    pg.get_by_text("Predict first", exact=True).first.click()
+    wait_idle(pg)
+    pg.get_by_text("What is the output's").first.wait_for()
+    assert pg.locator(METRIC).count() == 0  # hidden until answered
+    assert pg.get_by_role("heading", name="Every window position").count() == 0
+    shot(pg, "predict-output-size-asked-1024")
+
+    pg.locator(BOX).fill("4 x 4")
+    pg.locator(BOX).press("Enter")
+    wait_idle(pg)
+    assert pg.locator(METRIC).count() == 0  # typed, not checked: still hidden
+    pg.locator(CHECK).click()
+    wait_idle(pg)
+    alert = pg.locator('[data-testid="stAlertContentError"]').first
+    assert "forgot the + 1" in alert.inner_text()
+    assert "The answer is (5, 5)" in alert.inner_text()
+    assert "5 x 5" in pg.locator(METRIC).inner_text()
+    assert pg.locator(BOX).input_value() == "4 x 4"  # the answer stays
+    shot(pg, "predict-output-size-answered-1024")
+
+    pg.set_viewport_size({"width": 1024, "height": 768})  # shot() stretched it
+    pg.locator('[data-testid="stSidebarNav"]').get_by_text("Start here").click()
+    wait_idle(pg)
+    pg.get_by_role("heading", name="Your progress").wait_for()
+    assert _progress_line(pg).endswith("0 right of 1 answered")
+    assert "progress=output-size.0.1" in pg.url
+    code = pg.locator('[data-testid="stCode"]', has_text="progress=").inner_text()
+    assert f"{app_url}/?progress=output-size.0.1" in code
+    shot(pg, "predict-home-progress-1024")
+    link = pg.url
+    context.close()
+
+    fresh = browser.new_context(viewport={"width": 1440, "height": 900})  # a new session
+    pg = fresh.new_page()
+    pg.set_default_timeout(30_000)
+    pg.goto(link)
+    wait_idle(pg)
+    pg.get_by_role("heading", name="Your progress").wait_for()
+    assert _progress_line(pg).endswith("0 right of 1 answered")
+    assert pg.locator('[data-testid="stException"]').count() == 0
+    shot(pg, "predict-home-progress-from-link-1440")
+    fresh.close()
