@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 
 from convviz.engine.shapes import explain_output_size, output_size
+from convviz.teach.predict_size import output_size_question
+from convviz.teach.questions import Question
 
 _ANSWER = re.compile(r"^\(?\s*(\d+)\s*(?:[x×*,]\s*(\d+))?\s*\)?$", re.IGNORECASE)
 
@@ -117,6 +119,28 @@ def check_answer(settings: dict[str, Any], answer_text: Any) -> tuple[bool, str]
     ]
     hint = next((text for cond, text in hints if cond), "Work through the formula below.")
     return False, f"Not quite: you said {g}, the output is {right} x {right}. {hint}"
+
+
+def as_question(settings: dict[str, Any]) -> Question | None:
+    """The exercise as a predict-first :class:`~convviz.teach.questions.Question`, with the
+    named mistakes of :func:`convviz.teach.predict_size.output_size_question`.
+
+    PyTorch's rule, Keras' for "same" (as the exercise says). None for "same" with both a
+    stride and a dilation above 1, which neither framework accepts.
+
+    Examples
+    --------
+    >>> ex = {"size": 7, "kernel_size": 3, "stride": 1, "padding": 0, "dilation": 1}
+    >>> as_question(ex).answer_text()
+    '(5, 5)'
+    """
+    keys = ("size", "kernel_size", "stride", "padding", "dilation")
+    if not isinstance(settings, dict) or any(k not in settings for k in keys):
+        raise ValueError(f"`settings` must hold {list(keys)}, got {settings!r}")
+    n, k, s, p, d = (settings[key] for key in keys)
+    if p == "same" and s > 1 and d > 1:
+        return None
+    return output_size_question(n, n, k, s, p, d, rule="keras" if p == "same" else "torch")
 
 
 def worked_formula(settings: dict[str, Any]) -> str:
