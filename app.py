@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from convviz.ui.boot import foreground
-from convviz.ui.nav import PAGES
+from convviz.ui.nav import NAV_PAGES
 
 ASSETS = Path(__file__).parent / "assets"
 SIDEBAR_WIDTH = 260  # px: every page title fits; Streamlit's 300 crowds a 1024 px screen
@@ -20,7 +20,8 @@ st.set_page_config(page_title="convviz: convolution, visualized", page_icon=ASSE
 st.html(ASSETS / "app.css")  # style only: takes no space
 
 nav = st.navigation(
-    [st.Page(p.path, title=p.title, icon=p.icon, default=(i == 0)) for i, p in enumerate(PAGES)]
+    [st.Page(p.path, title=p.title, icon=p.icon, default=(i == 0))
+     for i, p in enumerate(NAV_PAGES)]
 )
 
 with st.sidebar:

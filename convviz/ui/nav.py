@@ -1,4 +1,5 @@
-"""The pages in teaching order: used by app.py's navigation and by every "next" link."""
+"""The pages in teaching order (:data:`PAGES`: the guided path and every "next" link), and
+the navigation's whole list (:data:`NAV_PAGES`, used by app.py)."""
 
 from __future__ import annotations
 
@@ -43,6 +44,13 @@ PAGES = [
              "images, then open it up: learned filters, every layer's maps, the gradients, "
              "what it looks at, and two settings compared."),
 ]
+
+# Pages in the navigation after the guided path, not steps of it (no "next" link, not
+# numbered on the home page).
+CLASS_PAGE = PageInfo("pages/classroom.py", "Class", ":material/co_present:",
+                      "Ask the whole room a question: students join with a code on their "
+                      "phones, the answers arrive as a histogram with the named mistakes.")
+NAV_PAGES = [*PAGES, CLASS_PAGE]
 
 
 def next_link(current_path: str) -> None:

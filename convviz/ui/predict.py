@@ -23,6 +23,7 @@ import numpy as np
 import streamlit as st
 
 from convviz.teach.questions import Question, Verdict, check
+from convviz.ui.class_send import send_button
 from convviz.ui.progress_view import record_answer
 
 PREDICT_KEY = "predict.on"
@@ -135,6 +136,7 @@ def question_block(question: Question, *, key: str) -> _State:
              args=(question, key, qid), width="stretch")
     c.button("Show me", key=f"{key}.show.{qid}", on_click=_show, args=(key, qid),
              disabled=state.done, width="stretch")
+    send_button(question, key=f"{key}.send.{qid}")  # only while this session teaches a class
     return state
 
 

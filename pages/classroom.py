@@ -1,0 +1,40 @@
+"""Class: a teacher asks the room a question and sees the answers arrive; students join
+with a code on their own laptops or phones."""
+
+import streamlit as st
+
+from convviz.ui import class_session as cs
+from convviz.ui import class_student, class_teacher
+from convviz.ui.boot import ensure_app
+
+ensure_app()
+
+st.title("Class")
+try:
+    cs.store()
+except (ValueError, OSError) as exc:  # CONVVIZ_CLASS_STORE names no store we can open
+    st.error(f"The class store cannot be opened: {exc}")
+    st.stop()
+
+cs.said("page")
+handle, me, code = cs.teaching(), cs.student(), class_student.code_from_url()
+if handle is not None:
+    class_teacher.teacher_view(handle)
+elif me is not None:
+    class_student.student_view(me)
+elif code is not None:
+    class_student.join_form(code)
+else:
+    st.markdown(
+        "Ask the whole room a question and watch the answers arrive. The teacher starts a "
+        "class here and shows its code; each student opens this page on a laptop or phone, "
+        "types the code and a nickname, and answers. Nothing but the nickname is kept, and "
+        "everything of a class is deleted when it ends or expires.")
+    teach_col, join_col = st.columns(2, gap="large")
+    with teach_col:
+        st.subheader("Teach")
+        st.markdown("Start a class: you get a code, a link and a QR code to show the room.")
+        class_teacher.start_button()
+    with join_col:
+        st.subheader("Join")
+        class_student.code_box()

@@ -1,0 +1,286 @@
+"""AppTest runs of pages/classroom.py: a teacher and students, each an AppTest session (as
+separate browsers are), sharing one SQLite class store in a temporary file.
+
+AppTest does not tick fragment timers: each ``run()`` is what a student's or the teacher's
+page shows after its next poll.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from apptest import ROOT, open_page
+from streamlit.testing.v1 import AppTest
+
+from convviz.serve import class_store, classroom
+from convviz.teach import question_bank
+from convviz.teach.questions import CONCEPTS, Question
+from convviz.ui import class_session as cs
+
+PAGE = "pages/classroom.py"
+
+
+@pytest.fixture()
+def store_path(tmp_path, monkeypatch) -> str:
+    path = str(tmp_path / "classes.sqlite3")
+    monkeypatch.setenv(class_store.ENV_VAR, path)
+    return path
+
+
+def _ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _button(at: AppTest, label: str):
+    found = [b for b in at.button if b.label == label]
+    assert found, f"no button {label!r}: {[b.label for b in at.button]}"
+    return found[0]
+
+
+def _click(at: AppTest, label: str) -> AppTest:
+    return _button(at, label).click().run()
+
+
+def _markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def _texts(at: AppTest) -> str:
+    return "\n".join(t.value for t in at.text)
+
+
+def _start(store_path: str) -> tuple[AppTest, str]:
+    teacher = open_page(PAGE)
+    _ok(teacher)
+    teacher = _click(teacher, "Start a class")
+    _ok(teacher)
+    (code,) = re.findall(r"^## Class code: ([A-Z0-9]{4,6})$", _markdown(teacher), re.M)
+    return teacher, code
+
+
+def _join(code: str, nickname: str) -> AppTest:
+    student = open_page(PAGE, {"code": code})
+    _ok(student)
+    student.text_input(key="class.nickname").input(nickname)
+    student = _click(student, "Join")
+    _ok(student)
+    return student
+
+
+def _current(store_path: str, code: str) -> Question:
+    s = classroom.state(class_store.open_store(store_path), code)
+    assert s.question is not None
+    return Question.from_dict(s.question)
+
+
+def _answer(student: AppTest, number: int, text: str) -> AppTest:
+    student.text_input(key=f"class.answer.{number}").input(text)
+    student = _click(student, "Send answer")
+    _ok(student)
+    return student
+
+
+def test_the_page_offers_to_teach_or_join(store_path):
+    at = open_page(PAGE)
+    _ok(at)
+    assert at.title[0].value == "Class"
+    assert [b.label for b in at.button] == ["Start a class", "Join"]
+    assert at.text_input(key="class.code_box") is not None
+
+
+def test_a_whole_question_teacher_and_two_students(store_path):
+    teacher, code = _start(store_path)
+    # the join link is this page's address with ?code=; no browser address under AppTest
+    assert any(c.value == f"/classroom?code={code}" for c in teacher.code)
+    # the teacher's secret is in the teacher's session only
+    handle = teacher.session_state[cs.TEACHER]
+    assert handle.code == code and len(handle.secret) >= 16
+
+    ann = _join(code, "Ann")
+    bo = _join(code, "Bo")
+    assert "You are Ann in class " + code in _texts(ann)
+    assert any("Waiting for your teacher's question" in i.value for i in ann.info)
+    # a student's session holds no secret and has no teacher control
+    assert cs.TEACHER not in ann.session_state
+    assert not {"Reveal", "Next question", "End class", "Send to the class",
+                "Start a class"} & {b.label for b in ann.button}
+
+    teacher = _click(teacher.run(), "New question")
+    _ok(teacher)
+    teacher = _click(teacher, "Send to the class")
+    _ok(teacher)
+    assert any(f"Sent to class {code} as question 1." in s.value for s in teacher.success)
+    q = _current(store_path, code)
+    assert q.mistakes, "the bank's question has a named mistake to test with"
+    mistake = q.mistakes[0]
+
+    ann = ann.run()  # the next poll: the question is there
+    _ok(ann)
+    assert q.prompt in _markdown(ann) and "Question 1" in [h.value for h in ann.subheader]
+    ann = _answer(ann, 1, q.answer_text())
+    assert any("Answer received" in s.value for s in ann.success)
+    assert q.working not in _markdown(ann)  # nothing revealed before the teacher reveals
+    bo = _answer(bo.run(), 1, _typed(mistake.answer))
+    assert any("Answer received" in s.value for s in bo.success)
+
+    teacher = teacher.run()
+    _ok(teacher)
+    md = _markdown(teacher)
+    assert "### Students: 2" in md
+    assert "2 of 2 answered · 1 right" in md
+    assert f"- {mistake.name}: 1" in md
+    (chart,) = teacher.get("vega_lite_chart")  # the histogram, coloured by kind
+    assert all(k in chart.proto.spec for k in ("the right answer", "a named mistake"))
+
+    teacher = _click(teacher, "Reveal")
+    _ok(teacher)
+    assert "Revealed to everyone" in _markdown(teacher)
+    ann, bo = ann.run(), bo.run()
+    assert [s.value for s in ann.success] == [f"Right: {q.answer_text()}."]
+    assert q.working in _markdown(ann)
+    (err,) = bo.error
+    assert f"is what you get if you {mistake.name}" in err.value
+    assert mistake.working in _markdown(bo)
+
+    # End class asks first; then the class is gone for everyone
+    teacher = _click(teacher, "End class")
+    assert any("End the class for everyone?" in w.value for w in teacher.warning)
+    teacher = _click(teacher, "Yes, end the class")
+    _ok(teacher)
+    assert cs.TEACHER not in teacher.session_state
+    assert "Start a class" in [b.label for b in teacher.button]
+    with pytest.raises(classroom.ClassNotFound):
+        classroom.state(class_store.open_store(store_path), code)
+    ann = ann.run()
+    _ok(ann)
+    assert any("was not found" in e.value for e in ann.error)
+    assert cs.STUDENT not in ann.session_state
+
+
+def _typed(values: tuple[float, ...]) -> str:
+    return ", ".join(str(int(v)) if float(v).is_integer() else str(v) for v in values)
+
+
+def test_next_question_sends_a_new_one_and_students_get_a_fresh_box(store_path):
+    teacher, code = _start(store_path)
+    ann = _join(code, "Ann")
+    teacher = _click(_click(teacher, "New question"), "Send to the class")
+    first = _current(store_path, code)
+    ann = _answer(ann.run(), 1, first.answer_text())
+    teacher = _click(teacher, "Next question")
+    _ok(teacher)
+    second = _current(store_path, code)
+    assert classroom.state(class_store.open_store(store_path), code).number == 2
+    assert second != first
+    ann = ann.run()
+    assert "Question 2" in [h.value for h in ann.subheader]
+    assert ann.text_input(key="class.answer.2").value == ""
+    assert not [s for s in ann.success if "Answer received" in s.value]
+    teacher = teacher.run()
+    assert "0 of 1 answered" in _markdown(teacher)
+
+
+def test_an_unreadable_answer_is_not_received_and_says_what_to_type(store_path):
+    teacher, code = _start(store_path)
+    ann = _join(code, "Ann")
+    _click(_click(teacher, "New question"), "Send to the class")
+    ann = _answer(ann.run(), 1, "five")
+    assert not [s for s in ann.success if "Answer received" in s.value]
+    assert any(e.value.startswith("Type ") for e in ann.error)
+
+
+@pytest.mark.parametrize("code", ["ZZZZ", "ab", "not a code at all"])
+def test_a_bad_code_says_so_and_offers_a_new_box(store_path, code):
+    at = open_page(PAGE, {"code": code})
+    _ok(at)
+    (err,) = at.error
+    assert "was not found" in err.value and "4 to 6 letters and digits" in err.value
+    assert at.text_input(key="class.code_box").label == "Type the code again"
+    assert "Start a class" not in [b.label for b in at.button]
+
+
+def test_a_typed_code_opens_the_join_form(store_path):
+    _, code = _start(store_path)
+    at = open_page(PAGE)
+    at.text_input(key="class.code_box").input(f" {code.lower()} ")
+    at = _click(at, "Join")
+    _ok(at)
+    assert at.query_params["code"] == [code] or at.query_params["code"] == code
+    assert f"Join class {code}" in [h.value for h in at.subheader]
+
+
+def test_a_nickname_with_html_is_shown_as_text(store_path):
+    _, code = _start(store_path)
+    name = "<b>Bo</b> **x** [l](u)"
+    bo = _join(code, name)
+    assert f"You are {name} in class {code}." in _texts(bo)
+    assert not [m for m in bo.markdown if "<b>" in m.value or "**x**" in m.value]
+
+
+def test_an_empty_nickname_is_refused(store_path):
+    _, code = _start(store_path)
+    at = open_page(PAGE, {"code": code})
+    at.text_input(key="class.nickname").input("   ")
+    at = _click(at, "Join")
+    _ok(at)
+    assert any("nickname is 1 to 24 characters" in e.value for e in at.error)
+    assert cs.STUDENT not in at.session_state
+
+
+def test_a_student_link_cannot_act_as_the_teacher(store_path):
+    teacher, code = _start(store_path)
+    ann = _join(code, "Ann")
+    me = ann.session_state[cs.STUDENT]
+    store = class_store.open_store(store_path)
+    for act in (classroom.reveal, classroom.end):
+        with pytest.raises(PermissionError):
+            act(store, code, me.student_id)
+    assert classroom.state(store, code).n_students == 1
+
+
+def _output_size_page(handle: classroom.ClassHandle | None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if handle is not None:
+        at.session_state[cs.TEACHER] = handle
+    at.switch_page("pages/output_size.py")
+    at.run()
+    at.toggle(key="predict.on").set_value(True).run()
+    _ok(at)
+    return at
+
+
+def _send_buttons(at: AppTest):
+    return [b for b in at.button if b.label == "Send to the class"]
+
+
+def test_an_arithmetic_page_sends_its_question_while_this_session_teaches(store_path):
+    store = class_store.open_store(store_path)
+    handle = classroom.start_class(store)
+    at = _output_size_page(handle)
+    (send,) = _send_buttons(at)
+    at = send.click().run()
+    _ok(at)
+    assert any(f"Sent to class {handle.code} as question 1." in s.value for s in at.success)
+    sent = classroom.state(store, handle.code)
+    assert sent.number == 1
+    # the question sent is the one the page asks about its current settings
+    assert Question.from_dict(sent.question).prompt in _markdown(at)
+
+
+def test_an_arithmetic_page_has_no_send_button_outside_a_class(store_path):
+    assert _send_buttons(_output_size_page(None)) == []
+
+
+@pytest.mark.parametrize("topic", list(question_bank.TOPICS))
+def test_every_topic_of_the_bank_goes_to_the_class_and_back(store_path, topic):
+    teacher, code = _start(store_path)
+    ann = _join(code, "Ann")
+    teacher.selectbox(key="class.topic").set_value(topic).run()
+    teacher = _click(_click(teacher, "New question"), "Send to the class")
+    _ok(teacher)
+    q = _current(store_path, code)
+    assert q.concept in CONCEPTS
+    ann = _answer(ann.run(), 1, q.answer_text())
+    assert any("Answer received" in s.value for s in ann.success)
+    assert "1 of 1 answered · 1 right" in _markdown(teacher.run())
