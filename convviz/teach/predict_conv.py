@@ -31,7 +31,8 @@ from convviz.engine.steps import Step
 from convviz.teach.predict_grid import MAX_GRID_SIDE, grid_table, is_whole, padded_window, to_lists
 from convviz.teach.questions import Question, named_mistakes
 
-__all__ = ["MAX_CHANNELS", "check_index", "conv_cell_question", "random_conv_cell_question"]
+__all__ = ["MAX_CHANNELS", "PADDING_WORDS", "check_index", "conv_cell_question",
+           "random_conv_cell_question"]
 
 #: The most input channels a cell question writes out.
 MAX_CHANNELS = 4
@@ -67,12 +68,24 @@ def _sum_line(patch: np.ndarray, kernel: np.ndarray) -> str:
                       zip(patch.ravel(), kernel.ravel(), strict=True)) + f" = {format_value(total)}"
 
 
-def _pads_text(pads: Any) -> str:
+#: What the padding cells hold, for each of PyTorch's padding modes.
+PADDING_WORDS: dict[str, str] = {
+    "zeros": "zeros",
+    "reflect": "the input's mirror image across its edge, the edge cell itself not repeated",
+    "replicate": "copies of the nearest edge cell",
+    "circular": "the cells from the opposite side (the input wraps around)",
+}
+
+
+def _pads_text(pads: Any, padding_mode: str) -> str:
     (t, b), (left, r) = pads
+    what = ("zero padding" if padding_mode == "zeros" else
+            f'padding_mode "{padding_mode}" padding (its cells hold '
+            f"{PADDING_WORDS[padding_mode]})")
     if t == b == left == r:
-        return "no padding" if t == 0 else f"{t} cell{'s' if t > 1 else ''} of zero padding on " \
+        return "no padding" if t == 0 else f"{t} cell{'s' if t > 1 else ''} of {what} on " \
                                            "every side"
-    return f"zero padding: top {t}, bottom {b}, left {left}, right {r}"
+    return f"{what}: top {t}, bottom {b}, left {left}, right {r}"
 
 
 def _pair_text(name: str, v: tuple[int, int]) -> str:
@@ -87,16 +100,28 @@ def _tables(a: np.ndarray, what: str) -> str:
     return "\n\n".join(parts)
 
 
+def _outside_text(padding_mode: str) -> str:
+    if padding_mode == "zeros":
+        return " (numbers outside the input are its zero padding)"
+    return f" (numbers outside the input are its padding: {PADDING_WORDS[padding_mode]})"
+
+
 def _working(step: Step, window: list[int], hw: tuple[int, int], kernel: np.ndarray,
-             bias: float, value: float) -> str:
+             bias: float, value: float, padding_mode: str, flip: bool) -> str:
     r0, c0, r1, c1 = window
     h, w = hw
     outside = r0 < 0 or c0 < 0 or r1 > h or c1 > w
     lines = [f"Output cell {step.out_pos}'s window starts at row {step.origin[0]}, column "
              f"{step.origin[1]} of the padded input: it covers rows {r0} to {r1 - 1} and "
              f"columns {c0} to {c1 - 1} of the input"
-             + (" (numbers outside the input are its zero padding)" if outside else "")
-             + ". Multiply each value by the kernel weight over it and add:", ""]
+             + (_outside_text(padding_mode) if outside else "")
+             + ". Multiply each value by the "
+             + ("rotated kernel's weight" if flip else "kernel weight") + " over it and add:",
+             ""]
+    if flip:
+        rotated = "\n\n".join(grid_table(kernel[..., i]) for i in range(kernel.shape[-1])) \
+            if kernel.ndim == 3 else grid_table(kernel)
+        lines[1:1] = ["", "The kernel rotated by 180 degrees (true convolution):", "", rotated]
     b = format_value(bias)
     if step.patch.ndim == 2:
         lines.append(f"- {_sum_line(step.patch, kernel)}")
@@ -112,7 +137,8 @@ def _working(step: Step, window: list[int], hw: tuple[int, int], kernel: np.ndar
 
 
 def conv_cell_question(x: Any, kernel: Any, bias: float | None, index: Any, *, stride: Any = 1,
-                       padding: Any = 0, dilation: Any = 1) -> Question:
+                       padding: Any = 0, dilation: Any = 1, padding_mode: str = "zeros",
+                       flip: bool = False) -> Question:
     """Ask for one output cell of a single-filter convolution, with its named mistakes.
 
     Parameters
@@ -126,8 +152,11 @@ def conv_cell_question(x: Any, kernel: Any, bias: float | None, index: Any, *, s
         The filter's bias (None: 0).
     index : (int, int)
         The output cell (row, col), 0-based.
-    stride, padding, dilation
-        As in :func:`convviz.conv2d` (zero padding).
+    stride, padding, dilation, padding_mode
+        As in :func:`convviz.conv2d`; the prompt says what the padding cells hold
+        (:data:`PADDING_WORDS`).
+    flip : bool
+        Ask for the true (mathematical) convolution: the kernel rotated by 180 degrees.
 
     Returns
     -------
@@ -163,12 +192,16 @@ def conv_cell_question(x: Any, kernel: Any, bias: float | None, index: Any, *, s
     bias = float(bias)
     if not np.isfinite(bias):
         raise ValueError(f"`bias` must be finite, got {bias}")
-    plan = conv_plan(xa, ka, bias, stride=stride, padding=padding, dilation=dilation)
+    if not isinstance(flip, bool):
+        raise TypeError(f"`flip` must be True or False, got {flip!r}")
+    plan = conv_plan(xa, ka, bias, stride=stride, padding=padding, dilation=dilation,
+                     padding_mode=padding_mode, flip=flip)
     r, c = check_index(index, plan.out_shape)
 
     def cell(xv: np.ndarray = xa, kv: np.ndarray = ka, b: float | None = bias,
              at: tuple[int, int] = (r, c), **change: Any) -> float | None:
-        a = {"stride": stride, "padding": padding, "dilation": dilation, **change}
+        a = {"stride": stride, "padding": padding, "dilation": dilation,
+             "padding_mode": padding_mode, "flip": flip, **change}
         try:
             out = conv2d(xv, kv, b, **a)
         except ValueError:
@@ -187,20 +220,34 @@ def conv_cell_question(x: Any, kernel: Any, bias: float | None, index: Any, *, s
     prompt = "\n\n".join([
         _tables(xa, "Input"), _tables(ka, "Kernel"),
         f"Bias: **{b}**. " + _pair_text("Stride", plan.stride) + ", "
-        + _pair_text("dilation", plan.dilation) + f", {_pads_text(plan.pads)}.",
-        "The layer computes cross-correlation, as PyTorch's `conv2d` and Keras' `Conv2D` do "
-        "(the kernel is not flipped)"
+        + _pair_text("dilation", plan.dilation) + f", {_pads_text(plan.pads, padding_mode)}.",
+        ("The layer computes the true (mathematical) convolution: the kernel is rotated by 180 "
+         "degrees before it is laid on the window (CNN layers do not rotate it)" if flip else
+         "The layer computes cross-correlation, as PyTorch's `conv2d` and Keras' `Conv2D` do "
+         "(the kernel is not flipped)")
         + (", and adds the sums over all channels" if channels > 1 else "")
         + f". What is the value of output cell **(row {r}, column {c})**, counting from "
         "(0, 0) at the top-left?"])
-    working = _working(step, window, xa.shape[:2], plan.kernel, bias, value)
+    working = _working(step, window, xa.shape[:2], plan.kernel, bias, value, padding_mode,
+                       flip)
     sr, sc = plan.stride
+    other = cell(flip=not flip)
     candidates: list[tuple[str, Any, str]] = [
-        ("flipped the kernel", _one(cell(flip=True)),
+        ("did not flip the kernel", _one(other),
+         "The true convolution rotates the kernel by 180 degrees before laying it on the "
+         "window; without the rotation it is the cross-correlation CNN layers compute, "
+         f"{format_value(other or 0.0)} here.") if flip else
+        ("flipped the kernel", _one(other),
          "CNN layers compute cross-correlation: the kernel is laid on the window as it is "
          "written. Rotating it by 180 degrees first gives the mathematical convolution, "
-         f"{format_value(cell(flip=True) or 0.0)} here."),
+         f"{format_value(other or 0.0)} here."),
     ]
+    r0, c0, r1, c1 = window
+    if padding_mode != "zeros" and (r0 < 0 or c0 < 0 or r1 > xa.shape[0] or c1 > xa.shape[1]):
+        candidates.append(
+            ("padded with zeros", _one(cell(padding_mode="zeros")),
+             f'With padding_mode "{padding_mode}" the padding cells hold '
+             f"{PADDING_WORDS[padding_mode]}, not zeros."))
     if bias != 0:
         candidates.append(("forgot the bias", _one(cell(b=None)),
                            f"The bias, {b}, is added after the products are summed."))

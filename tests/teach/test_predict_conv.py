@@ -155,3 +155,35 @@ def test_random_questions_are_seeded_and_sometimes_have_channels():
     assert concepts == {"convolution", "channels"}
     with pytest.raises(TypeError, match="`rng` must be a numpy.random.Generator"):
         random_conv_cell_question(1)
+
+
+# --- a true convolution and other padding modes -------------------------------------------------
+
+def test_true_convolution_and_did_not_flip_the_kernel():
+    q = conv_cell_question(X, K, 1, (1, 1), flip=True)
+    true_conv = signal.convolve2d(X, K, mode="valid")
+    assert q.answer == (true_conv[1, 1] + 1,)
+    assert "rotated by 180 degrees" in q.prompt and grid_table(K) in q.prompt
+    assert check(q, str(_torch_cell(X, K, 1, (1, 1)))).mistake == "did not flip the kernel"
+    assert "flipped the kernel" not in [m.name for m in q.mistakes]
+
+
+@pytest.mark.parametrize("mode,words", [
+    ("reflect", "mirror"), ("replicate", "nearest edge cell"), ("circular", "opposite side"),
+])
+def test_padding_modes_and_padded_with_zeros(mode, words):
+    q = conv_cell_question(X, K, 0, (0, 0), padding=1, padding_mode=mode)
+    xt = torch.tensor(X, dtype=torch.float64)[None, None]
+    padded = torch.nn.functional.pad(xt, (1, 1, 1, 1), mode=mode)  # PyTorch's padding modes
+    kt = torch.tensor(K, dtype=torch.float64)[None, None]
+    assert q.answer == (float(torch.nn.functional.conv2d(padded, kt)[0, 0, 0, 0]),)
+    assert f'"{mode}"' in q.prompt and words in q.prompt
+    zeros = _torch_cell(X, K, None, (0, 0), padding=1)
+    assert check(q, str(zeros)).mistake == "padded with zeros"
+    inner = conv_cell_question(X, K, 0, (2, 2), padding=1, padding_mode=mode)
+    assert "padded with zeros" not in [m.name for m in inner.mistakes]  # no padding under it
+
+
+def test_padding_mode_is_checked():
+    with pytest.raises(ValueError, match="`padding_mode` must be one of"):
+        conv_cell_question(X, K, 0, (0, 0), padding=1, padding_mode="mirror")
