@@ -30,10 +30,12 @@ from convviz.stack.summary import (
     summarize,
     uncounted_note,
 )
+from convviz.teach.page_questions import LAYER_ASKS, layer_page_question
 from convviz.ui.boot import ensure_app
 from convviz.ui.layer_table import frame_specs, layers_frame
 from convviz.ui.layout import side_by_side
 from convviz.ui.nav import next_link
+from convviz.ui.predict import predict_on, predict_panel, predict_toggle
 from convviz.ui.state import init_settings, save_settings, share_hint
 
 ensure_app()
@@ -83,6 +85,7 @@ def _load_preset() -> None:
 st.title("Layer shapes: from an image to ten probabilities")
 st.markdown("Stack layers and follow the **shape** of the data and the number of **weights** "
             "(parameters) through the whole network, as Keras's `model.summary()` prints them.")
+predict_toggle()
 
 settings, build = side_by_side([1, 1.7], key="shapes-build", gap="large")
 with settings:
@@ -129,121 +132,144 @@ with preset_box:
 
 summary = summarize(shape, specs)
 st.subheader("Summary")
-table, side = side_by_side([2.6, 1], key="shapes-summary", gap="large")
-with table:
-    lines = ["| # | Layer (type) | Output shape | Param # | Output size | Param count |",
-             "|---|---|---|--:|---|---|", f"| | input | {format_shape(shape)} | 0 | | |"]
+revealed = True  # False while "Predict first" waits for an answer
+askable = {r.index + 1: f"{r.index + 1}: {r.name} ({r.kind})" for r in summary.rows
+           if not r.error}  # no output shapes in the names: they are answers
+if predict_on() and askable:
+    a1, a2 = st.columns(2)
+    ask = a1.radio("Ask for", list(LAYER_ASKS), key="shapes.ask", horizontal=True,
+                   format_func=LAYER_ASKS.get)
+    if ss.get("shapes.ask_layer") not in askable:
+        ss["shapes.ask_layer"] = max(askable)
+    a2.selectbox("About layer", list(askable), key="shapes.ask_layer", format_func=askable.get)
+    at = ss["shapes.ask_layer"] - 1
+    question = layer_page_question(
+        [(sp.kind, sp.filters_or_units, sp.kernel_size, sp.stride, sp.padding) for sp in specs],
+        at, summary.rows[at].input_shape, ask)
+    if question is None:
+        st.caption(f"No question about {LAYER_ASKS[ask]} for layer {at + 1}: pick another "
+                   "layer or another question.")
+    revealed = predict_panel(question, key="shapes.predict")
+    if not revealed:
+        st.info("The tables of shapes, parameters and receptive fields appear once you have "
+                "answered.")
+if revealed:
+    table, side = side_by_side([2.6, 1], key="shapes-summary", gap="large")
+    with table:
+        lines = ["| # | Layer (type) | Output shape | Param # | Output size | Param count |",
+                 "|---|---|---|--:|---|---|", f"| | input | {format_shape(shape)} | 0 | | |"]
+        for r in summary.rows:
+            if r.error == NOT_COMPUTED:
+                cells = ["-", "-", "not computed: an earlier layer has no output", ""]
+            elif r.error:
+                cells = ["⚠ none", "-", f"⚠ **problem:** {r.error}", ""]
+            else:
+                note = f" (ℹ {r.note})" if r.note else ""
+                cells = [format_shape(r.output_shape), f"{r.params:,}", r.size_text + note,
+                         r.params_text]
+            lines.append(f"| {r.index + 1} | {r.name} ({r.kind}) | " + " | ".join(cells) + " |")
+        st.markdown("\n".join(lines))
+    with side:
+        st.metric("Total params", f"{summary.total_params:,}")
+        st.metric("Output shape", format_shape(summary.output_shape))
+        if not summary.ok:
+            st.caption("The total counts only the layers that have an output.")
+        if not summary.rows:
+            st.info("The stack is empty: add rows to the table (the **+** below it).")
+        first = next((r for r in summary.rows if r.error), None)
+        if first:
+            st.error(f"Layer {first.index + 1}, {first.name} ({first.kind}): {first.error}")
+        st.markdown(
+            "**Reading the shapes.** A 3x3 'valid' convolution loses one pixel on each side "
+            "(28 → 26) and its depth becomes its number of filters. A 2x2 pool with stride 2 "
+            "halves each side, rounding down (11 → 5). Flatten lines every value up in one "
+            "list; Dense gives as many values as it has units. **Parameters**: each filter has "
+            "one kH x kW weight grid per input channel plus a bias; a Dense layer has one weight "
+            "per (input, unit) pair plus a bias per unit; pooling and Flatten learn nothing. "
+            "The batch axis (Keras's `None`) is left out.")
+
+    st.subheader("Receptive field, multiply-adds and memory")
+    lines = ["| # | Layer (type) | Output shape | Receptive field | Multiply-adds | "
+             "Activations (float32) |", "|---|---|---|---|--:|--:|",
+             f"| | input | {format_shape(shape)} | 1×1 | | {math.prod(shape):,} values, "
+             f"{format_bytes(math.prod(shape) * BYTES_PER_VALUE)} |"]
     for r in summary.rows:
-        if r.error == NOT_COMPUTED:
-            cells = ["-", "-", "not computed: an earlier layer has no output", ""]
-        elif r.error:
-            cells = ["⚠ none", "-", f"⚠ **problem:** {r.error}", ""]
-        else:
-            note = f" (ℹ {r.note})" if r.note else ""
-            cells = [format_shape(r.output_shape), f"{r.params:,}", r.size_text + note,
-                     r.params_text]
-        lines.append(f"| {r.index + 1} | {r.name} ({r.kind}) | " + " | ".join(cells) + " |")
+        if r.error:
+            lines.append(f"| {r.index + 1} | {r.name} ({r.kind}) | - | - | - | - |")
+            continue
+        field = r.field.text() if r.field else "-"
+        lines.append(f"| {r.index + 1} | {r.name} ({r.kind}) | {format_shape(r.output_shape)} | "
+                     f"{field} | {r.macs_text} | {r.values:,} values, "
+                     f"{format_bytes(r.act_bytes)} |")
+    lines.append(f"| | **total** | | | **{summary.total_macs:,}** | **{summary.total_values:,} "
+                 f"values, {format_bytes(summary.total_bytes)}** |")
     st.markdown("\n".join(lines))
-with side:
-    st.metric("Total params", f"{summary.total_params:,}")
-    st.metric("Output shape", format_shape(summary.output_shape))
-    if not summary.ok:
-        st.caption("The total counts only the layers that have an output.")
-    if not summary.rows:
-        st.info("The stack is empty: add rows to the table (the **+** below it).")
-    first = next((r for r in summary.rows if r.error), None)
-    if first:
-        st.error(f"Layer {first.index + 1}, {first.name} ({first.kind}): {first.error}")
-    st.markdown(
-        "**Reading the shapes.** A 3x3 'valid' convolution loses one pixel on each side "
-        "(28 → 26) and its depth becomes its number of filters. A 2x2 pool with stride 2 "
-        "halves each side, rounding down (11 → 5). Flatten lines every value up in one "
-        "list; Dense gives as many values as it has units. **Parameters**: each filter has "
-        "one kH x kW weight grid per input channel plus a bias; a Dense layer has one weight "
-        "per (input, unit) pair plus a bias per unit; pooling and Flatten learn nothing. "
-        "The batch axis (Keras's `None`) is left out.")
+    st.caption(
+        "**Receptive field**: how many input pixels one unit sees along a side, and the jump, "
+        "how far apart neighbouring units' fields start (size_l = size_(l−1) + (k − 1) × "
+        "jump_(l−1), jump_l = jump_(l−1) × stride; pooling counts as a window, ReLU and Flatten "
+        "change nothing). A Dense layer after Flatten, and global pooling, read every unit of the "
+        "map before them: they see the union of those fields. **Multiply-adds**: one per weight "
+        "per output position, biases not counted (H'×W'×k×k×C_in×C_out for Conv2D, inputs × units "
+        "for Dense). **Activations**: the values each layer outputs for one image, 4 bytes each at "
+        "float32; the total leaves the input out. A batch of N images needs N times as much.")
 
-st.subheader("Receptive field, multiply-adds and memory")
-lines = ["| # | Layer (type) | Output shape | Receptive field | Multiply-adds | "
-         "Activations (float32) |", "|---|---|---|---|--:|--:|",
-         f"| | input | {format_shape(shape)} | 1×1 | | {math.prod(shape):,} values, "
-         f"{format_bytes(math.prod(shape) * BYTES_PER_VALUE)} |"]
-for r in summary.rows:
-    if r.error:
-        lines.append(f"| {r.index + 1} | {r.name} ({r.kind}) | - | - | - | - |")
-        continue
-    field = r.field.text() if r.field else "-"
-    lines.append(f"| {r.index + 1} | {r.name} ({r.kind}) | {format_shape(r.output_shape)} | "
-                 f"{field} | {r.macs_text} | {r.values:,} values, {format_bytes(r.act_bytes)} |")
-lines.append(f"| | **total** | | | **{summary.total_macs:,}** | **{summary.total_values:,} "
-             f"values, {format_bytes(summary.total_bytes)}** |")
-st.markdown("\n".join(lines))
-st.caption(
-    "**Receptive field**: how many input pixels one unit sees along a side, and the jump, "
-    "how far apart neighbouring units' fields start (size_l = size_(l−1) + (k − 1) × "
-    "jump_(l−1), jump_l = jump_(l−1) × stride; pooling counts as a window, ReLU and Flatten "
-    "change nothing). A Dense layer after Flatten, and global pooling, read every unit of the "
-    "map before them: they see the union of those fields. **Multiply-adds**: one per weight "
-    "per output position, biases not counted (H'×W'×k×k×C_in×C_out for Conv2D, inputs × units "
-    "for Dense). **Activations**: the values each layer outputs for one image, 4 bytes each at "
-    "float32; the total leaves the input out. A batch of N images needs N times as much.")
-
-st.subheader("Click a layer: one unit's receptive field on the input")
-with_field = [r for r in summary.rows if r.field is not None and not r.error]
-if not with_field:
-    st.info("No layer to show: the receptive field needs an (H, W, C) input and a layer with "
-            "an output.")
-else:
-    windowed = [r for r in with_field if r.kind == "Conv2D" or r.kind in POOLS]
-    default = (windowed or with_field)[-1].index + 1
-    options = [r.index + 1 for r in with_field]
-    if ss["shapes.rf"] not in options:
-        ss["shapes.rf"] = default
-    names = {r.index + 1: f"{r.index + 1}: {r.name} ({r.kind}) → {format_shape(r.output_shape)}"
-             for r in with_field}
-    pick_col, pic_col = side_by_side([1, 1.3], key="shapes-field", gap="large")
-    with pick_col:
-        st.selectbox("Layer", options, key="shapes.rf", format_func=names.get)
-        row = summary.rows[ss["shapes.rf"] - 1]
-        field = row.field
-        unit = field.centre()
-        rows_seen, cols_seen = field.reach(unit)
-        (w0, w1), (v0, v1) = field.window(unit)
-        h, w = field.input_hw
-        if field.combined:
-            st.markdown(
-                f"Every unit of **{row.name}** reads all {field.units[0]}×{field.units[1]} "
-                f"positions of the map before it, so it sees the union of their fields: "
-                f"**{field.text()}**"
-                + ("." if field.whole() else
-                   f" (the windows before it never reach the rest of the {h}×{w} input)."))
-        else:
-            st.markdown(
-                f"The centre unit {unit} of **{row.name}**'s {field.units[0]}×{field.units[1]} "
-                f"map sees a **{field.size}×{field.size}** window of the input (jump "
-                f"{field.jump}: the next unit's window starts {field.jump} pixel"
-                f"{'s' * (field.jump > 1)} further): rows {w0} to {w1}, columns {v0} to {v1}.")
-            outside = (w0 < 0 or v0 < 0 or w1 >= h or v1 >= w)
-            if outside:
-                st.caption("Part of the window lies outside the input (rows or columns below 0 "
-                           f"or above {h - 1}): there it sees padding.")
-        if rows_seen and cols_seen:
-            st.caption(f"Input pixels it depends on: rows {rows_seen[0]}–{rows_seen[-1]}, "
-                       f"columns {cols_seen[0]}–{cols_seen[-1]}, {len(rows_seen)}×"
-                       f"{len(cols_seen)} = {len(rows_seen) * len(cols_seen):,} pixels: "
-                       "change one of them and this unit can change; change any other and "
-                       "it cannot.")
-        else:
-            st.caption("Its window lies on padding only: no input pixel reaches it.")
-        if field.gaps(unit):
-            st.caption("The field has holes: a window narrower than the stride before it "
-                       "skips pixels, so only the orange pixels inside the outline reach it.")
-    with pic_col:
-        what = (f"{row.name}: all of the map before it" if field.combined
-                else f"{row.name}: unit {unit}")
-        st.image(field_svg((h, w), rows_seen, cols_seen, ((w0, w1), (v0, v1)), title=what,
-                          window_text="the windows of all its inputs" if field.combined
-                          else "its window"))
+    st.subheader("Click a layer: one unit's receptive field on the input")
+    with_field = [r for r in summary.rows if r.field is not None and not r.error]
+    if not with_field:
+        st.info("No layer to show: the receptive field needs an (H, W, C) input and a layer with "
+                "an output.")
+    else:
+        windowed = [r for r in with_field if r.kind == "Conv2D" or r.kind in POOLS]
+        default = (windowed or with_field)[-1].index + 1
+        options = [r.index + 1 for r in with_field]
+        if ss["shapes.rf"] not in options:
+            ss["shapes.rf"] = default
+        names = {r.index + 1: f"{r.index + 1}: {r.name} ({r.kind}) → {format_shape(r.output_shape)}"
+                 for r in with_field}
+        pick_col, pic_col = side_by_side([1, 1.3], key="shapes-field", gap="large")
+        with pick_col:
+            st.selectbox("Layer", options, key="shapes.rf", format_func=names.get)
+            row = summary.rows[ss["shapes.rf"] - 1]
+            field = row.field
+            unit = field.centre()
+            rows_seen, cols_seen = field.reach(unit)
+            (w0, w1), (v0, v1) = field.window(unit)
+            h, w = field.input_hw
+            if field.combined:
+                st.markdown(
+                    f"Every unit of **{row.name}** reads all {field.units[0]}×{field.units[1]} "
+                    f"positions of the map before it, so it sees the union of their fields: "
+                    f"**{field.text()}**"
+                    + ("." if field.whole() else
+                       f" (the windows before it never reach the rest of the {h}×{w} input)."))
+            else:
+                st.markdown(
+                    f"The centre unit {unit} of **{row.name}**'s {field.units[0]}×{field.units[1]} "
+                    f"map sees a **{field.size}×{field.size}** window of the input (jump "
+                    f"{field.jump}: the next unit's window starts {field.jump} pixel"
+                    f"{'s' * (field.jump > 1)} further): rows {w0} to {w1}, columns {v0} to {v1}.")
+                outside = (w0 < 0 or v0 < 0 or w1 >= h or v1 >= w)
+                if outside:
+                    st.caption("Part of the window lies outside the input (rows or columns below 0 "
+                               f"or above {h - 1}): there it sees padding.")
+            if rows_seen and cols_seen:
+                st.caption(f"Input pixels it depends on: rows {rows_seen[0]}–{rows_seen[-1]}, "
+                           f"columns {cols_seen[0]}–{cols_seen[-1]}, {len(rows_seen)}×"
+                           f"{len(cols_seen)} = {len(rows_seen) * len(cols_seen):,} pixels: "
+                           "change one of them and this unit can change; change any other and "
+                           "it cannot.")
+            else:
+                st.caption("Its window lies on padding only: no input pixel reaches it.")
+            if field.gaps(unit):
+                st.caption("The field has holes: a window narrower than the stride before it "
+                           "skips pixels, so only the orange pixels inside the outline reach it.")
+        with pic_col:
+            what = (f"{row.name}: all of the map before it" if field.combined
+                    else f"{row.name}: unit {unit}")
+            st.image(field_svg((h, w), rows_seen, cols_seen, ((w0, w1), (v0, v1)), title=what,
+                              window_text="the windows of all its inputs" if field.combined
+                              else "its window"))
 
 st.header("Why convolution rather than a dense layer?")
 why, numbers = side_by_side([1, 1.2], key="shapes-why", gap="large")
@@ -262,7 +288,9 @@ with why:
         "connections to far-away pixels, sharing removes the copies per position.")
 with numbers:
     weighted = [r for r in summary.rows if r.params]
-    if weighted:
+    if not revealed:
+        st.info("The parameter counts appear once you have answered.")
+    elif weighted:
         table = ["| Layer | this network | local, own weights per position | "
                  "dense, all to all |",
                  "|---|--:|--:|--:|"]
@@ -300,7 +328,7 @@ with text:
         "The convolutions find *where* patterns are; the classifier decides *what* the image "
         "is. **Flatten** lines the last feature maps up in one list"
         + (f" (here {format_shape(flat.input_shape)} → {flat.output_shape[0]} values)"
-           if flat else "")
+           if flat and revealed else "")
         + ". **Dense** (fully connected) layers mix all of them. The last Dense layer has one "
         "unit per class and gives a raw score, a **logit**, for each. **Softmax** turns the "
         "logits into probabilities: `p_i = exp(z_i) / Σ exp(z_j)`, all positive, summing to 1, "

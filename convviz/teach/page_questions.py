@@ -21,11 +21,24 @@ import numpy as np
 
 from convviz.teach.predict_conv import MAX_CHANNELS, conv_cell_question
 from convviz.teach.predict_grid import MAX_GRID_SIDE
+from convviz.teach.predict_layers import (
+    MAX_LAYERS,
+    conv_params_question,
+    dense_params_question,
+    layer_shape_question,
+    receptive_field_question,
+)
 from convviz.teach.predict_pool import pool_value_question
 from convviz.teach.predict_size import output_size_question, pool_size_question
 from convviz.teach.questions import Question
 
-__all__ = ["POOL_ASKS", "conv_page_question", "pool_page_question", "size_page_question"]
+__all__ = ["LAYER_ASKS", "POOL_ASKS", "conv_page_question", "layer_page_question",
+           "pool_page_question", "size_page_question"]
+
+#: What the layer-shapes page can ask about a layer of its stack.
+LAYER_ASKS = {"params": "its parameter count", "shape": "its output shape",
+              "field": "a unit's receptive field"}
+_POOLS = {"MaxPool2D": "maxpool", "AvgPool2D": "avgpool"}
 
 #: What the pooling page can ask about its current settings.
 POOL_ASKS = {"value": "the pooled value of the current window",
@@ -174,4 +187,79 @@ def pool_page_question(x: np.ndarray, mode: str, k: int, s: int, p: int, *, ceil
             return None
         return pool_value_question(x, k, index, stride=s, padding=p, mode=mode)
     except ValueError:  # refused, too large to write out, or a cell only ceil_mode adds
+        return None
+
+
+def layer_page_question(layers: list[tuple[str, Any, Any, Any, Any]], index: int,
+                        layer_input: tuple[int, ...], ask: str) -> Question | None:
+    """The layer-shapes page's question about layer ``index`` of its stack.
+
+    Parameters
+    ----------
+    layers : list of (kind, filters_or_units, kernel_size, stride, padding)
+        The page's table, from the input up: kinds as Keras names them ("Conv2D",
+        "MaxPool2D", "AvgPool2D", "Dense", "Flatten", "ReLU", "GlobalAvgPool2D",
+        "GlobalMaxPool2D"); a stride of None is the default (1, or the pooling window);
+        padding "valid", "same" or a number of cells per side.
+    index : int
+        The layer asked about, 0-based.
+    layer_input : tuple of int
+        That layer's input shape, channels last: (H, W, C), or (n,) after Flatten.
+    ask : {"params", "shape", "field"}
+        :data:`LAYER_ASKS`: the parameter count (Conv2D and Dense), the output shape
+        (Conv2D and pooling), or the side of one unit's receptive field (a Conv2D or pooling
+        layer with only such layers below it).
+
+    Returns
+    -------
+    Question or None
+        None when the question does not apply to that layer (no weights, no window, a field
+        that is the whole map after a Dense or global pooling layer, more than
+        ``MAX_LAYERS`` windows) or the layer has no output.
+
+    Examples
+    --------
+    >>> mnist = [("Conv2D", 32, 3, None, "valid"), ("MaxPool2D", None, 2, None, "valid"),
+    ...          ("Conv2D", 64, 3, None, "valid")]
+    >>> layer_page_question(mnist, 2, (13, 13, 32), "params").answer_text()
+    '18496'
+    >>> layer_page_question(mnist, 1, (26, 26, 32), "shape").answer_text()
+    '(13, 13, 32)'
+    >>> layer_page_question(mnist, 2, (13, 13, 32), "field").answer_text()
+    '8'
+    """
+    if ask not in LAYER_ASKS:
+        raise ValueError(f"`ask` must be one of {list(LAYER_ASKS)}, got {ask!r}")
+    if not 0 <= index < len(layers):
+        raise ValueError(f"`index` must be from 0 to {len(layers) - 1}, got {index!r}")
+    kind, units, k, stride, padding = layers[index]
+    try:
+        if ask == "params":
+            if kind == "Conv2D" and len(layer_input) == 3:
+                return conv_params_question(k, k, layer_input[-1], units)
+            if kind == "Dense":
+                return dense_params_question(layer_input[-1], units)
+            return None
+        if ask == "shape":
+            if len(layer_input) != 3 or kind not in ("Conv2D", *_POOLS):
+                return None
+            if kind == "Conv2D":
+                pad = padding if padding in ("valid", "same") else int(padding)
+                return layer_shape_question(layer_input, "conv", k, filters=units,
+                                            stride=stride, padding=pad)
+            if padding == "same":  # the question's pooling takes a number of cells
+                return None
+            return layer_shape_question(layer_input, _POOLS[kind], k, stride=stride,
+                                        padding=0 if padding == "valid" else int(padding))
+        windows = []
+        for kind_i, _, k_i, s_i, _ in layers[:index + 1]:
+            if kind_i in ("Conv2D", *_POOLS):
+                default = 1 if kind_i == "Conv2D" else k_i
+                windows.append((k_i, default if s_i is None else s_i, 1))
+            elif kind_i != "ReLU":  # Flatten, Dense, global pooling: the whole map
+                return None
+        if kind not in ("Conv2D", *_POOLS) or len(windows) > MAX_LAYERS:
+            return None
+        return receptive_field_question(windows)
+    except (ValueError, TypeError):  # the page reports the layer's problem
         return None

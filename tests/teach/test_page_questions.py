@@ -73,3 +73,44 @@ def test_the_pooling_page_asks_for_what_the_engine_pools():
                               count_include_pad=True) is None  # a cell only ceil_mode adds
     with pytest.raises(ValueError, match="`ask` must be one of"):
         pool_page_question(x, "max", 2, 2, 0, index=(0, 0), ask="colour", **ask)
+
+
+@pytest.mark.parametrize("preset", ["Classic Keras MNIST", "LeNet-5 style", "Tiny (digits 16x16)",
+                                    "Deep MNIST (5x5, Dense 1024)", "Too deep for 28x28"])
+def test_the_layer_page_asks_what_its_own_summary_shows(preset):
+    from convviz.stack.spec import PRESETS
+    from convviz.stack.summary import summarize
+    from convviz.teach.page_questions import layer_page_question
+
+    shape, specs = PRESETS[preset]
+    summary = summarize(shape, specs)
+    layers = [(s.kind, s.filters_or_units, s.kernel_size, s.stride, s.padding) for s in specs]
+    asked = {"params": 0, "shape": 0, "field": 0}
+    for r in summary.rows:
+        for ask in asked:
+            if r.error:
+                continue
+            q = layer_page_question(layers, r.index, r.input_shape, ask)
+            if q is None:
+                continue
+            asked[ask] += 1
+            want = {"params": (r.params,), "shape": r.output_shape,
+                    "field": (r.field.size,) if r.field else None}[ask]
+            assert q.answer == tuple(float(v) for v in want), (r.name, ask)
+    if preset == "Classic Keras MNIST":  # conv x3 and dense x2; conv x3 and pool x2
+        assert asked == {"params": 5, "shape": 5, "field": 5}
+
+
+def test_the_layer_page_asks_nothing_that_does_not_apply():
+    from convviz.teach.page_questions import layer_page_question
+
+    layers = [("Conv2D", 8, 3, None, "valid"), ("Flatten", None, None, None, "valid"),
+              ("Dense", 10, None, None, "valid")]
+    assert layer_page_question(layers, 1, (5, 5, 8), "params") is None  # Flatten learns nothing
+    assert layer_page_question(layers, 2, (200,), "shape") is None
+    assert layer_page_question(layers, 2, (200,), "field") is None  # the whole map
+    assert layer_page_question(layers, 2, (200,), "params").answer == (2010.0,)
+    with pytest.raises(ValueError, match="`ask` must be one of"):
+        layer_page_question(layers, 0, (7, 7, 1), "colour")
+    with pytest.raises(ValueError, match="`index` must be from 0 to 2, got 3"):
+        layer_page_question(layers, 3, (7, 7, 1), "params")
