@@ -32,7 +32,8 @@ __all__ = ["pool_value_question", "random_pool_question"]
 
 
 def pool_value_question(x: Any, size: Any, index: Any, *, stride: Any = None, padding: Any = 0,
-                        mode: str = "max") -> Question:
+                        mode: str = "max", ceil_mode: bool = False,
+                        count_include_pad: bool = True) -> Question:
     """Ask for one pooled value, with its named mistakes.
 
     Parameters
@@ -48,6 +49,12 @@ def pool_value_question(x: Any, size: Any, index: Any, *, stride: Any = None, pa
     padding : int or (rows, cols)
         At most half the window on each side (PyTorch's rule).
     mode : {"max", "avg"}
+    ceil_mode : bool
+        PyTorch's ``ceil_mode``: the output size rounded up, so a last window may hang past
+        the padded input (those cells never count).
+    count_include_pad : bool
+        Average pooling: divide by the padding cells too (PyTorch's default) or only by
+        the input cells in the window.
 
     Returns
     -------
@@ -71,13 +78,18 @@ def pool_value_question(x: Any, size: Any, index: Any, *, stride: Any = None, pa
     if max(xa.shape) > MAX_GRID_SIDE:
         raise ValueError(f"`x` must be at most {MAX_GRID_SIDE} x {MAX_GRID_SIDE} to be written "
                          f"out in a question, got {xa.shape[0]} x {xa.shape[1]}")
-    plan = pool_plan(xa, size, stride=stride, padding=padding, mode=mode)
+    for name, flag in (("ceil_mode", ceil_mode), ("count_include_pad", count_include_pad)):
+        if not isinstance(flag, bool):
+            raise TypeError(f"`{name}` must be True or False, got {flag!r}")
+    plan = pool_plan(xa, size, stride=stride, padding=padding, mode=mode, ceil_mode=ceil_mode,
+                     count_include_pad=count_include_pad)
     r, c = check_index(index, plan.out_shape)
     mode, (kh, kw), (sh, sw) = plan.mode, plan.size, plan.stride
     pads = prepare_pool(xa, size, stride=stride, padding=padding, mode=mode).pads
 
     def cell(**change: Any) -> float | None:
-        a = {"stride": plan.stride, "padding": pads, "mode": mode, **change}
+        a = {"stride": plan.stride, "padding": pads, "mode": mode, "ceil_mode": ceil_mode,
+             "count_include_pad": count_include_pad, **change}
         try:
             out = pool2d(xa, plan.size, **a)
         except ValueError:
@@ -91,20 +103,30 @@ def pool_value_question(x: Any, size: Any, index: Any, *, stride: Any = None, pa
     r0, c0, r1, c1 = window
     touches_pad = r0 < 0 or c0 < 0 or r1 > xa.shape[0] or c1 > xa.shape[1]
     (top, bottom), (left, right) = pads
-    pad_text = ("no padding" if not (top or bottom or left or right) else
+    padded = bool(top or bottom or left or right)
+    pad_text = ("no padding" if not padded else
                 f"padding: top {top}, bottom {bottom}, left {left}, right {right}")
-    if mode == "max":
-        layer = (f"`torch.nn.functional.max_pool2d(x, kernel_size=({kh}, {kw}), "
-                 f"stride=({sh}, {sw}), padding={padding!r})`")
-        rule = ("it keeps the largest value of each window; padding cells never win "
-                "(PyTorch pads max pooling with -infinity)" if top or bottom or left or right
-                else "it keeps the largest value of each window")
-    else:
-        layer = (f"`torch.nn.functional.avg_pool2d(x, kernel_size=({kh}, {kw}), "
-                 f"stride=({sh}, {sw}), padding={padding!r})`")
-        rule = ("it averages each window; padding cells count as zeros in the average "
-                "(count_include_pad=True, PyTorch's default)" if top or bottom or left or right
-                else "it averages each window")
+    options = (", ceil_mode=True" if ceil_mode else "") + (
+        ", count_include_pad=False" if mode == "avg" and not count_include_pad else "")
+    fn = "max_pool2d" if mode == "max" else "avg_pool2d"
+    layer = (f"`torch.nn.functional.{fn}(x, kernel_size=({kh}, {kw}), stride=({sh}, {sw}), "
+             f"padding={padding!r}{options})`")
+    rules = (["it keeps the largest value of each window"] if mode == "max" else
+             ["it averages each window"])
+    if mode == "max" and (padded or ceil_mode):
+        rules.append("cells outside the input never win (PyTorch pads max pooling with "
+                     "-infinity)")
+    if mode == "avg" and padded:
+        rules.append("padding cells count as zeros in the average (count_include_pad=True, "
+                     "PyTorch's default)" if count_include_pad else
+                     "only the input cells of a window count in its average "
+                     "(count_include_pad=False)")
+    if ceil_mode:
+        rules.append("the output size is rounded up (ceil_mode=True), so a last window may "
+                     "hang past the padded input"
+                     + ("; PyTorch leaves the cells past it out of the average"
+                        if mode == "avg" else ""))
+    rule = "; ".join(rules)
     prompt = "\n\n".join([
         f"Input ({xa.shape[0]} x {xa.shape[1]}):\n\n{grid_table(xa)}",
         f"It goes through {layer} ({pad_text}): {rule}. What is the value of output cell "
@@ -112,8 +134,11 @@ def pool_value_question(x: Any, size: Any, index: Any, *, stride: Any = None, pa
     values = [v for v, is_pad in zip(step.patch.ravel(),
                                      plan.pad_mask[np.ix_(step.rows, step.cols)].ravel(),
                                      strict=True) if not is_pad]
+    outside = " or ".join((["padding"] if padded else [])
+                          + (["past the padded input, where ceil_mode's last window hangs"]
+                             if ceil_mode else []))
     where = (f"Output cell ({r}, {c})'s window covers input rows {r0} to {r1 - 1} and columns "
-             f"{c0} to {c1 - 1}" + (" (numbers outside the input are padding)"
+             f"{c0} to {c1 - 1}" + (f" (numbers outside the input are {outside})"
                                     if touches_pad else "") + ".")
     shown = ", ".join(format_value(float(v)) for v in values)
     if mode == "max":
@@ -122,10 +147,16 @@ def pool_value_question(x: Any, size: Any, index: Any, *, stride: Any = None, pa
     else:
         total = float(sum(values))
         terms = " + ".join(format_value(float(v)) for v in values)
+        if not count_include_pad:
+            by = f"divided by the {step.divisor} input cells in the window"
+        elif step.divisor == kh * kw:
+            by = f"divided by the window's {step.divisor} cells" + (
+                ", padding included" if touches_pad else "")
+        else:
+            by = (f"divided by the {step.divisor} cells of the window inside the padded input "
+                  "(PyTorch leaves out the cells past it)")
         working = (f"{where} Its input values add up to {terms} = {format_value(total)}; "
-                   f"divided by the window's {step.divisor} cells"
-                   + (", padding included" if touches_pad else "")
-                   + f", that is {format_value(total)} / {step.divisor} "
+                   f"{by}, that is {format_value(total)} / {step.divisor} "
                    + ("= " if round(value, 2) == value else "≈ ")
                    + f"**{format_value(value)}**.")
     other = "avg" if mode == "max" else "max"
@@ -144,7 +175,12 @@ def pool_value_question(x: Any, size: Any, index: Any, *, stride: Any = None, pa
              f"column{'s' if sw > 1 else ''} per output cell (the stride defaults to the "
              f"window's size): cell ({r}, {c}) starts at row {r} × {sh} = {r * sh}, column "
              f"{c} × {sw} = {c * sw} of the padded input, not at ({r}, {c})."))
-    if mode == "avg" and touches_pad:
+    if mode == "avg" and touches_pad and not count_include_pad:
+        candidates.append(
+            ("counted the padding in the average", _one(cell(count_include_pad=True)),
+             "With count_include_pad=False only the input cells under the window count: "
+             f"divide by those {len(values)}, not by the padding cells too."))
+    if mode == "avg" and touches_pad and count_include_pad:
         candidates.append(
             ("left the padding out of the average", _one(cell(count_include_pad=False)),
              "PyTorch's avg_pool2d counts the padding cells as zeros and divides by the whole "

@@ -118,3 +118,28 @@ def test_random_questions_are_seeded():
     assert len(kinds) == 2  # max and avg both appear
     with pytest.raises(TypeError, match="`rng` must be a numpy.random.Generator"):
         random_pool_question("seed")
+
+
+# --- PyTorch's options: count_include_pad=False, ceil_mode ------------------------------------
+
+def test_padding_left_out_and_counted_the_padding_in_the_average():
+    q = pool_value_question(X, 3, (0, 0), stride=2, padding=1, mode="avg",
+                            count_include_pad=False)
+    want = _torch(X, 3, (0, 0), stride=2, padding=1, mode="avg", count_include_pad=False)
+    assert q.answer[0] == pytest.approx(want) and "count_include_pad=False" in q.prompt
+    counted = _torch(X, 3, (0, 0), stride=2, padding=1, mode="avg")
+    assert check(q, f"{counted:.2f}").mistake == "counted the padding in the average"
+    assert "/ 4" in q.working  # the 4 input cells of the corner window
+
+
+def test_ceil_mode_cell():
+    t = torch.tensor(X, dtype=torch.float64)[None, None]
+    for mode, pool in (("max", F.max_pool2d), ("avg", F.avg_pool2d)):
+        want = pool(t, 2, stride=2, ceil_mode=True)[0, 0]
+        assert tuple(want.shape) == (3, 3)  # the last row and column only ceil_mode adds
+        q = pool_value_question(X, 2, (2, 2), mode=mode, ceil_mode=True)
+        assert q.answer[0] == pytest.approx(float(want[2, 2]))
+        assert "ceil_mode=True" in q.prompt
+    avg = pool_value_question(X, 2, (2, 0), mode="avg", ceil_mode=True)
+    assert "/ 2" in avg.working  # PyTorch divides by the cells inside the input here
+    assert "past the padded input" in avg.working and "padding or" not in avg.working
