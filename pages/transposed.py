@@ -18,9 +18,11 @@ from convviz.imaging.samples import SAMPLE_IMAGES, load_sample
 from convviz.imaging.upsampling import RESIZES, crop_box, upsample_both
 from convviz.serve.params import choice_param, float_param, int_param
 from convviz.teach import transposed as tr
+from convviz.teach.page_questions import transposed_page_question
 from convviz.ui.boot import ensure_app
 from convviz.ui.grid_view import grid_view, heard_step
 from convviz.ui.nav import next_link
+from convviz.ui.predict import predict_panel, predict_toggle
 from convviz.ui.state import init_settings, save_settings, share_hint
 
 ensure_app()
@@ -72,6 +74,7 @@ st.markdown(
     "input's *shape*, not its numbers (the matrix view below shows why it is called "
     "*transposed*). Other names: fractionally strided convolution, \"deconvolution\"."
 )
+predict_toggle()
 
 controls, view = st.columns([1, 2.4], gap="large")
 with controls:
@@ -121,31 +124,35 @@ except (ValueError, TypeError) as exc:
     with view:
         st.error(f"{exc}. Lower the padding, or use a larger input, kernel or stride.")
 
+revealed = True  # False while "Predict first" waits for an answer
 if plan is not None:
     out_n = plan.out_shape[0]
     with view:
-        st.metric("Output size", f"{out_n} x {out_n}", delta=f"from {n} x {n}",
-                  delta_color="off", delta_arrow="off")
-        st.code(tr.formula_text(n, k, stride=s, padding=p, output_padding=op, dilation=d),
-                language=None, wrap_lines=True)
-        pos = heard_step("tr.grid", "tr.pos", plan.n_steps)  # where the player stopped
-        st.caption("Play, step, drag the slider or use the arrow keys and space (click the "
-                   "grids first). Hover an input cell to light the output cells its stamp "
-                   "feeds (click it to pin its step); hover an output cell to read its "
-                   "equation, every product that adds into it.")
-        grid_view({**_scatter(x, kernel, bias, settings), "step": pos}, key="tr.grid")
-        stamp = plan.stamp(pos)
-        kept = sum(c is not None for c in stamp.out_cells)
-        r, c = stamp.input_cell
-        st.markdown(
-            f"**Stamp {pos + 1} of {plan.n_steps}**: input[{r}, {c}] = "
-            f"{fmt(stamp.value)} times the kernel, written from row {r} × {s} = {r * s}, "
-            f"column {c} × {s} = {c * s} of the stamped grid; {kept} of its "
-            f"{len(stamp.cells)} products land in the output"
-            + (", the rest in the cropped border." if kept < len(stamp.cells) else "."))
+        revealed = predict_panel(transposed_page_question(n, k, **settings),
+                                 key="tr.predict")
+        if revealed:
+            st.metric("Output size", f"{out_n} x {out_n}", delta=f"from {n} x {n}",
+                      delta_color="off", delta_arrow="off")
+            st.code(tr.formula_text(n, k, stride=s, padding=p, output_padding=op, dilation=d),
+                    language=None, wrap_lines=True)
+            pos = heard_step("tr.grid", "tr.pos", plan.n_steps)  # where the player stopped
+            st.caption("Play, step, drag the slider or use the arrow keys and space (click the "
+                       "grids first). Hover an input cell to light the output cells its stamp "
+                       "feeds (click it to pin its step); hover an output cell to read its "
+                       "equation, every product that adds into it.")
+            grid_view({**_scatter(x, kernel, bias, settings), "step": pos}, key="tr.grid")
+            stamp = plan.stamp(pos)
+            kept = sum(c is not None for c in stamp.out_cells)
+            r, c = stamp.input_cell
+            st.markdown(
+                f"**Stamp {pos + 1} of {plan.n_steps}**: input[{r}, {c}] = "
+                f"{fmt(stamp.value)} times the kernel, written from row {r} × {s} = {r * s}, "
+                f"column {c} × {s} = {c * s} of the stamped grid; {kept} of its "
+                f"{len(stamp.cells)} products land in the output"
+                + (", the rest in the cropped border." if kept < len(stamp.cells) else "."))
 
 st.header("The same result as a direct convolution")
-if plan is not None:
+if plan is not None and revealed:
     t = cv.transpose_as_conv(x, kernel, **settings)
     direct = cv.conv2d(t.padded, t.kernel, dilation=t.dilation) + bias
     same = direct.shape == plan.output.shape and bool(np.allclose(direct, plan.output))
@@ -173,6 +180,9 @@ if plan is not None:
     st.caption("Hatched cells are the padding; the zeros between the input's numbers are the "
                "inserted ones. The stride of the transposed convolution has become the "
                "spacing of the input: hence \"fractionally strided\".")
+elif plan is not None:
+    st.info("This section shows the output's size: it appears once you have answered the "
+            "question above.")
 else:
     st.info("Pick settings with an output above to see the same result as a convolution.")
 
@@ -218,7 +228,7 @@ st.code("\n".join(
     f"ConvTranspose2d(kernel_size=3, stride=2, padding=1, output_padding={o}): 4 → "
     f"{cv.transpose_output_size(4, 3, stride=2, padding=1, output_padding=o)}"
     for _, o in base), language=None)
-if plan is not None and s > 1:
+if plan is not None and s > 1 and revealed:
     cases = tr.output_padding_cases(out_n, k, stride=s, padding=p, dilation=d)
     if cases:
         st.markdown(
@@ -287,7 +297,7 @@ grid_view(gray_grid_payload(corner, lo=0, hi=float(u.counts.max()),
           key="tr.counts")
 
 st.header("In code")
-if plan is not None:
+if plan is not None and revealed:
     torch_code, keras_code = tr.framework_code((n, n), k, stride=s, padding=p,
                                                output_padding=op, dilation=d)
     a, b = st.columns(2)

@@ -30,10 +30,11 @@ from convviz.teach.predict_layers import (
 )
 from convviz.teach.predict_pool import pool_value_question
 from convviz.teach.predict_size import output_size_question, pool_size_question
+from convviz.teach.predict_transposed import transposed_size_question
 from convviz.teach.questions import Question
 
 __all__ = ["LAYER_ASKS", "POOL_ASKS", "conv_page_question", "layer_page_question",
-           "pool_page_question", "size_page_question"]
+           "pool_page_question", "size_page_question", "transposed_page_question"]
 
 #: What the layer-shapes page can ask about a layer of its stack.
 LAYER_ASKS = {"params": "its parameter count", "shape": "its output shape",
@@ -262,4 +263,23 @@ def layer_page_question(layers: list[tuple[str, Any, Any, Any, Any]], index: int
             return None
         return receptive_field_question(windows)
     except (ValueError, TypeError):  # the page reports the layer's problem
+        return None
+
+
+def transposed_page_question(n: int, k: int, *, stride: int, padding: int,
+                             output_padding: int, dilation: int) -> Question | None:
+    """The transposed-convolution page's question: the output (height, width) of its
+    ``ConvTranspose2d`` on the n x n input; None when PyTorch refuses the settings.
+
+    Examples
+    --------
+    >>> transposed_page_question(3, 3, stride=2, padding=1, output_padding=1,
+    ...                          dilation=1).answer_text()
+    '(6, 6)'
+    >>> transposed_page_question(2, 1, stride=1, padding=2, output_padding=0, dilation=1)
+    """
+    try:
+        return transposed_size_question(n, k, stride=stride, padding=padding,
+                                        output_padding=output_padding, dilation=dilation)
+    except ValueError:  # no output, or an output_padding PyTorch refuses: the page says so
         return None

@@ -120,3 +120,48 @@ def test_the_exercise_checks_answers():
     assert at.error and at.error[0].value.startswith(("Not quite", "Type"))
     at.button(key="tr.new").click().run()
     assert at.session_state["tr.q"] != q or at.session_state["tr.q_n"] == 1
+
+
+def _predict_on(at: AppTest) -> AppTest:
+    at.toggle(key="predict.on").set_value(True).run()
+    return at
+
+
+def _predict_check(at: AppTest, text: str) -> AppTest:
+    (box,) = [t for t in at.text_input if t.key.startswith("tr.predict.answer.")]
+    box.input(text)
+    (check,) = [b for b in at.button if b.key == box.key.replace(".answer.", ".check.")]
+    return check.click().run()
+
+
+def _size_shown(at: AppTest) -> bool:
+    ids = [e.proto.id for e in at.get("bidi_component")]
+    shown = [bool(at.metric), any(i.endswith("-tr.grid") for i in ids),
+             any(i.endswith("-tr.conv") for i in ids),
+             any("nn.ConvTranspose2d" in c.value for c in at.code)]
+    assert len(set(shown)) == 1, shown
+    return shown[0]
+
+
+def test_predict_first_hides_the_output_size_until_the_output_padding_mistake_is_named():
+    at = _predict_on(open_page("pages/transposed.py"))
+    _ok(at)
+    assert not _size_shown(at)
+    assert not any("maps" in m.value and "With this page's settings" in m.value
+                   for m in at.markdown)  # the output_padding sentence names the size
+    forgot = cv.transpose_output_size(3, 3, stride=2, padding=1, output_padding=0)
+    right = cv.transpose_output_size(3, 3, stride=2, padding=1, output_padding=1)
+    assert (forgot, right) == (5, 6)
+    at = _predict_check(at, f"{forgot} x {forgot}")
+    (err,) = at.error
+    assert "forgot the output padding" in err.value and "The answer is (6, 6)" in err.value
+    assert _size_shown(at) and at.metric[0].value == "6 x 6"
+
+
+def test_predict_first_right_answer_reveals_the_transposed_page():
+    at = _predict_on(open_page("pages/transposed.py", {"tr.k": "2", "tr.p": "0", "tr.op": "0"}))
+    side = cv.transpose_output_size(3, 2, stride=2)
+    at = _predict_check(at, str(side))
+    _ok(at)
+    assert at.success[0].value == f"Right: ({side}, {side})."
+    assert _size_shown(at)

@@ -114,3 +114,15 @@ def test_the_layer_page_asks_nothing_that_does_not_apply():
         layer_page_question(layers, 0, (7, 7, 1), "colour")
     with pytest.raises(ValueError, match="`index` must be from 0 to 2, got 3"):
         layer_page_question(layers, 3, (7, 7, 1), "params")
+
+
+def test_the_transposed_page_asks_for_the_size_the_engine_computes():
+    from convviz.teach.page_questions import transposed_page_question
+
+    q = transposed_page_question(4, 3, stride=3, padding=2, output_padding=2, dilation=2)
+    side = cv.transpose_output_size(4, 3, stride=3, padding=2, output_padding=2, dilation=2)
+    assert q.answer == (float(side),) * 2
+    assert transposed_page_question(2, 1, stride=1, padding=2, output_padding=0,
+                                    dilation=1) is None  # no output
+    assert transposed_page_question(3, 3, stride=1, padding=0, output_padding=1,
+                                    dilation=1) is None  # PyTorch refuses output_padding 1
