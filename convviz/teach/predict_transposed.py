@@ -127,8 +127,9 @@ def transposed_size_question(n: int, k: int, *, stride: int = 1, padding: int = 
                            f"With dilation {d} a stamp's taps are {d} cells apart: it spans "
                            f"d × (k − 1) + 1 = {d * (k - 1) + 1} cells, not {k}."))
     candidates.append(("forgot the + 1", right - 1 if right > 1 else None,
-                       "Without the + 1 you count the cells from the first stamp's first "
-                       "cell to the last stamp's last one, leaving one of them out."))
+                       "Without the + 1 you get the distance from the first stamp's first "
+                       "cell to the last stamp's last cell; counting the cells at both ends "
+                       "takes one more."))
     square = [(name, None if v is None else (v, v), text) for name, v, text in candidates]
     return Question(concept="transposed", kind="transposed_size", prompt=prompt,
                     answer=(float(right), float(right)), working=working,

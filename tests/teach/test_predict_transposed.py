@@ -102,3 +102,8 @@ def test_random_questions_are_seeded_and_need_a_generator():
         random_transposed_size_question(np.random.default_rng(5))
     with pytest.raises(TypeError, match="`rng` must be a numpy.random.Generator"):
         random_transposed_size_question(5)
+
+
+def test_forgot_the_plus_one_working_counts_both_ends():
+    v = check(transposed_size_question(3, 2, stride=2), "5")  # (3 - 1) * 2 + 1 + 1 = 6
+    assert v.mistake == "forgot the + 1" and "both ends" in v.working
