@@ -12,9 +12,10 @@ Two backends, one behaviour (the tests run every behaviour against both):
 
 - :class:`SQLiteStore`: one SQLite file in WAL mode (readers never wait for the writer),
   every write in a ``BEGIN IMMEDIATE`` transaction with a busy timeout, a connection per
-  call (Streamlit runs sessions on several threads; a connection never crosses a thread or
-  a process). Expired records are purged by the next write, and a read never returns one.
-  For several processes on one machine.
+  call, taken from the store's idle ones (Streamlit runs sessions on several threads: a
+  connection serves one call at a time and never crosses a process). Expired records are
+  purged by the next write, and a read never returns one. For several processes on one
+  machine.
 - :class:`RedisStore`: one Redis hash per record, every operation one Lua script (Redis runs
   a script atomically), ``PEXPIRE`` so that Redis itself deletes a record when it expires.
   For several machines. redis-py is imported only when Redis is chosen.
@@ -66,6 +67,7 @@ import numbers
 import os
 import re
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -89,6 +91,8 @@ ENV_VAR = "CONVVIZ_CLASS_STORE"
 DEFAULT_TTL = 4 * 3600.0
 #: Seconds a SQLite call waits for another process's write before it gives up.
 BUSY_TIMEOUT = 10.0
+#: Idle SQLite connections a store keeps for the next calls (more threads open more).
+MAX_IDLE = 8
 SQLITE_SUFFIXES = (".sqlite3", ".sqlite", ".db")
 VALID_FORMS = ("unset (SQLite in ~/.cache/convviz/classes.sqlite3), a file path ending in "
                ".sqlite3, .sqlite or .db, or redis://host:port/db")
@@ -203,8 +207,9 @@ class ClassStore(abc.ABC):
     def delete(self, name: str) -> bool:
         """Delete record ``name`` and all its fields; False when there was no live record."""
 
-    def close(self) -> None:  # noqa: B027 (a backend with nothing to close keeps this)
-        """Release connections (the SQLite backend holds none between calls)."""
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release the store's connections; a later call opens new ones."""
 
 
 class SQLiteStore(ClassStore):
@@ -223,8 +228,10 @@ class SQLiteStore(ClassStore):
         super().__init__(ttl=ttl, clock=clock)
         self.path = Path(path).expanduser().resolve()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = self._connect()
-        try:
+        self._idle: list[sqlite3.Connection] = []
+        self._idle_lock = threading.Lock()
+        self._pid = os.getpid()
+        with self._connection() as con:
             con.execute("PRAGMA journal_mode=WAL")  # stays set in the file
             with self._transaction(con):
                 con.execute("CREATE TABLE IF NOT EXISTS records ("
@@ -234,17 +241,46 @@ class SQLiteStore(ClassStore):
                 con.execute("CREATE TABLE IF NOT EXISTS fields (name TEXT NOT NULL, "
                             "field TEXT NOT NULL, value TEXT NOT NULL, "
                             "PRIMARY KEY (name, field)) WITHOUT ROWID")
-        finally:
-            con.close()
 
     def describe(self) -> str:
         return f"SQLite file {self.path}"
 
-    def _connect(self) -> sqlite3.Connection:
-        # Autocommit mode: transactions are begun explicitly (BEGIN IMMEDIATE for writes).
-        con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None)
-        con.execute("PRAGMA synchronous=NORMAL")  # WAL: durable but for a power cut
-        return con
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        """A connection for this call alone: an idle one of this process, or a new one.
+
+        Connections are kept between calls (each used by one thread at a time): a process
+        whose last connection closes checkpoints the WAL and deletes it, and the next call
+        would rebuild it while holding the file's locks (two processes then wait on each
+        other by tens of milliseconds).
+        """
+        with self._idle_lock:
+            if self._pid != os.getpid():  # forked: the parent's connections are not ours
+                self._idle, self._pid = [], os.getpid()
+            con = self._idle.pop() if self._idle else None
+        if con is None:
+            # Autocommit mode: transactions are begun explicitly (BEGIN IMMEDIATE to write).
+            con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None,
+                                  check_same_thread=False)
+            con.execute("PRAGMA synchronous=NORMAL")  # WAL: durable but for a power cut
+        try:
+            yield con
+        except BaseException:
+            con.close()  # in an unknown state: never reused
+            raise
+        with self._idle_lock:
+            if len(self._idle) < MAX_IDLE and self._pid == os.getpid():
+                self._idle.append(con)
+                con = None
+        if con is not None:
+            con.close()
+
+    def close(self) -> None:
+        """Close the idle connections (a later call opens new ones)."""
+        with self._idle_lock:
+            idle, self._idle = self._idle, []
+        for con in idle:
+            con.close()
 
     @staticmethod
     @contextlib.contextmanager
@@ -260,16 +296,12 @@ class SQLiteStore(ClassStore):
     @contextlib.contextmanager
     def _write(self) -> Iterator[tuple[sqlite3.Connection, float]]:
         """A write transaction that first purges every expired record."""
-        con = self._connect()
-        try:
-            with self._transaction(con):
-                now = self._now()
-                con.execute("DELETE FROM fields WHERE name IN "
-                            "(SELECT name FROM records WHERE expires_at <= ?)", (now,))
-                con.execute("DELETE FROM records WHERE expires_at <= ?", (now,))
-                yield con, now
-        finally:
-            con.close()
+        with self._connection() as con, self._transaction(con):
+            now = self._now()
+            con.execute("DELETE FROM fields WHERE name IN "
+                        "(SELECT name FROM records WHERE expires_at <= ?)", (now,))
+            con.execute("DELETE FROM records WHERE expires_at <= ?", (now,))
+            yield con, now
 
     @staticmethod
     def _expiry(con: sqlite3.Connection, name: str) -> float | None:
@@ -277,17 +309,13 @@ class SQLiteStore(ClassStore):
         return None if row is None else float(row[0])
 
     def _read(self, name: str, query: str, args: tuple) -> Record | None:
-        con = self._connect()
-        try:
-            with self._transaction(con, write=False):
-                expires_at = self._expiry(con, name)
-                if expires_at is None:
-                    return None
-                if expires_at > self._now():
-                    rows = con.execute(query, (name, *args)).fetchall()
-                    return Record(dict(rows), expires_at)
-        finally:
-            con.close()
+        with self._connection() as con, self._transaction(con, write=False):
+            expires_at = self._expiry(con, name)
+            if expires_at is None:
+                return None
+            if expires_at > self._now():
+                rows = con.execute(query, (name, *args)).fetchall()
+                return Record(dict(rows), expires_at)
         with self._write():  # it expired: purge it now
             return None
 

@@ -283,3 +283,16 @@ def test_redis_expires_the_key_itself(redis_url, clock):
         clock.t += 90
         assert store.get("R", ["a"]) is None
         assert r.exists("test-expiry:R") == 0  # found expired by the store's clock: deleted
+
+
+def test_sqlite_keeps_its_connections_so_the_wal_stays_between_calls(tmp_path):
+    # A process whose last connection closes checkpoints and deletes the WAL; the next call
+    # (in any process) would rebuild it under the file's locks.
+    store = SQLiteStore(tmp_path / "c.sqlite3")
+    store.create("R", {"a": "1"})
+    store.get("R", ["a"])
+    assert (tmp_path / "c.sqlite3-wal").exists()
+    store.close()
+    assert not (tmp_path / "c.sqlite3-wal").exists()
+    assert store.get("R", ["a"]).fields == {"a": "1"}  # a closed store opens new connections
+
