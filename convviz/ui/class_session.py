@@ -85,13 +85,13 @@ def say(place: str, kind: str, text: str) -> None:
 
 
 def said(place: str) -> str | None:
-    """Show, once, the message kept for ``place``; returns its kind (success, info or
-    error), or None when there was none."""
+    """Show, once, the message kept for ``place`` as plain text (it may hold what a user
+    typed); returns its kind (success, info or error), or None when there was none."""
     kept = st.session_state.pop(f"class.msg.{place}", None)
     if kept is None:
         return None
     kind, text = kept
-    {"success": st.success, "info": st.info, "error": st.error}[kind](text)
+    {"success": st.success, "info": st.info, "error": st.error}[kind](as_text(text))
     return kind
 
 
@@ -113,3 +113,18 @@ def reachable_only_here(link: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+_MARKDOWN_SIGNS = set("\\`*_{}[]()#+!|<>:$~=")
+
+
+def as_text(message: str) -> str:
+    """``message`` with every Markdown sign backslash-escaped, so ``st.error`` shows what a
+    user typed inside it (a code, an answer) as the characters typed: no link, no markup.
+
+    Examples
+    --------
+    >>> as_text("Class code '[x](//e.co)' was not found.")
+    "Class code '\\\\[x\\\\]\\\\(//e.co\\\\)' was not found."
+    """
+    return "".join("\\" + c if c in _MARKDOWN_SIGNS else c for c in message)

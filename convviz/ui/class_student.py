@@ -60,7 +60,7 @@ def join_form(code: str) -> None:
     try:
         code = classroom.state(cs.store(), code).code
     except classroom.ClassNotFound as exc:
-        st.error(str(exc))
+        st.error(cs.as_text(str(exc)))
         code_box(label="Type the code again")
         return
     st.subheader(f"Join class {code}")
@@ -82,7 +82,7 @@ def _left(message: str) -> None:
     """The class is gone (ended or expired): forget it, say so, offer a new code box."""
     _forget()
     st.query_params.pop("code", None)
-    st.error(message)
+    st.error(cs.as_text(message))
     code_box(label="Join another class")
 
 

@@ -172,6 +172,21 @@ def test_a_class_on_two_processes_sharing_a_sqlite_file(browser, tmp_path):
     spec = str(tmp_path / "classes.sqlite3")
     with _two_processes(tmp_path, spec) as (one, two):
         _class_in_browsers(browser, one, two, spec, "sqlite")
+        _bad_code(browser, two)
+
+
+def _bad_code(browser, url: str) -> None:
+    """A link with a code written as Markdown: the message shows the characters, no link."""
+    ctx, pg = _context(browser, PHONE)
+    try:
+        pg.goto(f"{url}/classroom?code=[x](//e.co)")
+        alert = pg.get_by_test_id("stAlert").filter(has_text="was not found")
+        expect(alert).to_contain_text("'[X](//E.CO)' was not found")
+        assert alert.locator("a").count() == 0
+        expect(pg.get_by_role("textbox", name="Type the code again")).to_be_visible()
+        shot(pg, "class-bad-code-phone")
+    finally:
+        ctx.close()
 
 
 def test_a_class_on_two_processes_sharing_a_redis(browser, tmp_path):

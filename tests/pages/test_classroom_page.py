@@ -200,6 +200,13 @@ def test_a_bad_code_says_so_and_offers_a_new_box(store_path, code):
     assert "Start a class" not in [b.label for b in at.button]
 
 
+def test_a_code_written_as_markdown_is_shown_as_the_characters_typed(store_path):
+    at = open_page(PAGE, {"code": "[x](//e.co)"})
+    _ok(at)
+    (err,) = at.error
+    assert "Class code '\\[X\\]\\(//E.CO\\)' was not found." in err.value  # no link
+
+
 def test_a_typed_code_opens_the_join_form(store_path):
     _, code = _start(store_path)
     at = open_page(PAGE)

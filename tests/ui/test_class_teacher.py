@@ -45,3 +45,11 @@ def test_a_link_on_this_machines_own_name_is_flagged():
     assert not reachable_only_here("http://192.168.1.20:8501/classroom?code=ABCD")
     assert not reachable_only_here("https://convviz.example.org/classroom?code=ABCD")
     assert not reachable_only_here("/classroom?code=ABCD")  # no address known: nothing said
+
+
+def test_user_text_in_a_message_is_escaped_for_markdown():
+    from convviz.ui.class_session import as_text
+    assert as_text("Class code '[x](//e.co)' was not found.") == \
+        "Class code '\\[x\\]\\(//e.co\\)' was not found."
+    assert as_text("**b** <i>i</i> `c` :red[r] $x$ # h") == \
+        "\\*\\*b\\*\\* \\<i\\>i\\</i\\> \\`c\\` \\:red\\[r\\] \\$x\\$ \\# h"
