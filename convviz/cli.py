@@ -5,6 +5,7 @@
     convviz animate IMAGE --kernel sobel_x -o sweep.gif   # the sweep as an animated GIF
     convviz kernels                                       # the kernel presets and meanings
     convviz train --dataset digits --max-seconds 10       # train a CNN, print its accuracy
+    convviz worksheet --topics output-size,pooling -o sheet.pdf  # a worksheet and its key
 
 ``IMAGE`` is a path, or ``sample:NAME`` for a bundled photo (``sample:grace_hopper``,
 ``sample:china``, ``sample:flower``). Errors print one line to stderr and exit with 2.
@@ -250,8 +251,49 @@ def _run_train(args: argparse.Namespace) -> int:
     return 1 if trainer.diverged else 0
 
 
+_WORKSHEET_TOPICS = ("output-size", "convolution", "pooling", "parameters", "receptive-field",
+                     "transposed", "shapes")  # the keys of convviz.teach.question_bank.TOPICS
+
+
+def _add_worksheet(sub: Any) -> None:
+    p = sub.add_parser(
+        "worksheet", help="write a printable A4 worksheet and its answer key as PDFs",
+        description="Write a printable A4 worksheet (PDF) of problems on the chosen topics, "
+        "with the grids drawn and an answer line for each, and beside it the answer key with "
+        "each answer and its working: -o sheet.pdf also writes sheet_key.pdf. The same "
+        "--seed gives the same sheet; another seed another version (seed 0 is version A, "
+        "1 is B, ...).")
+    p.add_argument("--topics", default=",".join(_WORKSHEET_TOPICS), metavar="T1,T2,...",
+                   help="comma-separated, cycled in this order: "
+                   f"{', '.join(_WORKSHEET_TOPICS)} (all)")
+    p.add_argument("--n", type=int, default=8, metavar="N",
+                   help="how many problems, 1 to 40 (8)")
+    p.add_argument("--seed", type=int, default=0, help="the version: 0 or more (0)")
+    p.add_argument("-o", "--output", default="worksheet.pdf", metavar="OUT.pdf",
+                   help="the sheet to write; the key goes beside it as OUT_key.pdf "
+                   "(worksheet.pdf)")
+    p.set_defaults(func=_run_worksheet)
+
+
+def _run_worksheet(args: argparse.Namespace) -> int:
+    from convviz.teach.worksheet import version_name, worksheet_pdfs
+
+    sheet_path = Path(args.output)
+    if sheet_path.suffix.lower() != ".pdf":
+        raise ValueError(f"-o must name a .pdf file, got {args.output!r}")
+    key_path = sheet_path.with_name(f"{sheet_path.stem}_key{sheet_path.suffix}")
+    sheet, key = worksheet_pdfs(args.topics, args.n, args.seed)  # checks before any work
+    sheet_path.write_bytes(sheet)
+    key_path.write_bytes(key)
+    print(f"wrote {sheet_path}: the worksheet, {args.n} problems, version "
+          f"{version_name(args.seed)} (seed {args.seed})")
+    print(f"wrote {key_path}: its answer key")
+    return 0
+
+
 #: Registration functions, one per subcommand, in the order ``--help`` lists them.
-SUBCOMMANDS: list[Callable[[Any], None]] = [_add_animate, _add_kernels, _add_train]
+SUBCOMMANDS: list[Callable[[Any], None]] = [_add_animate, _add_kernels, _add_train,
+                                            _add_worksheet]
 
 
 def build_parser() -> argparse.ArgumentParser:
