@@ -65,3 +65,23 @@ def test_predict_first_on_the_output_size_page_then_progress_on_home(browser, ap
     assert pg.locator('[data-testid="stException"]').count() == 0
     shot(pg, "predict-home-progress-from-link-1440")
     fresh.close()
+
+
+def test_predict_first_on_the_convolution_page_show_me_reveals(browser, app_url):
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    pg.goto(f"{app_url}/convolution")
+    wait_idle(pg)
+    pg.locator(METRIC).wait_for()
+    pg.get_by_text("Predict first", exact=True).first.click()
+    wait_idle(pg)
+    pg.get_by_text("What is the value of output cell").first.wait_for()
+    assert pg.locator(METRIC).count() == 0
+    shot(pg, "predict-convolution-asked-1024")
+    pg.get_by_role("button", name="Show me").click()
+    wait_idle(pg)
+    pg.locator(METRIC).wait_for()
+    assert "The answer is" in pg.locator('[data-testid="stAlertContentInfo"]').first.inner_text()
+    assert pg.locator('[data-testid="stException"]').count() == 0
+    context.close()
