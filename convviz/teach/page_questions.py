@@ -109,9 +109,7 @@ def conv_page_question(x: np.ndarray, kernel: np.ndarray, bias: float, index: tu
     Returns
     -------
     Question or None
-        None when the page computes something the question does not state: a padding mode
-        other than zeros, a flipped kernel (true convolution), a grid too large to write out,
-        or settings the engine refuses.
+        None for a grid too large to write out, or settings the engine refuses.
 
     Examples
     --------
@@ -119,17 +117,15 @@ def conv_page_question(x: np.ndarray, kernel: np.ndarray, bias: float, index: tu
     >>> q = conv_page_question(x, np.eye(3), 1.0, (0, 1), stride=1, padding=0, dilation=1)
     >>> q.answer_text()
     '22'
-    >>> conv_page_question(x, np.eye(3), 1.0, (0, 1), stride=1, padding=0, dilation=1,
-    ...                    flip=True) is None
-    True
+    >>> conv_page_question(x, np.eye(3)[::-1], 1.0, (0, 1), stride=1, padding=0, dilation=1,
+    ...                    flip=True).answer_text()  # the anti-diagonal, rotated: the diagonal
+    '22'
     """
-    if padding_mode != "zeros" or flip:
-        return None
     if max(np.shape(x)[:2]) > MAX_GRID_SIDE or (np.ndim(x) == 3 and np.shape(x)[2] > MAX_CHANNELS):
         return None
     try:
         return conv_cell_question(x, kernel, bias, index, stride=stride, padding=padding,
-                                  dilation=dilation)
+                                  dilation=dilation, padding_mode=padding_mode, flip=flip)
     except ValueError:  # the page says why the engine refuses these settings
         return None
 
@@ -158,9 +154,7 @@ def pool_page_question(x: np.ndarray, mode: str, k: int, s: int, p: int, *, ceil
     Returns
     -------
     Question or None
-        None when the question would not state what the page computes: an average that
-        leaves the padding out of the divisor (``count_include_pad=False``), a cell that
-        only ``ceil_mode`` adds, or settings PyTorch refuses.
+        None for a grid too large to write out, or settings PyTorch refuses.
 
     Examples
     --------
@@ -184,10 +178,9 @@ def pool_page_question(x: np.ndarray, mode: str, k: int, s: int, p: int, *, ceil
         if ask == "size":
             return pool_size_question(x.shape[0], x.shape[1], k, stride=s, padding=p,
                                       ceil_mode=ceil_mode)
-        if mode == "avg" and p and not count_include_pad:
-            return None
-        return pool_value_question(x, k, index, stride=s, padding=p, mode=mode)
-    except ValueError:  # refused, too large to write out, or a cell only ceil_mode adds
+        return pool_value_question(x, k, index, stride=s, padding=p, mode=mode,
+                                   ceil_mode=ceil_mode, count_include_pad=count_include_pad)
+    except ValueError:  # refused by PyTorch, or too large to write out
         return None
 
 

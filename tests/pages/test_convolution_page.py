@@ -417,8 +417,12 @@ def test_predict_first_with_three_channels_names_the_missing_channel_sum():
     assert _shown_value(at) == format_value(right)
 
 
-def test_predict_first_asks_nothing_about_a_true_convolution():
-    at = _predict_on(_run(**{"conv.flip": "true"}))
-    _ok(at)
-    assert _step_shown(at)
-    assert not [t for t in at.text_input if t.key.startswith("conv.predict.")]
+def test_predict_first_on_a_true_convolution_names_the_unflipped_kernel():
+    right, flipped = _default_maps()  # here the page computes the flipped one
+    step = int(np.flatnonzero(right.ravel() != flipped.ravel())[0])
+    r, c = divmod(step, right.shape[1])
+    at = _predict_on(_pick(_run(**{"conv.flip": "true"}), step))
+    assert not at.exception and not _step_shown(at)
+    at = _predict_check(at, format_value(right[r, c]))
+    assert "did not flip the kernel" in at.error[0].value
+    assert _step_shown(at) and _shown_value(at) == format_value(flipped[r, c])

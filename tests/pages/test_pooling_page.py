@@ -282,9 +282,15 @@ def test_predict_first_asks_a_global_pools_value():
     assert at.success and _pooled_shown(at)
 
 
-def test_predict_first_asks_nothing_for_an_average_that_leaves_the_padding_out():
+def test_predict_first_asks_an_average_that_leaves_the_padding_out_as_the_page_computes_it():
     at = _predict_on(_run(**{"pool.mode": "avg", "pool.k": "3", "pool.tied": "false",
                              "pool.s": "1", "pool.p": "1", "pool.cip": "false"}))
-    _ok(at)
+    assert not at.exception and not _pooled_shown(at)
+    x = np.asarray(random_grid(6, 6, seed=0), float)
+    settings = dict(stride=1, padding=1, mode="avg")
+    right = cv.pool2d(x, 3, **settings, count_include_pad=False)[0, 0]
+    counted = cv.pool2d(x, 3, **settings)[0, 0]  # PyTorch's default divides by 9
+    assert abs(right - counted) > 0.01
+    at = _predict_check(at, f"{counted:.2f}")
+    assert "counted the padding in the average" in at.error[0].value
     assert _pooled_shown(at)
-    assert not [t for t in at.text_input if t.key.startswith("pool.predict.")]

@@ -46,8 +46,9 @@ def test_the_convolution_page_asks_for_the_cell_the_engine_computes():
     q = conv_page_question(x, k, 2.0, (1, 0), stride=2, padding=1, dilation=1)
     assert q.answer == (float(cv.conv2d(x, k, 2.0, stride=2, padding=1)[1, 0]),)
     geo = dict(stride=1, padding=0, dilation=1)
-    assert conv_page_question(x, k, 0.0, (0, 0), **geo, padding_mode="reflect") is None
-    assert conv_page_question(x, k, 0.0, (0, 0), **geo, flip=True) is None
+    for extra in ({"padding_mode": "reflect"}, {"flip": True}):  # what the page computes
+        q = conv_page_question(x, k, 1.0, (0, 0), **{**geo, "padding": 1}, **extra)
+        assert q.answer == (float(cv.conv2d(x, k, 1.0, **{**geo, "padding": 1}, **extra)[0, 0]),)
     assert conv_page_question(np.zeros((13, 13)), k, 0.0, (0, 0), **geo) is None  # too big
     assert conv_page_question(x, np.ones((7, 7)), 0.0, (0, 0), **geo) is None  # no output
 
@@ -66,11 +67,14 @@ def test_the_pooling_page_asks_for_what_the_engine_pools():
     size = pool_page_question(x, "max", 2, 2, 0, index=(0, 0), ask="size",
                               ceil_mode=True, count_include_pad=True)
     assert size.concept == "pool-size" and size.answer == (3.0, 3.0)
-    # what the question would not state: no question
-    assert pool_page_question(x, "avg", 3, 1, 1, index=(0, 1), ceil_mode=False,
-                              count_include_pad=False) is None
-    assert pool_page_question(x, "max", 2, 2, 0, index=(2, 2), ceil_mode=True,
-                              count_include_pad=True) is None  # a cell only ceil_mode adds
+    # PyTorch's options as the page sets them
+    q = pool_page_question(x, "avg", 3, 1, 1, index=(0, 1), ceil_mode=False,
+                           count_include_pad=False)
+    assert q.answer == pytest.approx((float(cv.pool2d(x, 3, stride=1, padding=1, mode="avg",
+                                                      count_include_pad=False)[0, 1]),), abs=0.005)
+    q = pool_page_question(x, "max", 2, 2, 0, index=(2, 2), ceil_mode=True,
+                           count_include_pad=True)  # a cell only ceil_mode adds
+    assert q.answer == (float(cv.pool2d(x, 2, stride=2, ceil_mode=True)[2, 2]),)
     with pytest.raises(ValueError, match="`ask` must be one of"):
         pool_page_question(x, "max", 2, 2, 0, index=(0, 0), ask="colour", **ask)
 
