@@ -25,8 +25,10 @@ def stream(body: bytes) -> bytes:
     """The decoded data of a stream object's body."""
     start = body.index(b"stream") + len(b"stream")
     start += 2 if body[start:start + 2] == b"\r\n" else 1
-    data = body[start:body.rindex(b"endstream")].rstrip(b"\r\n")
-    return zlib.decompress(data) if b"/FlateDecode" in body[:start] else data
+    data = body[start:body.rindex(b"endstream")]  # and the end-of-line before it
+    if b"/FlateDecode" not in body[:start]:
+        return data.removesuffix(b"\n").removesuffix(b"\r")
+    return zlib.decompressobj().decompress(data)  # stops at the compressed data's own end
 
 
 def page_count(pdf: bytes) -> int:
