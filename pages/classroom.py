@@ -4,7 +4,7 @@ with a code on their own laptops or phones."""
 import streamlit as st
 
 from convviz.ui import class_session as cs
-from convviz.ui import class_student, class_teacher
+from convviz.ui import class_student, class_teacher, class_worksheet
 from convviz.ui.boot import ensure_app
 
 ensure_app()
@@ -20,6 +20,8 @@ cs.said("page")
 handle, me, code = cs.teaching(), cs.student(), class_student.code_from_url()
 if handle is not None:
     class_teacher.teacher_view(handle)
+    st.header("Worksheet to print")
+    class_worksheet.worksheet_section()
 elif me is not None:
     class_student.student_view(me)
 elif code is not None:

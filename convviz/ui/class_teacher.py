@@ -1,6 +1,6 @@
 """The Class page for the teacher: start a class, its code, link and QR code, questions from
 the question bank, live results (students, the answers as a histogram, the named mistakes),
-Reveal, Next question, End class, and a worksheet to print.
+Reveal, Next question and End class. (The worksheet to print: :mod:`.class_worksheet`.)
 
 Teacher controls need the class's secret, which only this session holds
 (:data:`convviz.ui.class_session.TEACHER`); the store keeps a hash of it.
@@ -104,7 +104,7 @@ def _chart(bars: list[Bar]) -> alt.Chart:
                        scale=alt.Scale(domain=list(KIND_COLOURS),
                                        range=list(KIND_COLOURS.values())))
     return (alt.Chart(df).mark_bar()
-            .encode(x=alt.X("answer:N", sort=None, title="Answer",
+            .encode(x=alt.X("answer:N", sort=[b.answer for b in bars], title="Answer",
                             axis=alt.Axis(labelAngle=0, labelFontSize=14, titleFontSize=14)),
                     y=alt.Y("students:Q", title="Students",
                             axis=alt.Axis(tickMinStep=1, labelFontSize=14, titleFontSize=14)),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+from pathlib import Path
 
 import pytest
 import zxingcpp
@@ -23,6 +24,7 @@ from playwright.sync_api import expect
 from serve.redis_server import redis_server
 
 from convviz.serve import class_store, classroom
+from convviz.teach import worksheet
 from convviz.teach.questions import Question
 
 from .conftest import serve_process, shot, wait_idle
@@ -42,7 +44,7 @@ def _two_processes(tmp_path, spec: str):
 
 
 def _context(browser, viewport):
-    context = browser.new_context(viewport=viewport)
+    context = browser.new_context(viewport=viewport, accept_downloads=True)
     pg = context.new_page()
     pg.set_default_timeout(30_000)
     return context, pg
@@ -153,6 +155,9 @@ def _class_in_browsers(browser, url_one: str, url_two: str, spec: str, label: st
         shot(bo, f"class-{label}-student-1024-revealed")
         shot(teacher, f"class-{label}-teacher-revealed")
 
+        if label == "sqlite":  # the worksheet does not depend on the store: once is enough
+            _worksheet(teacher)
+
         # End class, then the confirmation: the students' pages say the class is gone
         teacher.get_by_role("button", name="End class").click()
         teacher.get_by_role("button", name="Yes, end the class").click()
@@ -173,6 +178,19 @@ def test_a_class_on_two_processes_sharing_a_sqlite_file(browser, tmp_path):
     with _two_processes(tmp_path, spec) as (one, two):
         _class_in_browsers(browser, one, two, spec, "sqlite")
         _bad_code(browser, two)
+
+
+def _worksheet(pg) -> None:
+    """The teacher downloads the default worksheet and its key: the worksheet module's
+    own PDFs for those settings."""
+    expected = worksheet.worksheet_pdfs(["output-size", "convolution", "pooling"], 8, 0)
+    for label, name, want in (("Worksheet (PDF)", "worksheet_A.pdf", expected[0]),
+                              ("Answer key (PDF)", "worksheet_A_key.pdf", expected[1])):
+        with pg.expect_download(timeout=60_000) as info:
+            pg.get_by_role("button", name=label).click()
+        download = info.value
+        assert download.suggested_filename == name
+        assert Path(download.path()).read_bytes() == want
 
 
 def _bad_code(browser, url: str) -> None:

@@ -7,6 +7,7 @@ page shows after its next poll.
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -14,9 +15,10 @@ from apptest import ROOT, open_page
 from streamlit.testing.v1 import AppTest
 
 from convviz.serve import class_store, classroom
-from convviz.teach import question_bank
+from convviz.teach import question_bank, worksheet
 from convviz.teach.questions import CONCEPTS, Question
 from convviz.ui import class_session as cs
+from convviz.ui import class_worksheet
 
 PAGE = "pages/classroom.py"
 
@@ -132,6 +134,9 @@ def test_a_whole_question_teacher_and_two_students(store_path):
     assert f"- {mistake.name}: 1" in md
     (chart,) = teacher.get("vega_lite_chart")  # the histogram, coloured by kind
     assert all(k in chart.proto.spec for k in ("the right answer", "a named mistake"))
+    # its bars in the order of the class's histogram (numeric), not the browser's choice
+    res = classroom.results(class_store.open_store(store_path), code, handle.secret)
+    assert json.loads(chart.proto.spec)["encoding"]["x"]["sort"] == list(res.histogram)
 
     teacher = _click(teacher, "Reveal")
     _ok(teacher)
@@ -291,3 +296,37 @@ def test_every_topic_of_the_bank_goes_to_the_class_and_back(store_path, topic):
     ann = _answer(ann.run(), 1, q.answer_text())
     assert any("Answer received" in s.value for s in ann.success)
     assert "1 of 1 answered · 1 right" in _markdown(teacher.run())
+
+
+def _downloads(at: AppTest) -> dict[str, object]:
+    return {d.proto.label: d.proto for d in at.get("download_button")}
+
+
+def test_the_teacher_can_download_a_worksheet_and_its_key(store_path):
+    teacher, _ = _start(store_path)
+    teacher.number_input(key="class.ws.n").set_value(4)
+    teacher.number_input(key="class.ws.seed").set_value(1)
+    teacher = teacher.run()
+    _ok(teacher)
+    downloads = _downloads(teacher)
+    assert set(downloads) == {"Worksheet (PDF)", "Answer key (PDF)"}
+    assert not any(d.disabled for d in downloads.values())
+    assert any("Version B (seed 1)" in c.value for c in teacher.caption)
+    # what the buttons hand out is the worksheet module's own pair for these settings
+    sheet, key = class_worksheet.worksheet_files(("output-size", "convolution", "pooling"), 4, 1)
+    assert (sheet, key) == worksheet.worksheet_pdfs(["output-size", "convolution", "pooling"],
+                                                    4, 1)
+
+
+def test_a_worksheet_needs_a_topic(store_path):
+    teacher, _ = _start(store_path)
+    teacher.multiselect(key="class.ws.topics").set_value([])
+    teacher = teacher.run()
+    _ok(teacher)
+    assert _downloads(teacher) == {}
+    assert any("Pick at least one topic" in i.value for i in teacher.info)
+
+
+def test_a_student_is_offered_no_answer_key(store_path):
+    _, code = _start(store_path)
+    assert _downloads(_join(code, "Ann")) == {}
