@@ -90,9 +90,9 @@ BIG_Q = Question(
 QUESTIONS = [SIZE_Q, CONV_Q, CHANNELS_Q, FIELD_Q]
 
 
-def _pages(questions, key=False):
+def _pages(questions, key=False, version=VERSION):
     with PLOT_LOCK, matplotlib.rc_context({"pdf.fonttype": 42}):
-        figures = worksheet_pages(questions, title=TITLE, version=VERSION, key=key)
+        figures = worksheet_pages(questions, title=TITLE, version=version, key=key)
         for fig in figures:
             FigureCanvasAgg(fig).draw()
     return figures
@@ -228,11 +228,15 @@ def test_the_pages_are_drawn_under_the_one_matplotlib_lock(monkeypatch):
     assert not PLOT_LOCK.locked()
 
 
-def test_a_page_of_the_sheet_and_of_the_key_as_png_for_a_look():
+def test_pages_of_the_sheet_and_of_the_key_as_png_for_a_look():
     ARTIFACTS.mkdir(exist_ok=True)
-    for key in (False, True):
-        fig = _pages([SIZE_Q, CONV_Q, FIELD_Q, CHANNELS_Q], key=key)[0]
-        path = ARTIFACTS / f"worksheet_{'key' if key else 'sheet'}_page1.png"
+    bank = questions(["output-size", "convolution", "pooling"], 8, seed=3)
+    for name, qs, key, page in [("sheet", QUESTIONS, False, 0), ("key", QUESTIONS, True, 0),
+                                ("bank_sheet", bank, False, 0), ("bank_sheet", bank, False, 2),
+                                ("bank_key", bank, True, 0)]:
+        fig = _pages(qs, key=key, version="Version D (seed 3)" if "bank" in name
+                     else VERSION)[page]
+        path = ARTIFACTS / f"worksheet_{name}_page{page + 1}.png"
         with PLOT_LOCK:
             fig.savefig(path, dpi=100)
         from PIL import Image
