@@ -330,3 +330,27 @@ def test_a_worksheet_needs_a_topic(store_path):
 def test_a_student_is_offered_no_answer_key(store_path):
     _, code = _start(store_path)
     assert _downloads(_join(code, "Ann")) == {}
+
+
+@pytest.mark.parametrize("code", ["9" * 30, "nan", "`x`_[a](http://x)", "a" * 5000,
+                                  "<script>alert(1)</script>", "\x00ABCD", "ÄBCD",
+                                  "AB\u202eCD", "ABCD\n", "%00"])
+def test_a_hostile_code_in_the_link_is_explained(store_path, code):
+    at = open_page(PAGE, {"code": code})
+    _ok(at)
+    (err,) = at.error
+    assert "was not found" in err.value and len(err.value) < 400
+    assert at.text_input(key="class.code_box").label == "Type the code again"
+
+
+@pytest.mark.parametrize("name, words", [("a" * 500, "A nickname is 1 to 24 characters"),
+                                         ("\u202eAnn", "no control characters")])
+def test_a_hostile_nickname_is_refused_with_the_reason(store_path, name, words):
+    _, code = _start(store_path)
+    at = open_page(PAGE, {"code": code})
+    at.text_input(key="class.nickname").input(name)
+    at = _click(at, "Join")
+    _ok(at)
+    assert any(words in e.value for e in at.error), [e.value for e in at.error]
+    assert cs.STUDENT not in at.session_state
+    assert classroom.state(class_store.open_store(store_path), code).n_students == 0
