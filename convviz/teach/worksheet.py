@@ -748,6 +748,18 @@ def worksheet_pages(questions: Sequence[Question], *, title: str, version: str,
     -------
     list of matplotlib.figure.Figure
         One per page, 8.27 x 11.69 in.
+
+    Examples
+    --------
+    >>> from convviz.draw.plot_lock import PLOT_LOCK
+    >>> q = Question("output-size", "output_size", "A 7 x 7 input, a 3 x 3 kernel: the "
+    ...              "output's side?", (5.0,), "(7 - 3) / 1 + 1 = 5")
+    >>> with PLOT_LOCK:
+    ...     pages = worksheet_pages([q], title="Worksheet", version="Version A")
+    ...     png = io.BytesIO()
+    ...     pages[0].savefig(png, format="png", dpi=30)
+    >>> len(pages), tuple(pages[0].get_size_inches())
+    (1, (8.27, 11.69))
     """
     from matplotlib.figure import Figure
 
