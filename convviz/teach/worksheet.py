@@ -758,8 +758,8 @@ def worksheet_pages(questions: Sequence[Question], *, title: str, version: str,
     ...     pages = worksheet_pages([q], title="Worksheet", version="Version A")
     ...     png = io.BytesIO()
     ...     pages[0].savefig(png, format="png", dpi=30)
-    >>> len(pages), tuple(pages[0].get_size_inches())
-    (1, (8.27, 11.69))
+    >>> len(pages), pages[0].get_size_inches().tolist()
+    (1, [8.27, 11.69])
     """
     from matplotlib.figure import Figure
 
