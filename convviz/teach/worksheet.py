@@ -47,7 +47,7 @@ __all__ = ["DRAWN_GRIDS", "MAX_QUESTIONS", "PAGE_SIZE", "check_request", "questi
            "version_name", "worksheet_cost", "worksheet_pages", "worksheet_pdfs"]
 
 PAGE_SIZE = (8.27, 11.69)  #: A4 portrait, inches
-MAX_QUESTIONS = 40  #: the most problems one worksheet holds (about ten pages)
+MAX_QUESTIONS = 40  #: the most problems one worksheet holds (some 15 pages, and the key)
 
 _MARGIN = 0.6  # inches on every side
 _NUMBER_COL = 0.4  # the problem number's column
