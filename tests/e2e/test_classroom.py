@@ -155,8 +155,9 @@ def _class_in_browsers(browser, url_one: str, url_two: str, spec: str, label: st
         shot(bo, f"class-{label}-student-1024-revealed")
         shot(teacher, f"class-{label}-teacher-revealed")
 
-        if label == "sqlite":  # the worksheet does not depend on the store: once is enough
+        if label == "sqlite":  # these do not depend on the store: once is enough
             _worksheet(teacher)
+            _send_from_an_arithmetic_page(teacher, code, (ann, bo))
 
         # End class, then the confirmation: the students' pages say the class is gone
         teacher.get_by_role("button", name="End class").click()
@@ -184,6 +185,8 @@ def _worksheet(pg) -> None:
     """The teacher downloads the default worksheet and its key: the worksheet module's
     own PDFs for those settings."""
     expected = worksheet.worksheet_pdfs(["output-size", "convolution", "pooling"], 8, 0)
+    pg.get_by_role("button", name="Make the worksheet").click()
+    expect(pg.get_by_role("button", name="Answer key (PDF)")).to_be_visible(timeout=60_000)
     for label, name, want in (("Worksheet (PDF)", "worksheet_A.pdf", expected[0]),
                               ("Answer key (PDF)", "worksheet_A_key.pdf", expected[1])):
         with pg.expect_download(timeout=60_000) as info:
@@ -191,6 +194,28 @@ def _worksheet(pg) -> None:
         download = info.value
         assert download.suggested_filename == name
         assert Path(download.path()).read_bytes() == want
+
+
+def _send_from_an_arithmetic_page(teacher, code: str, students) -> None:
+    """The teacher sends the output-size page's question (Predict first); the students
+    get it as question 2; the page links back to the Class page, where the class goes on."""
+    teacher.get_by_test_id("stSidebarNav").get_by_role(
+        "link", name="Padding, stride, dilation").click()
+    teacher.wait_for_url("**/output_size")
+    wait_idle(teacher)
+    teacher.get_by_text("Predict first", exact=True).first.click()
+    send = teacher.get_by_role("button", name="Send to the class")
+    expect(send).to_be_visible()
+    shot(teacher, "class-teacher-arithmetic-page-send")
+    send.click()
+    expect(teacher.get_by_text(f"Sent to class {code} as question 2.")).to_be_visible()
+    for pg in students:
+        expect(pg.get_by_role("heading", name="Question 2")).to_be_visible(timeout=POLL_SEEN)
+        expect(pg.get_by_text("What is the output's", exact=False).first).to_be_visible()
+    teacher.get_by_role("link", name="See the answers on the Class page").click()
+    teacher.wait_for_url("**/classroom")
+    expect(teacher.get_by_role("heading", name=f"Class code: {code}")).to_be_visible()
+    expect(teacher.get_by_text(re.compile(r"Question 2 · 0 of 2 answered"))).to_be_visible()
 
 
 def _bad_code(browser, url: str) -> None:

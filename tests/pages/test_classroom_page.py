@@ -308,14 +308,25 @@ def test_the_teacher_can_download_a_worksheet_and_its_key(store_path):
     teacher.number_input(key="class.ws.seed").set_value(1)
     teacher = teacher.run()
     _ok(teacher)
+    assert any("Version B (seed 1)" in c.value for c in teacher.caption)
+    assert _downloads(teacher) == {}  # nothing is drawn before the click
+    teacher = _click(teacher, "Make the worksheet")
+    _ok(teacher)
     downloads = _downloads(teacher)
     assert set(downloads) == {"Worksheet (PDF)", "Answer key (PDF)"}
     assert not any(d.disabled for d in downloads.values())
-    assert any("Version B (seed 1)" in c.value for c in teacher.caption)
-    # what the buttons hand out is the worksheet module's own pair for these settings
-    sheet, key = class_worksheet.worksheet_files(("output-size", "convolution", "pooling"), 4, 1)
-    assert (sheet, key) == worksheet.worksheet_pdfs(["output-size", "convolution", "pooling"],
-                                                    4, 1)
+    # the files are the worksheet module's own pair for these settings, held as bytes by
+    # this run (not made later by a callable that a ticking fragment's cleanup may race)
+    topics = ["output-size", "convolution", "pooling"]
+    made = teacher.session_state[class_worksheet.MADE]
+    assert made[0] == (tuple(topics), 4, 1)
+    assert made[1:] == worksheet.worksheet_pdfs(topics, 4, 1)
+    assert all("/media/" in d.url and d.url.endswith(".pdf") for d in downloads.values())
+    # other settings: the files go, the button comes back
+    teacher.number_input(key="class.ws.seed").set_value(2)
+    teacher = teacher.run()
+    assert _downloads(teacher) == {}
+    assert "Make the worksheet" in [b.label for b in teacher.button]
 
 
 def test_a_worksheet_needs_a_topic(store_path):
