@@ -180,6 +180,25 @@ def predict_panel(question: Question | None, *, key: str) -> bool:
     return state.done
 
 
+def practice_block(question: Question, *, key: str) -> _State:
+    """A practice question below a page: :func:`question_block` and, once checked or shown,
+    its verdict and working. It never hides the page (the "Predict first" switch does not
+    apply) and counts in the progress as a predict-first answer does; returns its state.
+
+    Parameters
+    ----------
+    question : Question
+        E.g. a seeded random one (:mod:`convviz.teach.question_bank`).
+    key : str
+        The page's prefix for this block's widgets and state (``"size.practice"``).
+    """
+    if not isinstance(question, Question):
+        raise TypeError(f"`question` must be a Question, got {type(question).__name__}")
+    state = question_block(question, key=key)
+    _verdict(question, state)
+    return state
+
+
 def _another(key: str, pos_key: str, n_steps: int) -> None:
     ss = st.session_state
     ss[f"{key}.another"] = ss.get(f"{key}.another", 0) + 1

@@ -162,3 +162,37 @@ def test_another_question_moves_to_another_step_only_while_predicting():
     assert all(a != b for a, b in zip(seen, seen[1:], strict=False))
     assert set(seen) <= {0, 1, 2, 3}
     assert f"cell {seen[-1]}?" in at.markdown[1].value
+
+
+def _practice():
+    import streamlit as st
+
+    from convviz.teach.questions import Mistake, Question
+    from convviz.ui.predict import practice_block, predict_toggle
+
+    predict_toggle()
+    st.metric("Page", "shown")  # the page around a practice question
+    practice_block(Question("transposed", "transposed_size", "A 4 x 4 input: side?", (8.0,),
+                            "WORKING: 8", (Mistake("forgot the + 1", (7.0,), "MISTAKE: +1"),)),
+                   key="t.practice")
+
+
+def test_a_practice_block_asks_with_the_switch_off_never_hides_and_counts_once():
+    at = AppTest.from_function(_practice, default_timeout=30).run()
+    _ok(at)
+    assert at.toggle(key="predict.on").value is False
+    assert at.metric[0].value == "shown" and "A 4 x 4 input" in at.markdown[0].value
+    assert [b.label for b in at.button] == ["Check", "Show me"]
+    at.text_input[0].input("7")
+    at.button[0].click().run()
+    _ok(at)
+    assert at.error[0].value == ("Not quite: 7 is what you get if you forgot the + 1. The "
+                                 "answer is 8.")
+    assert any("MISTAKE: +1" in m.value for m in at.markdown)
+    assert _progress(at) == Progress({"transposed": (0, 1)})
+    at.toggle(key="predict.on").set_value(True).run()  # predict first on: still shown
+    assert at.metric[0].value == "shown" and at.error
+    at.text_input[0].input("8")
+    at.button[0].click().run()  # checked again: the same question counts once
+    assert at.success[0].value == "Right: 8."
+    assert _progress(at) == Progress({"transposed": (0, 1)})
