@@ -14,7 +14,7 @@ from convviz.teach.page_questions import size_page_question
 from convviz.ui.boot import ensure_app
 from convviz.ui.grid_view import grid_view, heard_step
 from convviz.ui.nav import next_link
-from convviz.ui.predict import predict_panel, predict_toggle
+from convviz.ui.predict import practice_block, predict_panel, predict_toggle
 from convviz.ui.state import init_settings, save_settings, share_hint
 
 ensure_app()
@@ -224,41 +224,25 @@ if not grid.reason and revealed:
     c2.code(keras_code, language="python", wrap_lines=True)
 
 
-def _new_exercise() -> None:
-    ss["size.ex_n"] = ss.get("size.ex_n", 0) + 1
-    ss["size.ex"] = exercise.random_exercise(np.random.default_rng(ss["size.ex_n"]))
-    ss["size.ex_result"], ss["size.answer"] = None, ""
+def _new_practice() -> None:
+    ss["size.practice_n"] = ss.get("size.practice_n", 0) + 1
 
 
-def _check() -> None:
-    ss["size.ex_result"] = exercise.check_answer(ss["size.ex"], ss.get("size.answer", ""))
-
-
-def _draw_exercise() -> None:
-    ex = ss["size.ex"]
+def _draw_practice(ex: dict) -> None:
     _load((ex["size"], ex["size"], ex["kernel_size"], ex["stride"], ex["padding"],
            ex["dilation"]))
-    ss["size.rule"] = "torch"
+    ss["size.rule"] = "keras" if ex["padding"] == "same" else "torch"  # the question's rule
 
 
-st.header("Predict the output size")
-if "size.ex" not in ss:
-    ss["size.ex_n"] = 0
-    ss["size.ex"] = exercise.random_exercise(np.random.default_rng(0))
-    ss["size.ex_result"] = None
-ex = ss["size.ex"]
-st.markdown(exercise.exercise_question(ex))
-a1, a2, a3, a4 = st.columns([2, 1, 1, 1.3], vertical_alignment="bottom")
-a1.text_input("Your answer", key="size.answer", placeholder="for example 5 or 5x5")
-a2.button("Check", key="size.check", type="primary", on_click=_check, width="stretch")
-a3.button("New exercise", key="size.new", on_click=_new_exercise, width="stretch")
-fits = ex["size"] <= 16 and ex["padding"] in PAD_CHOICES
-a4.button("Draw it above", key="size.draw", on_click=_draw_exercise, disabled=not fits,
-          width="stretch", help="Load these settings into the grid (inputs up to 16).")
-if ss.get("size.ex_result"):
-    ok, message = ss["size.ex_result"]
-    (st.success if ok else st.error)(message)
-    st.code(exercise.worked_formula(ex), language=None)
+st.header("Practice: output sizes")
+st.caption("A random layer each time; your answers count in \"Your progress\" on the home page.")
+ex, practice = exercise.random_practice(np.random.default_rng(ss.get("size.practice_n", 0)))
+b1, b2, _ = st.columns([1, 1.3, 2])
+b1.button("New question", key="size.practice.new", on_click=_new_practice, width="stretch")
+b2.button("Draw it above", key="size.practice.draw", on_click=_draw_practice, args=(ex,),
+          disabled=ex["size"] > 16, width="stretch",
+          help="Load these settings into the grid (inputs up to 16).")
+practice_block(practice, key="size.practice")
 
 save_settings(SPECS)
 share_hint()

@@ -1,4 +1,5 @@
-"""AppTest runs of pages/output_size.py: widgets, shown sizes, errors, code and the exercise."""
+"""AppTest runs of pages/output_size.py: widgets, shown sizes, errors, code, predict first and
+the practice question."""
 
 import json
 
@@ -11,6 +12,7 @@ import convviz as cv
 from convviz.draw.window_grid import window_grid_payload
 from convviz.teach import arithmetic as ar
 from convviz.teach import exercise
+from convviz.teach.questions import CONCEPTS
 from convviz.ui.nav import PAGES
 
 
@@ -132,57 +134,107 @@ def test_url_settings_and_bad_url_values():
     assert at.query_params["size.k"] in ("4", ["4"])  # written back to the URL
 
 
-def _right_answer(ex: dict) -> int:
-    return cv.output_size(ex["size"], ex["kernel_size"], stride=ex["stride"],
-                          padding=ex["padding"], dilation=ex["dilation"])
+def _practice(at: AppTest):
+    """The practice question the page asks now: its settings and the question."""
+    n = at.session_state["size.practice_n"] if "size.practice_n" in at.session_state else 0
+    return exercise.random_practice(np.random.default_rng(n))
 
 
-def test_exercise_accepts_the_right_answer_and_rejects_a_wrong_one():
+def _practice_check(at: AppTest, text: str) -> AppTest:
+    (box,) = [t for t in at.text_input if t.key.startswith("size.practice.answer.")]
+    box.input(text)
+    (check,) = [b for b in at.button if b.key == box.key.replace(".answer.", ".check.")]
+    return check.click().run()
+
+
+def _home_progress(at: AppTest) -> str:
+    at.switch_page("pages/home.py").run()
+    return markdown_text(at)
+
+
+def test_practice_is_asked_below_the_page_with_predict_first_off():
     at = _run()
-    ex = at.session_state["size.ex"]
-    right = _right_answer(ex)
-    at.text_input(key="size.answer").input(f"{right}x{right}")
-    at.button(key="size.check").click().run()
-    assert not at.exception
-    assert at.success[0].value == f"Correct! The output is {right} x {right}."
-    assert exercise.worked_formula(ex) in _codes(at)
-    at.text_input(key="size.answer").input(str(right + 3))
-    at.button(key="size.check").click().run()
-    assert not at.exception and not at.success
-    assert any(e.value.startswith(f"Not quite: you said {right + 3}") for e in at.error)
+    _ok(at)
+    ex, q = _practice(at)
+    assert ex == exercise.random_practice(np.random.default_rng(0))[0]
+    assert "Practice: output sizes" in [h.value for h in at.header]
+    assert q.prompt in markdown_text(at)
+    assert _size(at) == "5 x 5"  # the page is not hidden
 
 
-def test_exercise_asks_for_a_whole_number():
+def test_a_practice_mistake_is_named_and_counts_in_the_progress():
     at = _run()
-    at.text_input(key="size.answer").input("about five")
-    at.button(key="size.check").click().run()
+    ex, q = _practice(at)
+    wrong = q.mistakes[0]
+    at = _practice_check(at, f"{int(wrong.answer[0])} x {int(wrong.answer[1])}")
     assert not at.exception
-    assert any("whole number" in e.value for e in at.error)
+    (err,) = at.error
+    assert f"if you {wrong.name}. The answer is {q.answer_text()}." in err.value
+    assert _size(at) == "5 x 5"
+    assert f"**{CONCEPTS[q.concept]}**: 0 right of 1 answered" in _home_progress(at)
 
 
-def test_new_exercise_and_draw_it():
+def test_a_right_practice_answer_counts_once_in_the_progress():
     at = _run()
-    first = at.session_state["size.ex"]
-    at.text_input(key="size.answer").input("3")
-    at.button(key="size.new").click().run()
+    ex, q = _practice(at)
+    right = cv.output_size(ex["size"], ex["kernel_size"], stride=ex["stride"],
+                           padding=ex["padding"], dilation=ex["dilation"])
+    at = _practice_check(at, f"{right}x{right}")
+    _ok(at)
+    assert at.success[0].value == f"Right: ({right}, {right})."
+    at = _practice_check(at, str(right))  # the same question again: counted once
+    assert at.session_state["learner.progress"].counts == {q.concept: (1, 1)}
+
+
+def test_practice_text_that_is_not_a_size_is_explained_and_not_counted():
+    at = _practice_check(_run(), "about five")
+    assert not at.exception and not at.error
+    assert at.warning[0].value == "Type 2 numbers, like (5, 5); you typed 'about five'."
+    assert "learner.progress" not in at.session_state
+
+
+def test_new_practice_question_is_seeded_and_draw_it_loads_its_settings():
+    at = _run()
+    first = _practice(at)[1]
+    at = _practice_check(at, "3")
+    at.button(key="size.practice.new").click().run()
     assert not at.exception
-    assert at.session_state["size.ex_n"] == 1
-    assert at.text_input(key="size.answer").value == ""
-    assert at.session_state["size.ex"] == exercise.random_exercise(np.random.default_rng(1))
-    assert first == exercise.random_exercise(np.random.default_rng(0))
-    for _ in range(20):  # find an exercise that fits the grid (inputs up to 16)
-        ex = at.session_state["size.ex"]
+    assert at.session_state["size.practice_n"] == 1
+    ex, q = _practice(at)
+    assert q != first and q.prompt in markdown_text(at)
+    (box,) = [t for t in at.text_input if t.key.startswith("size.practice.answer.")]
+    assert box.value == ""  # a new question, a new answer box
+    for _ in range(20):  # find a question that fits the grid (inputs up to 16)
+        ex, q = _practice(at)
         if ex["size"] <= 16:
             break
-        at.button(key="size.new").click().run()
+        at.button(key="size.practice.new").click().run()
     else:
-        pytest.skip("no small exercise in 20 draws")
-    at.button(key="size.draw").click().run()
+        pytest.skip("no small question in 20 draws")
+    at.button(key="size.practice.draw").click().run()
     assert not at.exception
-    assert at.slider(key="size.h").value == ex["size"]
+    assert at.slider(key="size.h").value == at.slider(key="size.w").value == ex["size"]
     assert at.slider(key="size.k").value == ex["kernel_size"]
-    right = _right_answer(ex)
+    assert at.radio(key="size.rule").value == ("keras" if ex["padding"] == "same" else "torch")
+    right = int(q.answer[0])
     assert _size(at) == f"{right} x {right}"
+
+
+def test_practice_kept_size_mistake_says_what_keeps_the_size():
+    at = _run()
+    for n in range(1, 200):  # a drawn layer whose mistake "kept the input's size" is named
+        ex, q = exercise.random_practice(np.random.default_rng(n))
+        kept = [m for m in q.mistakes if m.name == "kept the input's size"]
+        if kept and ex["stride"] > 1:
+            break
+    at.session_state["size.practice_n"] = n
+    at.run()
+    at = _practice_check(at, str(ex["size"]))
+    assert not at.exception
+    assert "kept the input's size" in at.error[0].value
+    text = markdown_text(at)
+    assert 'Only "same"' not in text
+    assert f"and the stride is {ex['stride']}: the windows jump" in text
 
 
 def test_padding_text_says_what_the_window_counts_show():
@@ -228,18 +280,6 @@ def test_padding_modes_pytorch_refuses_are_errors_and_never_printed_as_code():
     at.selectbox(key="size.p").set_value(5).run()
     _ok(at)
     assert _size(at) == "11 x 11"
-
-
-def test_exercise_hint_does_not_claim_only_same_keeps_the_size():
-    at = _run()
-    at.session_state["size.ex"] = {"size": 7, "kernel_size": 3, "stride": 2, "padding": 1,
-                                   "dilation": 1}
-    at.text_input(key="size.answer").input("7")
-    at.button(key="size.check").click().run()
-    assert not at.exception
-    message = at.error[0].value
-    assert 'Only "same"' not in message
-    assert '"same", or P = (k_eff - 1) / 2 = 1 on each side' in message
 
 
 def test_the_same_label_says_what_same_keeps():

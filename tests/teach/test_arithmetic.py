@@ -1,4 +1,4 @@
-"""Window layout, coverage counts, framework rules and code, the exercise, pooling read-outs."""
+"""Window layout, coverage counts, framework rules and code, pooling read-outs."""
 
 import numpy as np
 import pytest
@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 import convviz as cv
 from convviz.teach import arithmetic as ar
-from convviz.teach import codegen, exercise, pool_text
+from convviz.teach import codegen, pool_text
 
 # --- coverage counts (concept 5: border cells are under fewer windows) -----------------------
 
@@ -329,70 +329,6 @@ def test_torch_code_runs_and_prints_the_engine_shape():
         assert f"{g.out_shape[0]}, {g.out_shape[1]}])" in torch_code
         checked += 1
     assert checked > 300 and refused > 20
-
-
-# --- the exercise -----------------------------------------------------------------------------
-
-EX = {"size": 7, "kernel_size": 3, "stride": 1, "padding": 0, "dilation": 1}
-
-
-def test_random_exercise_is_seeded_and_always_valid():
-    assert exercise.random_exercise(np.random.default_rng(5)) == \
-        exercise.random_exercise(np.random.default_rng(5))
-    seen = set()
-    for seed in range(200):
-        ex = exercise.random_exercise(np.random.default_rng(seed))
-        assert cv.output_size(ex["size"], ex["kernel_size"], stride=ex["stride"],
-                              padding=ex["padding"], dilation=ex["dilation"]) >= 1
-        seen.add((ex["stride"], ex["padding"], ex["dilation"]))
-    assert len(seen) > 10  # varied
-
-
-def test_random_exercise_needs_a_generator():
-    with pytest.raises(TypeError, match="Generator"):
-        exercise.random_exercise(3)
-
-
-@pytest.mark.parametrize("text", ["5", " 5 ", "5x5", "5 X 5", "5×5", "(5, 5)", "5*5"])
-def test_right_answers_are_accepted(text):
-    assert exercise.check_answer(EX, text) == (True, "Correct! The output is 5 x 5.")
-
-
-@pytest.mark.parametrize("text", ["five", "", None, "5.5", "-5", "5 by 5"])
-def test_non_numbers_ask_for_a_whole_number(text):
-    ok, message = exercise.check_answer(EX, text)
-    assert not ok and "whole number" in message
-
-
-def test_wrong_answers_get_a_hint():
-    ok, message = exercise.check_answer(EX, "4")
-    assert not ok and message.startswith("Not quite: you said 4, the output is 5 x 5.")
-    assert "+ 1" in message
-    assert "padding" in exercise.check_answer({**EX, "padding": 1}, "5")[1]
-    assert "dilation" in exercise.check_answer({**EX, "dilation": 2}, "5")[1]
-    assert "Round down" in exercise.check_answer({**EX, "size": 8, "stride": 2}, "4")[1]
-    ok, message = exercise.check_answer(EX, "5x6")
-    assert not ok and "square" in message
-
-
-def test_keeps_size_hint_is_true():
-    ex = {**EX, "padding": 1}  # 3x3 with P = 1 keeps the size at stride 1
-    assert cv.output_size(7, 3, padding=1) == 7
-    message = exercise.check_answer({**ex, "stride": 2}, "7")[1]
-    assert 'Only "same"' not in message
-    assert 'At stride 1 the size stays the same when the padding adds back the k_eff - 1 = 2 ' \
-        'cells the kernel takes away: "same", or P = (k_eff - 1) / 2 = 1 on each side.' in message
-    assert "Here the stride is 2" in message
-    even = exercise.check_answer({**EX, "size": 8, "kernel_size": 4}, "8")[1]
-    assert 'takes away: "same".' in even and "P = " not in even  # no symmetric P for 4x4
-    same = exercise.check_answer({**EX, "size": 8, "stride": 2, "padding": "same"}, "8")[1]
-    assert f"ceil(8 / 2) = {cv.output_size(8, 3, stride=2, padding='same')} cells" in same
-
-
-def test_question_and_worked_formula():
-    ex = {**EX, "padding": "same"}
-    assert 'padding="same"' in exercise.exercise_question(ex)
-    assert exercise.worked_formula(EX).endswith("= 5")
 
 
 # --- pooling read-outs ------------------------------------------------------------------------
