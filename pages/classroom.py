@@ -6,6 +6,8 @@ import streamlit as st
 from convviz.ui import class_session as cs
 from convviz.ui import class_student, class_teacher, class_worksheet
 from convviz.ui.boot import ensure_app
+from convviz.ui.nav import PAGES
+from convviz.ui.progress_view import PRACTICE
 
 ensure_app()
 
@@ -40,3 +42,12 @@ else:
     with join_col:
         st.subheader("Join")
         class_student.code_box()
+
+if me is None:  # the teacher, or someone about to start a class
+    st.divider()
+    st.markdown("**Ask about a lesson page.** Every arithmetic page has a *Predict first* "
+                "switch; while you teach a class, its question has a *Send to the class* "
+                "button, and the answers arrive here.")
+    for page in PAGES:
+        if page.path in PRACTICE.values():
+            st.page_link(page.path, label=page.title, icon=page.icon)

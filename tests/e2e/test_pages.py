@@ -2,7 +2,7 @@
 
 import pytest
 
-from convviz.ui.nav import PAGES
+from convviz.ui.nav import NAV_PAGES, PAGES
 
 from .conftest import shot, wait_idle
 
@@ -12,7 +12,7 @@ def _url_path(path: str) -> str:
     return "" if stem == "home" else stem
 
 
-@pytest.mark.parametrize("info", PAGES, ids=[p.path for p in PAGES])
+@pytest.mark.parametrize("info", NAV_PAGES, ids=[p.path for p in NAV_PAGES])
 def test_page_opens_without_error(page, app_url, info):
     page.goto(f"{app_url}/{_url_path(info.path)}")
     wait_idle(page)

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from convviz.ui.nav import PAGES
+from convviz.ui.nav import NAV_PAGES
 
 from .conftest import shot, wait_idle
 
@@ -76,7 +76,7 @@ def walk(request, browser, app_url) -> Walk:
     try:
         _open(pg, app_url)
         seen.sidebar_open = pg.evaluate(SIDEBAR_OPEN)
-        for info in PAGES:
+        for info in NAV_PAGES:
             stem = _url_path(info.path)
             _open(pg, f"{app_url}/{stem}")
             assert pg.locator('[data-testid="stException"]').count() == 0, info.path

@@ -8,7 +8,7 @@ from apptest import open_page
 from streamlit.testing.v1 import AppTest
 
 from convviz.nn.trainable import MAX_PARAMS
-from convviz.ui.nav import PAGES
+from convviz.ui.nav import NAV_PAGES
 
 NONSENSE = ["9" * 30, "nan"]
 
@@ -20,11 +20,11 @@ def _app(page: str, params: dict[str, str] | None = None) -> AppTest:
 @pytest.fixture(scope="module")
 def settings_keys() -> dict[str, list[str]]:
     """Each page's URL settings, as the page itself writes them after a run."""
-    return {p.path: list(_app(p.path).query_params.keys()) for p in PAGES}
+    return {p.path: list(_app(p.path).query_params.keys()) for p in NAV_PAGES}
 
 
 @pytest.mark.parametrize("value", NONSENSE)
-@pytest.mark.parametrize("page", [p.path for p in PAGES])
+@pytest.mark.parametrize("page", [p.path for p in NAV_PAGES])
 def test_nonsense_in_every_url_setting_is_explained(settings_keys, page, value):
     keys = settings_keys[page]
     at = _app(page, dict.fromkeys(keys, value))

@@ -27,7 +27,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Widget
 
-from convviz.ui.nav import PAGES
+from convviz.ui.nav import NAV_PAGES
 
 EXAMPLES = 15  # per page
 STEPS = 3  # changes per example
@@ -172,7 +172,7 @@ def _act(app: _App, pick: Pick) -> None:
     app.run()
 
 
-@pytest.mark.parametrize("page", [p.path for p in PAGES])
+@pytest.mark.parametrize("page", [p.path for p in NAV_PAGES])
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
           phases=[Phase.explicit, Phase.generate],
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
