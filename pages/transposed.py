@@ -18,11 +18,12 @@ from convviz.imaging.samples import SAMPLE_IMAGES, load_sample
 from convviz.imaging.upsampling import RESIZES, crop_box, upsample_both
 from convviz.serve.params import choice_param, float_param, int_param
 from convviz.teach import transposed as tr
+from convviz.teach import transposed_practice as tp
 from convviz.teach.page_questions import transposed_page_question
 from convviz.ui.boot import ensure_app
 from convviz.ui.grid_view import grid_view, heard_step
 from convviz.ui.nav import next_link
-from convviz.ui.predict import predict_panel, predict_toggle
+from convviz.ui.predict import practice_block, predict_panel, predict_toggle
 from convviz.ui.state import init_settings, save_settings, share_hint
 
 ensure_app()
@@ -312,34 +313,16 @@ if plan is not None and revealed:
                "k_eff // 2.")
 
 
-def _new_question() -> None:
-    ss["tr.q_n"] = ss.get("tr.q_n", 0) + 1
-    ss["tr.q"] = tr.random_question(np.random.default_rng(ss["tr.q_n"]))
-    ss["tr.q_result"], ss["tr.answer"] = None, ""
+def _new_practice() -> None:
+    ss["tr.practice_n"] = ss.get("tr.practice_n", 0) + 1
 
 
-def _check() -> None:
-    ss["tr.q_result"] = tr.check_answer(ss["tr.q"], ss.get("tr.answer", ""))
-
-
-st.header("Predict the size")
-st.markdown("One layer, the output_padding that gives a size back, or a whole U-Net "
-            "decoder: the formula above is all you need.")
-if "tr.q" not in ss:
-    ss["tr.q_n"] = 0
-    ss["tr.q"] = tr.random_question(np.random.default_rng(0))
-    ss["tr.q_result"] = None
-q = ss["tr.q"]
-st.markdown(tr.question_text(q))
-a1, a2, a3 = st.columns([2, 1, 1], vertical_alignment="bottom")
-a1.text_input("Your answer", key="tr.answer",
-              placeholder="for example 8" if q["kind"] != "unet" else "for example 56, 112")
-a2.button("Check", key="tr.check", type="primary", on_click=_check, width="stretch")
-a3.button("New question", key="tr.new", on_click=_new_question, width="stretch")
-if ss.get("tr.q_result"):
-    ok, message = ss["tr.q_result"]
-    (st.success if ok else st.error)(message)
-    st.code(tr.worked_answer(q), language=None, wrap_lines=True)
+st.header("Practice: transposed sizes")
+st.caption("One layer, the output_padding that gives a size back, or a U-Net decoder; your "
+           "answers count in \"Your progress\" on the home page.")
+st.button("New question", key="tr.practice.new", on_click=_new_practice)
+practice_block(tp.random_practice_question(np.random.default_rng(ss.get("tr.practice_n", 0))),
+               key="tr.practice")
 
 save_settings(SPECS)
 share_hint()

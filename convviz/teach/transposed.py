@@ -1,6 +1,6 @@
 """Teaching transposed convolution: examples, the size formula with numbers, why
-``output_padding`` exists, PyTorch and Keras code, and a predict-the-size exercise that
-ends at a U-Net decoder's shapes.
+``output_padding`` exists, PyTorch and Keras code (the page's practice questions are
+:mod:`convviz.teach.transposed_practice`).
 
 Pure (no streamlit); every size is computed by the engine
 (:func:`convviz.engine.transpose.transpose_output_size`, :func:`convviz.output_size`),
@@ -18,8 +18,6 @@ Examples
 from __future__ import annotations
 
 import math
-import re
-from typing import Any
 
 import numpy as np
 
@@ -28,10 +26,8 @@ from convviz.engine.shapes import output_size
 from convviz.engine.transpose import transpose_output_size
 
 __all__ = ["INPUT_HELP", "INPUT_PRESETS", "KERNEL_HELP", "KERNEL_PRESETS", "bilinear_kernel",
-           "check_answer", "formula_text", "framework_code", "keras_output_size", "make_input",
-           "make_kernel",
-           "output_padding_cases", "output_paddings", "question_text", "random_question",
-           "unet_sizes", "worked_answer"]
+           "formula_text", "framework_code", "keras_output_size", "make_input", "make_kernel",
+           "output_padding_cases", "output_paddings"]
 
 #: Input presets: name -> label for a menu.
 INPUT_PRESETS: dict[str, str] = {
@@ -254,198 +250,3 @@ def framework_code(size: tuple[int, int], k: int, *, stride: int = 1, padding: i
     lines.append(f"print(x.shape)  # (1, {outs[0]}, {outs[1]}, {out_channels})")
     return torch_code, "\n".join(lines)
 
-
-def unet_sizes(start: int, stages: int, k: int, *, stride: int = 2, padding: int = 0,
-               output_padding: int = 0) -> list[int]:
-    """The side after each of ``stages`` identical transposed convolutions from ``start``.
-
-    Examples
-    --------
-    >>> unet_sizes(28, 4, 2)
-    [56, 112, 224, 448]
-    >>> unet_sizes(7, 3, 3, padding=1, output_padding=1)
-    [14, 28, 56]
-    """
-    sizes, n = [], check_int(start, "start", minimum=1)
-    for _ in range(check_int(stages, "stages", minimum=1)):
-        n = transpose_output_size(n, k, stride=stride, padding=padding,
-                                  output_padding=output_padding)
-        sizes.append(n)
-    return sizes
-
-
-# ---- the exercise ------------------------------------------------------------------------
-
-#: U-Net decoder stages the exercise asks about: (kernel, stride, padding, output_padding).
-DECODERS = ((2, 2, 0, 0), (3, 2, 1, 1), (4, 2, 1, 0))
-_NUMBERS = re.compile(r"\d+")
-
-
-def random_question(rng: np.random.Generator) -> dict[str, Any]:
-    """One question: "size" (one layer's output side), "op" (which output_padding gives a
-    size back) or "unet" (the sides after each stage of a decoder). Always answerable.
-
-    Examples
-    --------
-    >>> q = random_question(np.random.default_rng(0))
-    >>> q["kind"] in ("size", "op", "unet"), isinstance(q["answer"], list)
-    (True, True)
-    """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"`rng` must be a numpy.random.Generator, got {type(rng).__name__}")
-    kind = ("size", "size", "op", "unet", "unet")[int(rng.integers(5))]
-    if kind == "unet":
-        k, s, p, op = DECODERS[int(rng.integers(len(DECODERS)))]
-        start = int(rng.choice([4, 7, 8, 14, 16, 28]))
-        stages = int(rng.choice([3, 4]))
-        return {"kind": kind, "size": start, "stages": stages, "kernel_size": k, "stride": s,
-                "padding": p, "output_padding": op,
-                "answer": unet_sizes(start, stages, k, stride=s, padding=p, output_padding=op)}
-    if kind == "op":
-        for _ in range(100):
-            k, s = int(rng.choice([2, 3, 3, 4, 5])), int(rng.choice([2, 2, 3]))
-            p, n = int(rng.integers(0, 3)), int(rng.choice([3, 4, 5, 7, 8, 14]))
-            cases = output_padding_cases(n, k, stride=s, padding=p)
-            if len(cases) > 1:
-                size, op = cases[int(rng.integers(len(cases)))]
-                return {"kind": kind, "size": n, "target": size, "kernel_size": k,
-                        "stride": s, "padding": p, "cases": cases, "answer": [op]}
-        kind = "size"
-    for _ in range(100):
-        n, k = int(rng.choice([2, 3, 4, 5, 7, 8, 14, 16, 28])), int(rng.choice([1, 2, 3, 3, 4, 5]))
-        s, d = int(rng.choice([1, 2, 2, 3])), 1 if rng.random() < 0.8 else 2
-        p = int(rng.integers(0, 3))
-        op = int(rng.choice(output_paddings(s, d)))
-        out = transpose_output_size(n, k, stride=s, padding=p, output_padding=op, dilation=d)
-        if out >= 1:
-            return {"kind": "size", "size": n, "kernel_size": k, "stride": s, "padding": p,
-                    "output_padding": op, "dilation": d, "answer": [out]}
-    return {"kind": "size", "size": 4, "kernel_size": 3, "stride": 2, "padding": 1,
-            "output_padding": 1, "dilation": 1, "answer": [8]}
-
-
-def _layer(q: dict[str, Any], *, op: Any = None) -> str:
-    op = q.get("output_padding", 0) if op is None else op
-    text = (f"ConvTranspose2d(kernel_size={q['kernel_size']}, stride={q['stride']}, "
-            f"padding={q['padding']}, output_padding={op}")
-    if q.get("dilation", 1) != 1:
-        text += f", dilation={q['dilation']}"
-    return text + ")"
-
-
-def question_text(q: dict[str, Any]) -> str:
-    """The question, in words (Markdown)."""
-    n = q["size"]
-    if q["kind"] == "unet":
-        return (f"A U-Net decoder starts from a **{n} x {n}** feature map and has "
-                f"**{q['stages']} stages**, each a `{_layer(q)}`. What is the side after "
-                "each stage? (Type them in order, separated by commas.)")
-    if q["kind"] == "op":
-        return (f"An encoder's `Conv2d(kernel_size={q['kernel_size']}, stride={q['stride']}, "
-                f"padding={q['padding']})` turned a **{q['target']} x {q['target']}** map into "
-                f"**{n} x {n}**. The decoder's `{_layer(q, op='?')}` must give back "
-                f"**{q['target']} x {q['target']}**: which `output_padding`?")
-    return (f"A **{n} x {n}** input goes through `{_layer(q)}`. How many cells wide is the "
-            "output?")
-
-
-def worked_answer(q: dict[str, Any]) -> str:
-    """The worked answer: the formula with the numbers, per stage for a decoder."""
-    if q["kind"] == "unet":
-        lines, n = [], q["size"]
-        for i, out in enumerate(q["answer"], start=1):
-            lines.append(f"stage {i}: " + formula_text(n, q["kernel_size"], stride=q["stride"],
-                                                       padding=q["padding"],
-                                                       output_padding=q["output_padding"]))
-            n = out
-        return "\n".join(lines)
-    if q["kind"] == "op":
-        lines = [f"output_padding {op}: " + formula_text(q["size"], q["kernel_size"],
-                                                         stride=q["stride"],
-                                                         padding=q["padding"],
-                                                         output_padding=op)
-                 for _, op in q["cases"]]
-        sizes = " and ".join(str(size) for size, _ in q["cases"])
-        lines.append(f"The convolution maps {sizes} all to {q['size']}: output_padding picks one.")
-        return "\n".join(lines)
-    return formula_text(q["size"], q["kernel_size"], stride=q["stride"], padding=q["padding"],
-                        output_padding=q["output_padding"], dilation=q["dilation"])
-
-
-def _size_hint(q: dict[str, Any], n: int, given: int) -> str:
-    k, s, p = q["kernel_size"], q["stride"], q["padding"]
-    op, d = q.get("output_padding", 0), q.get("dilation", 1)
-
-    def size(**ch: Any) -> int:
-        a = {"stride": s, "padding": p, "output_padding": op, "dilation": d, **ch}
-        return transpose_output_size(n, k, **a)
-
-    try:
-        conv = output_size(n, k, stride=s, padding=p, dilation=d)
-    except ValueError:
-        conv = None
-    right = size()
-    hints = [
-        (s > 1 and given == right + s,
-         "Start from (n − 1) × s, not n × s: the last input's stamp starts (n − 1) strides "
-         "after the first."),
-        (given == right - 1, "Did you forget the + 1?"),
-        (p and given == size(padding=0), "Did you forget the padding? It crops p cells off "
-                                          "each side: − 2p."),
-        (op and given == size(output_padding=0), "Did you forget the output_padding? It adds "
-                                                  "cells at the bottom/right."),
-        (d > 1 and given == size(dilation=1), "Did you forget the dilation? A stamp spans "
-                                               "d × (k − 1) + 1 cells."),
-        (given == conv, "That is the size of the ordinary convolution with these settings: "
-                        "the transposed one goes the other way."),
-    ]
-    return next((text for cond, text in hints if cond), "Work through the formula below.")
-
-
-def check_answer(q: dict[str, Any], answer_text: Any) -> tuple[bool, str]:
-    """Check a learner's answer ("8", "8x8"; a decoder's sides "56, 112, 224, 448").
-
-    Returns (ok, message); text without the right count of whole numbers gets a message
-    asking for them, never an exception.
-
-    Examples
-    --------
-    >>> q = {"kind": "size", "size": 4, "kernel_size": 3, "stride": 2, "padding": 1,
-    ...      "output_padding": 1, "dilation": 1, "answer": [8]}
-    >>> check_answer(q, "8x8")
-    (True, 'Correct! The output is 8 x 8.')
-    >>> check_answer(q, "7")[1]
-    'Not quite: you said 7, the output is 8 x 8. Did you forget the + 1?'
-    """
-    text = str(answer_text or "").strip()
-    got = [int(v) for v in _NUMBERS.findall(text)]
-    want = q["answer"]
-    if q["kind"] == "unet":
-        if len(got) != len(want):
-            return False, (f"Type {len(want)} whole numbers, one side per stage, separated by "
-                           f"commas (like 56, 112, 224, 448); you typed {text!r}.")
-        if got == want:
-            return True, "Correct! The sides are " + " → ".join(
-                str(v) for v in [q["size"], *want]) + "."
-        i = next(j for j, (a, b) in enumerate(zip(got, want, strict=True)) if a != b)
-        before = q["size"] if i == 0 else want[i - 1]
-        hint = _size_hint(q, before, got[i])
-        return False, (f"Not quite: stage {i + 1} turns {before} into {want[i]}, you said "
-                       f"{got[i]}. {hint}")
-    if not got or len(set(got)) != 1:
-        what = "the output_padding" if q["kind"] == "op" else "the output size"
-        return False, (f"Type {what} as one whole number, like 1; you typed {text!r}.")
-    g = got[0]
-    if q["kind"] == "op":
-        if g == want[0]:
-            return True, f"Correct! output_padding={g} gives back {q['target']} x {q['target']}."
-        sizes = {op: size for size, op in q["cases"]}
-        if g in sizes:
-            return False, (f"Not quite: output_padding={g} gives {sizes[g]} x {sizes[g]}; "
-                           f"the encoder's input was {q['target']}.")
-        return False, (f"Not quite: output_padding must be smaller than the stride "
-                       f"({q['stride']}); the answer is {want[0]}.")
-    if g == want[0]:
-        return True, f"Correct! The output is {g} x {g}."
-    return False, (f"Not quite: you said {g}, the output is {want[0]} x {want[0]}. "
-                   + _size_hint(q, q["size"], g))

@@ -1,6 +1,6 @@
 """AppTest runs of pages/transposed.py: the engine's numbers reach the grid views, extremes
-run, bad settings get the engine's message, settings round-trip through the URL, and the
-exercise checks answers."""
+run, bad settings get the engine's message, settings round-trip through the URL, predict first,
+and the practice question below the page."""
 
 import json
 
@@ -12,6 +12,7 @@ import convviz as cv
 from convviz.draw.conv_view import fmt
 from convviz.draw.transpose_grid import scatter_payload
 from convviz.teach import transposed as tr
+from convviz.teach import transposed_practice as tp
 from convviz.ui.nav import PAGES
 
 PAGE = "pages/transposed.py"
@@ -107,19 +108,62 @@ def test_the_browser_reporting_a_step_moves_the_text_and_url():
     assert at.query_params["tr.pos"] == "4"
 
 
-def test_the_exercise_checks_answers():
+def _practice(at: AppTest):
+    """The practice question the page asks now."""
+    n = at.session_state["tr.practice_n"] if "tr.practice_n" in at.session_state else 0
+    return tp.random_practice_question(np.random.default_rng(n))
+
+
+def _practice_check(at: AppTest, text: str) -> AppTest:
+    (box,) = [t for t in at.text_input if t.key.startswith("tr.practice.answer.")]
+    box.input(text)
+    (check,) = [b for b in at.button if b.key == box.key.replace(".answer.", ".check.")]
+    return check.click().run()
+
+
+def _numbers(values) -> str:
+    return ", ".join(str(int(v)) for v in values)
+
+
+def test_practice_names_a_mistake_and_counts_in_the_progress_without_hiding_the_page():
     at = open_page(PAGE)
-    q = at.session_state["tr.q"]
-    right = ", ".join(map(str, q["answer"]))
-    at.text_input(key="tr.answer").set_value(right)
-    at.button(key="tr.check").click().run()
     _ok(at)
-    assert at.success and at.success[0].value.startswith("Correct!")
-    at.text_input(key="tr.answer").set_value("1, 2, 3, 4, 5, 6")
-    at.button(key="tr.check").click().run()
-    assert at.error and at.error[0].value.startswith(("Not quite", "Type"))
-    at.button(key="tr.new").click().run()
-    assert at.session_state["tr.q"] != q or at.session_state["tr.q_n"] == 1
+    q = _practice(at)
+    assert "Practice: transposed sizes" in [h.value for h in at.header]
+    assert q.prompt in markdown_text(at)
+    for _ in range(20):  # a question with a named mistake
+        q = _practice(at)
+        if q.mistakes:
+            break
+        at.button(key="tr.practice.new").click().run()
+    wrong = q.mistakes[0]
+    at = _practice_check(at, _numbers(wrong.answer))
+    assert not at.exception
+    (err,) = at.error
+    assert f"if you {wrong.name}. The answer is {q.answer_text()}." in err.value
+    assert at.metric[0].value == "6 x 6"  # the page's own size, shown all along
+    at.switch_page("pages/home.py").run()
+    assert "**Transposed convolution's output size**: 0 right of 1 answered" in \
+        markdown_text(at)
+
+
+def test_a_right_practice_answer_counts_and_new_question_is_seeded():
+    at = open_page(PAGE)
+    q = _practice(at)
+    at = _practice_check(at, _numbers(q.answer))
+    _ok(at)
+    assert at.success[0].value == f"Right: {q.answer_text()}."
+    assert at.session_state["learner.progress"].counts == {"transposed": (1, 1)}
+    kinds = {q.kind}
+    for i in range(1, 12):  # the 11th question is the first on one layer's size
+        at.button(key="tr.practice.new").click().run()
+        assert at.session_state["tr.practice_n"] == i
+        q = _practice(at)
+        assert q == tp.random_practice_question(np.random.default_rng(i))
+        assert q.prompt in markdown_text(at)
+        kinds.add(q.kind)
+    _ok(at)
+    assert kinds == {"transposed_size", "transposed_output_padding", "transposed_unet"}
 
 
 def _predict_on(at: AppTest) -> AppTest:
