@@ -29,10 +29,20 @@ from convviz.teach.predict_transposed import random_transposed_size_question
 from convviz.teach.questions import Question, named_mistakes
 from convviz.teach.transposed import formula_text, output_padding_cases, output_paddings
 
-__all__ = ["DECODERS", "output_padding_question", "random_practice_question", "unet_question"]
+__all__ = ["DECODERS", "FORMULA", "output_padding_question", "random_practice_question",
+           "unet_question"]
 
 #: U-Net decoder stages the practice asks about: (kernel, stride, padding, output_padding).
 DECODERS = ((2, 2, 0, 0), (3, 2, 1, 1), (4, 2, 1, 0))
+
+
+#: The working's first line: the output side of a transposed convolution.
+FORMULA = "Output side = (n − 1) × s − 2p + d × (k − 1) + output_padding + 1."
+
+
+def _numbers(n: int, k: int, s: int, p: int, op: int) -> str:
+    """The formula with the numbers put in (:func:`formula_text` without its symbols)."""
+    return formula_text(n, k, stride=s, padding=p, output_padding=op).split(" = ", 1)[1]
 
 
 def _settings(k: int, stride: int, padding: int) -> tuple[int, int, int]:
@@ -77,11 +87,10 @@ def output_padding_question(target: int, k: int, *, stride: int, padding: int = 
     prompt = (f"An encoder's `Conv2d` with `{layer}` turned a **{target} x {target}** map "
               f"into **{n} x {n}**. Which `output_padding` makes the decoder's "
               f"`ConvTranspose2d` with `{layer}` give back **{target} x {target}**?")
-    lines = [f"output_padding {o}: " + formula_text(n, k, stride=s, padding=p, output_padding=o)
-             for _, o in cases]
+    lines = [f"output_padding {o}: " + _numbers(n, k, s, p, o) for _, o in cases]
     sides = [str(size) for size, _ in cases]
     sizes = ", ".join(sides[:-1]) + " and " + sides[-1] if len(sides) > 1 else sides[0]
-    working = ("```\n" + "\n".join(lines) + "\n```\n\n"
+    working = (f"{FORMULA}\n\n```\n" + "\n".join(lines) + "\n```\n\n"
                f"The convolution maps sides {sizes} all to {n} (it rounds down); "
                f"output_padding picks which one comes back: **{op}** gives {target}.")
     size0 = cases[0][0]
@@ -154,9 +163,9 @@ def unet_question(start: int, stages: int, k: int, *, stride: int = 2, padding: 
               "side after each stage? Type the sides in order, separated by commas.")
     lines, n = [], start
     for i, out in enumerate(right, start=1):
-        lines.append(f"stage {i}: " + formula_text(n, k, stride=s, padding=p, output_padding=op))
+        lines.append(f"stage {i}: " + _numbers(n, k, s, p, op))
         n = out
-    working = ("```\n" + "\n".join(lines) + "\n```\n\nThe sides are "
+    working = (f"{FORMULA}\n\n```\n" + "\n".join(lines) + "\n```\n\nThe sides are "
                + " → ".join(str(v) for v in (start, *right)) + ".")
     candidates: list[tuple[str, Any, str]] = []
     if op:
