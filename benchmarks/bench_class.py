@@ -22,8 +22,15 @@ Prints, per store and layout, medians over the rounds (one question each):
 - the store's own time per call, under that load: a student's ``state`` (read), ``answer``
   (read, check, compare-and-set write), the teacher's ``results``, ``send`` and ``join``.
 
+Then the server's script time on the Class page itself (Streamlit's AppTest, one session
+per student, on SQLite, one run at a time, as ``bench_pages.py`` measures pages): a waiting
+student's page, the run that shows a sent question, an answer, and the teacher's page with
+every answer in; and their sum for the 30 students (what one process computes in the
+second after a send). ``--no-pages`` skips it.
+
     python benchmarks/bench_class.py [--students 30] [--rounds 7] [--poll 1.0]
                                      [--stores sqlite,redis] [--redis-url redis://...]
+                                     [--no-pages]
 """
 
 from __future__ import annotations
@@ -137,7 +144,11 @@ def run(spec: str, n_students: int, n_processes: int, rounds: int, poll: float) 
     times = defaultdict(list)
     sent: dict[int, float] = {}
     complete: dict[int, float] = {}
+    deadline = time.monotonic() + 60
     while state(store, klass.code).n_students < n_students:  # everyone joined
+        if time.monotonic() > deadline:
+            end(store, klass.code, klass.secret)
+            raise RuntimeError("not every student joined within 60 s (see above)")
         time.sleep(0.05)
     rng = random.Random(0)
     for k in range(1, rounds + 1):
@@ -146,13 +157,20 @@ def run(spec: str, n_students: int, n_processes: int, rounds: int, poll: float) 
         send(store, klass.code, klass.secret, _question(k))
         times["send"].append(time.perf_counter() - t0)
         next_poll = time.monotonic() + rng.uniform(0, poll)
+        deadline = time.monotonic() + 30 + 5 * poll
+        answered = 0
         while True:  # the teacher's results fragment, every `poll` seconds
+            if time.monotonic() > deadline:
+                end(store, klass.code, klass.secret)  # the students stop
+                raise RuntimeError(f"question {k}: {answered} of {n_students} answers "
+                                   f"after 30 s (a student failed: see above)")
             time.sleep(max(0.0, next_poll - time.monotonic()))
             next_poll += poll
             t0 = time.perf_counter()
             r = results(store, klass.code, klass.secret)
             times["results"].append(time.perf_counter() - t0)
-            if r.n_answered == n_students:
+            answered = r.n_answered
+            if answered == n_students:
                 complete[k] = time.time()
                 break
         reveal(store, klass.code, klass.secret)
@@ -183,6 +201,62 @@ def _ms(values: list[float], q: float = 0.5) -> str:
     return f"{values[min(len(values) - 1, int(q * len(values)))] * 1000:.2f}"
 
 
+def pages(n_students: int) -> None:
+    """Script time of the Class page's runs, one AppTest session per student."""
+    import os
+
+    from apptest import open_page
+
+    from convviz.serve.class_store import ENV_VAR
+    from convviz.ui import class_session as cs
+
+    page = "pages/classroom.py"
+
+    def timed(action) -> tuple[object, float]:
+        t0 = time.perf_counter()
+        at = action()
+        dt = time.perf_counter() - t0
+        assert not at.exception, [e.value for e in at.exception]
+        return at, dt
+
+    def click(at, label: str):
+        return next(b for b in at.button if b.label == label).click().run()
+
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ[ENV_VAR] = f"{folder}/classes.sqlite3"
+        teacher = click(open_page(page), "Start a class")
+        handle = teacher.session_state[cs.TEACHER]
+        store = open_store(os.environ[ENV_VAR])
+        students = []
+        for i in range(n_students):
+            at = open_page(page, {"code": handle.code})
+            at.text_input(key="class.nickname").input(f"student {i}")
+            students.append(click(at, "Join"))
+        times = defaultdict(list)
+        for at in students:
+            times["a waiting student's page"].append(timed(at.run)[1])
+        send(store, handle.code, handle.secret, _question(1))
+        for i, at in enumerate(students):
+            students[i], dt = timed(at.run)
+            times["the run that shows the question"].append(dt)
+        for i, at in enumerate(students):
+            at.text_input(key="class.answer.1").input(str(5 + i % 3))
+            students[i], dt = timed(lambda at=at: click(at, "Send answer"))
+            times["an answer"].append(dt)
+        for _ in range(5):
+            teacher, dt = timed(teacher.run)
+            times["the teacher's page, all answers in"].append(dt)
+        assert results(store, handle.code, handle.secret).n_answered == n_students
+        del os.environ[ENV_VAR]
+    print(f"\nThe Class page's script time (AppTest, SQLite; ms): median, and the sum over "
+          f"the {n_students} students\n")
+    print("| run | median | sum |")
+    print("| --- | --- | --- |")
+    for what, values in times.items():
+        total = f"{sum(values) * 1000:.0f}" if len(values) == n_students else ""
+        print(f"| {what} | {_ms(values)} | {total} |")
+
+
 @contextlib.contextmanager
 def _redis(url: str | None):
     if url:
@@ -203,17 +277,23 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7, help="questions per class (7)")
     parser.add_argument("--poll", type=float, default=1.0,
                         help="seconds between two polls of a page (the Class page's: 1)")
-    parser.add_argument("--stores", default="sqlite,redis")
+    parser.add_argument("--stores", default="sqlite,redis",
+                        help="sqlite, redis or both, comma-separated (sqlite,redis)")
     parser.add_argument("--redis-url", default=None,
                         help="an existing Redis (default: start redis-server on loopback)")
+    parser.add_argument("--no-pages", action="store_true",
+                        help="skip the Class page's script times (AppTest)")
     args = parser.parse_args()
+    kinds = [k for k in args.stores.split(",") if k]
+    if not set(kinds) <= {"sqlite", "redis"}:
+        parser.error(f"--stores takes sqlite, redis or both, got {args.stores!r}")
     print(f"{args.students} students, {args.rounds} questions, pages poll every "
           f"{args.poll:g} s; times in ms, medians (p95 for the store's calls)\n")
     header = (f"| store | processes | send -> all {args.students} saw it | last answer -> "
               "teacher's results | state (read) | answer (write) | results | send | join |")
     print(header)
     print("|" + " --- |" * (len(header.split("|")) - 2))
-    for kind in args.stores.split(","):
+    for kind in kinds:
         with contextlib.ExitStack() as stack:
             if kind == "sqlite":
                 folder = stack.enter_context(tempfile.TemporaryDirectory())
@@ -231,6 +311,8 @@ def main() -> None:
                 print(f"| {kind} | {n_proc} | {_ms(r['seen_all'])} (max "
                       f"{max(r['seen_all']) * 1000:.0f}) | {_ms(r['last_to_results'])} (max "
                       f"{max(r['last_to_results']) * 1000:.0f}) | {calls} |", flush=True)
+    if not args.no_pages:
+        pages(args.students)
 
 
 if __name__ == "__main__":
