@@ -396,3 +396,42 @@ def test_two_processes_share_one_class(store_spec):
         if proc.is_alive():
             proc.kill()
     assert proc.exitcode == 0
+
+
+def test_an_answer_that_crosses_a_reveal_is_refused(store_factory):
+    """The teacher reveals (another process) between a student's read and write."""
+    store, teacher_side = store_factory(), store_factory()
+    k = start_class(store)
+    sid = join(store, k.code, "ann")
+    send(store, k.code, k.secret, question())
+    real_update = store.update
+    crossed = []
+
+    def update_after_a_reveal(*args, **kwargs):
+        if not crossed:
+            crossed.append(reveal(teacher_side, k.code, k.secret))
+        return real_update(*args, **kwargs)
+
+    store.update = update_after_a_reveal
+    with pytest.raises(ValueError, match="has been revealed"):
+        answer(store, k.code, sid, "5")
+    assert crossed == [1]
+    assert results(teacher_side, k.code, k.secret).n_answered == 0
+
+
+def test_two_sends_that_cross_both_count(store_factory):
+    store, other = store_factory(), store_factory()
+    k = start_class(store)
+    real_update = store.update
+    crossed = []
+
+    def update_after_another_send(*args, **kwargs):
+        if not crossed:
+            crossed.append(send(other, k.code, k.secret, question(9)))
+        return real_update(*args, **kwargs)
+
+    store.update = update_after_another_send
+    assert send(store, k.code, k.secret, question()) == 2
+    assert crossed == [1]
+    s = state(other, k.code)
+    assert (s.number, s.question) == (2, question())
