@@ -262,8 +262,11 @@ def _output_size_page(handle: classroom.ClassHandle | None) -> AppTest:
     return at
 
 
-def _send_buttons(at: AppTest):
-    return [b for b in at.button if b.label == "Send to the class"]
+def _send_buttons(at: AppTest, block: str = "size.predict"):
+    """The "Send to the class" buttons of one question block (the page's predict-first
+    question; its practice question, ``size.practice``, has its own)."""
+    return [b for b in at.button if b.label == "Send to the class"
+            and b.key.startswith(f"{block}.send.")]
 
 
 def test_an_arithmetic_page_sends_its_question_while_this_session_teaches(store_path):
@@ -281,7 +284,8 @@ def test_an_arithmetic_page_sends_its_question_while_this_session_teaches(store_
 
 
 def test_an_arithmetic_page_has_no_send_button_outside_a_class(store_path):
-    assert _send_buttons(_output_size_page(None)) == []
+    at = _output_size_page(None)
+    assert [b for b in at.button if b.label == "Send to the class"] == []
 
 
 @pytest.mark.parametrize("topic", list(question_bank.TOPICS))
