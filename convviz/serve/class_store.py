@@ -14,8 +14,8 @@ Two backends, one behaviour (the tests run every behaviour against both):
   every write in a ``BEGIN IMMEDIATE`` transaction with a busy timeout, a connection per
   call, taken from the store's idle ones (Streamlit runs sessions on several threads: a
   connection serves one call at a time and never crosses a process). Expired records are
-  purged by the next write, and a read never returns one. For several processes on one
-  machine.
+  purged by the next call (read or write) of any process, and a read never returns one.
+  For several processes on one machine.
 - :class:`RedisStore`: one Redis hash per record, every operation one Lua script (Redis runs
   a script atomically), ``PEXPIRE`` so that Redis itself deletes a record when it expires.
   For several machines. redis-py is imported only when Redis is chosen.
@@ -241,6 +241,8 @@ class SQLiteStore(ClassStore):
                 con.execute("CREATE TABLE IF NOT EXISTS fields (name TEXT NOT NULL, "
                             "field TEXT NOT NULL, value TEXT NOT NULL, "
                             "PRIMARY KEY (name, field)) WITHOUT ROWID")
+        with self._write():  # what expired while no process had the file open
+            pass
 
     def describe(self) -> str:
         return f"SQLite file {self.path}"
@@ -309,15 +311,21 @@ class SQLiteStore(ClassStore):
         return None if row is None else float(row[0])
 
     def _read(self, name: str, query: str, args: tuple) -> Record | None:
+        """Read in a read transaction (readers never wait in WAL mode); if any record has
+        expired, this one or another, purge it (a write) before returning."""
+        rec = None
         with self._connection() as con, self._transaction(con, write=False):
+            now = self._now()
             expires_at = self._expiry(con, name)
-            if expires_at is None:
-                return None
-            if expires_at > self._now():
+            if expires_at is not None and expires_at > now:
                 rows = con.execute(query, (name, *args)).fetchall()
-                return Record(dict(rows), expires_at)
-        with self._write():  # it expired: purge it now
-            return None
+                rec = Record(dict(rows), expires_at)
+            stale = con.execute("SELECT 1 FROM records WHERE expires_at <= ? LIMIT 1",
+                                (now,)).fetchone()
+        if stale:
+            with self._write():  # the first write after an expiry deletes the record
+                pass
+        return rec
 
     def create(self, name: str, fields: Mapping[str, str]) -> bool:
         _check_name(name, "name")

@@ -273,6 +273,26 @@ def test_sqlite_purges_expired_rows_from_the_file(tmp_path, clock):
         assert con.execute("SELECT name FROM records").fetchall() == [("NEW",)]
 
 
+def test_sqlite_purges_an_expired_record_when_any_record_is_read(tmp_path, clock):
+    """A class nobody opens again is still deleted: the next poll of any class purges it."""
+    store = SQLiteStore(tmp_path / "c.sqlite3", ttl=60, clock=clock)
+    store.create("OLD", {"nickname": "ann"})
+    clock.t += 30
+    store.create("NEW", {"nickname": "bob"})
+    clock.t += 30
+    assert store.get("NEW", ["nickname"]).fields == {"nickname": "bob"}
+    with sqlite3.connect(store.path) as con:
+        assert con.execute("SELECT DISTINCT name FROM fields").fetchall() == [("NEW",)]
+
+
+def test_sqlite_purges_expired_records_when_opened(tmp_path, clock):
+    SQLiteStore(tmp_path / "c.sqlite3", ttl=60, clock=clock).create("OLD", {"a": "1"})
+    clock.t += 60
+    SQLiteStore(tmp_path / "c.sqlite3", ttl=60, clock=clock)  # a server process starts
+    with sqlite3.connect(tmp_path / "c.sqlite3") as con:
+        assert con.execute("SELECT count(*) FROM fields").fetchone() == (0,)
+
+
 def test_redis_expires_the_key_itself(redis_url, clock):
     import redis
 
