@@ -204,7 +204,8 @@ def _send_from_an_arithmetic_page(teacher, code: str, students) -> None:
     teacher.wait_for_url("**/output_size")
     wait_idle(teacher)
     teacher.get_by_text("Predict first", exact=True).first.click()
-    send = teacher.get_by_role("button", name="Send to the class")
+    # the predict-first block's button: the first (the practice question below has its own)
+    send = teacher.get_by_role("button", name="Send to the class").first
     expect(send).to_be_visible()
     shot(teacher, "class-teacher-arithmetic-page-send")
     send.click()
