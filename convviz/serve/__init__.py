@@ -1,5 +1,7 @@
-"""convviz.serve: serving a class from one process: training slots taken in turn (:mod:`.slots`),
+"""convviz.serve: serving learners and a class: training slots taken in turn (:mod:`.slots`),
 page runs that training yields to (:mod:`.foreground`), a live training session's ticks and
-settings (:mod:`.session`), and the pages' URL settings (:mod:`.params`). No streamlit here:
-:mod:`convviz.ui` holds the one instance of each per server.
+settings (:mod:`.session`), two trainings compared (:mod:`.compare`), the pages' URL settings
+(:mod:`.params`), and a live class shared by every server process: the store (SQLite or
+Redis, :mod:`.class_store`) and the class's rules over it (:mod:`.classroom`). No streamlit
+here: :mod:`convviz.ui` holds the one instance of each per server.
 """
