@@ -5,7 +5,7 @@ import json
 
 import numpy as np
 import pytest
-from apptest import ROOT, markdown_text, open_page
+from apptest import ROOT, check_answer, markdown_text, open_page, predict_first_on
 from streamlit.testing.v1 import AppTest
 
 import convviz as cv
@@ -351,18 +351,6 @@ def test_the_gif_says_when_its_cells_are_too_small_for_some_numbers():
                            "only their colour")
 
 
-def _predict_on(at: AppTest) -> AppTest:
-    at.toggle(key="predict.on").set_value(True).run()
-    return at
-
-
-def _predict_check(at: AppTest, text: str) -> AppTest:
-    (box,) = [t for t in at.text_input if t.key.startswith("conv.predict.answer.")]
-    box.input(text)
-    (check,) = [b for b in at.button if b.key == box.key.replace(".answer.", ".check.")]
-    return check.click().run()
-
-
 def _step_shown(at: AppTest) -> bool:
     shown = [bool(at.metric), any(e.proto.id.endswith("-conv.grid")
                                   for e in at.get("bidi_component"))]
@@ -379,11 +367,11 @@ def test_predict_first_asks_for_the_current_cell_and_names_the_flipped_kernel():
     right, flipped = _default_maps()
     step = int(np.flatnonzero(right.ravel() != flipped.ravel())[0])
     r, c = divmod(step, right.shape[1])
-    at = _predict_on(_pick(_run(), step))
+    at = predict_first_on(_pick(_run(), step))
     assert not at.exception
     assert not _step_shown(at)
     assert f"output cell **(row {r}, column {c})**" in markdown_text(at)
-    at = _predict_check(at, format_value(flipped[r, c]))
+    at = check_answer(at, "conv.predict", format_value(flipped[r, c]))
     (err,) = at.error
     assert "flipped the kernel" in err.value and f"The answer is {format_value(right[r, c])}" \
         in err.value
@@ -392,8 +380,8 @@ def test_predict_first_asks_for_the_current_cell_and_names_the_flipped_kernel():
 
 def test_predict_first_right_answer_reveals_and_another_cell_asks_again():
     right, _ = _default_maps()
-    at = _predict_on(_run())
-    at = _predict_check(at, format_value(right[0, 0]))
+    at = predict_first_on(_run())
+    at = check_answer(at, "conv.predict", format_value(right[0, 0]))
     assert at.success[0].value == f"Right: {format_value(right[0, 0])}."
     assert _step_shown(at)
     (another,) = [b for b in at.button if b.label == "Another cell"]
@@ -404,7 +392,7 @@ def test_predict_first_right_answer_reveals_and_another_cell_asks_again():
 
 
 def test_predict_first_with_three_channels_names_the_missing_channel_sum():
-    at = _predict_on(_run(**{"conv.mode": "rgb"}))
+    at = predict_first_on(_run(**{"conv.mode": "rgb"}))
     assert not at.exception and not _step_shown(at)
     xr = rgb_input("digit", np.asarray(at.session_state["conv.x"], float), seed=0)
     filters = rgb_filters(cv.KERNELS["sobel_x"].array, 2)  # (3, 3, 3, F); filter 1 shown
@@ -412,7 +400,7 @@ def test_predict_first_with_three_channels_names_the_missing_channel_sum():
     one = cv.conv2d(xr[..., :1], filters[..., :1, 0])[0, 0]
     assert right != one
     assert "**Predict first**" in markdown_text(at)
-    at = _predict_check(at, format_value(one))
+    at = check_answer(at, "conv.predict", format_value(one))
     assert "forgot to sum over channels" in at.error[0].value
     assert _shown_value(at) == format_value(right)
 
@@ -421,8 +409,8 @@ def test_predict_first_on_a_true_convolution_names_the_unflipped_kernel():
     right, flipped = _default_maps()  # here the page computes the flipped one
     step = int(np.flatnonzero(right.ravel() != flipped.ravel())[0])
     r, c = divmod(step, right.shape[1])
-    at = _predict_on(_pick(_run(**{"conv.flip": "true"}), step))
+    at = predict_first_on(_pick(_run(**{"conv.flip": "true"}), step))
     assert not at.exception and not _step_shown(at)
-    at = _predict_check(at, format_value(right[r, c]))
+    at = check_answer(at, "conv.predict", format_value(right[r, c]))
     assert "did not flip the kernel" in at.error[0].value
     assert _step_shown(at) and _shown_value(at) == format_value(flipped[r, c])

@@ -3,7 +3,7 @@ rows, table edits (seeded through the editor's session state), the URL and the s
 
 import numpy as np
 import pytest
-from apptest import markdown_text, open_page
+from apptest import check_answer, markdown_text, open_page, predict_first_on
 from streamlit.testing.v1 import AppTest
 
 from convviz.engine.softmax import softmax
@@ -390,18 +390,6 @@ def test_field_section_at_the_extremes(params, check):
         assert _picture(at) == {"rows": "0 2", "cols": "0 2", "reached": "9"}
 
 
-def _predict_on(at: AppTest) -> AppTest:
-    at.toggle(key="predict.on").set_value(True).run()
-    return at
-
-
-def _predict_check(at: AppTest, text: str) -> AppTest:
-    (box,) = [t for t in at.text_input if t.key.startswith("shapes.predict.answer.")]
-    box.input(text)
-    (check,) = [b for b in at.button if b.key == box.key.replace(".answer.", ".check.")]
-    return check.click().run()
-
-
 def _tables_shown(at: AppTest) -> bool:
     shown = [bool([m for m in at.metric if m.label == "Total params"]),
              any(m.value.startswith("| # | Layer (type)") for m in at.markdown),
@@ -411,34 +399,34 @@ def _tables_shown(at: AppTest) -> bool:
 
 
 def test_predict_first_asks_the_last_layers_parameters_and_names_the_forgotten_bias():
-    at = _predict_on(_run())
+    at = predict_first_on(_run())
     _no_exception(at)
     assert not _tables_shown(at)
     assert "**10 units**" in markdown_text(at)  # the last Dense layer, on 64 inputs
     assert not any("(3, 3, 64)" in o for o in at.selectbox(key="shapes.ask_layer").options)
-    at = _predict_check(at, str(64 * 10))
+    at = check_answer(at, "shapes.predict", str(64 * 10))
     (err,) = at.error
     assert "forgot the bias" in err.value and "The answer is 650" in err.value
     assert _tables_shown(at) and _metric(at, "Total params") == "93,322"
 
 
 def test_predict_first_receptive_field_and_output_shape_of_a_chosen_layer():
-    at = _predict_on(_run())
+    at = predict_first_on(_run())
     at.radio(key="shapes.ask").set_value("field").run()
     at.selectbox(key="shapes.ask_layer").set_value(3).run()  # the second Conv2D
     assert not _tables_shown(at)
-    at = _predict_check(at, "8")  # 1 + 2, + 1 (pool 2), + 2 x 2 (jump 2)
+    at = check_answer(at, "shapes.predict", "8")  # 1 + 2, + 1 (pool 2), + 2 x 2 (jump 2)
     assert at.success[0].value == "Right: 8."
     assert _tables_shown(at)
     at.radio(key="shapes.ask").set_value("shape").run()
     assert not _tables_shown(at)  # a new question
-    at = _predict_check(at, "(11, 11, 32)")
+    at = check_answer(at, "shapes.predict", "(11, 11, 32)")
     assert "kept the input's channels" in at.error[0].value
     assert "(11, 11, 64)" in _summary(at)
 
 
 def test_predict_first_says_when_a_layer_has_no_such_question():
-    at = _predict_on(_run())
+    at = predict_first_on(_run())
     at.radio(key="shapes.ask").set_value("field").run()  # the last Dense reads the whole map
     _no_exception(at)
     assert "No question about a unit's receptive field for layer 8: pick another layer or " \

@@ -5,7 +5,7 @@ import json
 
 import numpy as np
 import pytest
-from apptest import markdown_text, open_page
+from apptest import answer_box, check_answer, markdown_text, open_page, predict_first_on
 from streamlit.testing.v1 import AppTest
 
 import convviz as cv
@@ -140,13 +140,6 @@ def _practice(at: AppTest):
     return exercise.random_practice(np.random.default_rng(n))
 
 
-def _practice_check(at: AppTest, text: str) -> AppTest:
-    (box,) = [t for t in at.text_input if t.key.startswith("size.practice.answer.")]
-    box.input(text)
-    (check,) = [b for b in at.button if b.key == box.key.replace(".answer.", ".check.")]
-    return check.click().run()
-
-
 def _home_progress(at: AppTest) -> str:
     at.switch_page("pages/home.py").run()
     return markdown_text(at)
@@ -166,7 +159,7 @@ def test_a_practice_mistake_is_named_and_counts_in_the_progress():
     at = _run()
     ex, q = _practice(at)
     wrong = q.mistakes[0]
-    at = _practice_check(at, f"{int(wrong.answer[0])} x {int(wrong.answer[1])}")
+    at = check_answer(at, "size.practice", f"{int(wrong.answer[0])} x {int(wrong.answer[1])}")
     assert not at.exception
     (err,) = at.error
     assert f"if you {wrong.name}. The answer is {q.answer_text()}." in err.value
@@ -179,15 +172,15 @@ def test_a_right_practice_answer_counts_once_in_the_progress():
     ex, q = _practice(at)
     right = cv.output_size(ex["size"], ex["kernel_size"], stride=ex["stride"],
                            padding=ex["padding"], dilation=ex["dilation"])
-    at = _practice_check(at, f"{right}x{right}")
+    at = check_answer(at, "size.practice", f"{right}x{right}")
     _ok(at)
     assert at.success[0].value == f"Right: ({right}, {right})."
-    at = _practice_check(at, str(right))  # the same question again: counted once
+    at = check_answer(at, "size.practice", str(right))  # the same question again: counted once
     assert at.session_state["learner.progress"].counts == {q.concept: (1, 1)}
 
 
 def test_practice_text_that_is_not_a_size_is_explained_and_not_counted():
-    at = _practice_check(_run(), "about five")
+    at = check_answer(_run(), "size.practice", "about five")
     assert not at.exception and not at.error
     assert at.warning[0].value == "Type 2 numbers, like (5, 5); you typed 'about five'."
     assert "learner.progress" not in at.session_state
@@ -196,13 +189,13 @@ def test_practice_text_that_is_not_a_size_is_explained_and_not_counted():
 def test_new_practice_question_is_seeded_and_draw_it_loads_its_settings():
     at = _run()
     first = _practice(at)[1]
-    at = _practice_check(at, "3")
+    at = check_answer(at, "size.practice", "3")
     at.button(key="size.practice.new").click().run()
     assert not at.exception
     assert at.session_state["size.practice_n"] == 1
     ex, q = _practice(at)
     assert q != first and q.prompt in markdown_text(at)
-    (box,) = [t for t in at.text_input if t.key.startswith("size.practice.answer.")]
+    box = answer_box(at, "size.practice")
     assert box.value == ""  # a new question, a new answer box
     for _ in range(20):  # find a question that fits the grid (inputs up to 16)
         ex, q = _practice(at)
@@ -229,7 +222,7 @@ def test_practice_kept_size_mistake_says_what_keeps_the_size():
             break
     at.session_state["size.practice_n"] = n
     at.run()
-    at = _practice_check(at, str(ex["size"]))
+    at = check_answer(at, "size.practice", str(ex["size"]))
     assert not at.exception
     assert "kept the input's size" in at.error[0].value
     text = markdown_text(at)
@@ -319,21 +312,7 @@ def test_the_window_strip_numbers_each_thumbnail_in_a_caption():
 
 
 def _predict_on(**params: str) -> AppTest:
-    at = _run(**params)
-    at.toggle(key="predict.on").set_value(True).run()
-    return at
-
-
-def _predict_box(at: AppTest):
-    (box,) = [t for t in at.text_input if t.key.startswith("size.predict.answer.")]
-    return box
-
-
-def _predict_check(at: AppTest, text: str) -> AppTest:
-    box = _predict_box(at)
-    box.input(text)
-    (check,) = [b for b in at.button if b.key == box.key.replace(".answer.", ".check.")]
-    return check.click().run()
+    return predict_first_on(_run(**params))
 
 
 def _revealed(at: AppTest) -> bool:
@@ -350,7 +329,7 @@ def test_predict_first_hides_the_size_until_a_wrong_answer_names_its_mistake():
     assert not _revealed(at)
     assert "What is the output's **(height, width)**?" in markdown_text(at)
     assert not any("gives 5 outputs" in m.value for m in at.markdown)  # the stride sentence
-    at = _predict_check(at, "4 x 4")
+    at = check_answer(at, "size.predict", "4 x 4")
     assert not at.exception
     (err,) = at.error
     assert "forgot the + 1" in err.value and "The answer is (5, 5)" in err.value
@@ -365,11 +344,11 @@ def test_predict_first_right_answer_reveals_and_new_settings_ask_again():
                         "size.w": "8"})
     _ok(at)
     assert not _revealed(at)
-    at = _predict_check(at, "(8, 8)")
+    at = check_answer(at, "size.predict", "(8, 8)")
     assert "kept the input's size at stride > 1" in at.error[0].value
     at.slider(key="size.s").set_value(3).run()
     assert not _revealed(at)  # a new question
-    at = _predict_check(at, "(3, 3)")
+    at = check_answer(at, "size.predict", "(3, 3)")
     _ok(at)
     assert at.success[0].value == "Right: (3, 3)."
     assert _revealed(at) and _size(at) == "3 x 3" == f"{-(-8 // 3)} x {-(-8 // 3)}"

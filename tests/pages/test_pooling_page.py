@@ -3,7 +3,7 @@
 import json
 
 import numpy as np
-from apptest import markdown_text, open_page
+from apptest import check_answer, markdown_text, open_page, predict_first_on
 from streamlit.testing.v1 import AppTest
 
 import convviz as cv
@@ -222,18 +222,6 @@ def test_the_shift_demo_is_a_grid_view_of_the_engines_pooling():
     assert [p["caption"] for p in sent["panels"][3::2]] == ["the same output", "a new output"]
 
 
-def _predict_on(at: AppTest) -> AppTest:
-    at.toggle(key="predict.on").set_value(True).run()
-    return at
-
-
-def _predict_check(at: AppTest, text: str) -> AppTest:
-    (box,) = [t for t in at.text_input if t.key.startswith("pool.predict.answer.")]
-    box.input(text)
-    (check,) = [b for b in at.button if b.key == box.key.replace(".answer.", ".check.")]
-    return check.click().run()
-
-
 def _pooled_shown(at: AppTest) -> bool:
     shown = [any(e.proto.id.endswith(("-pool.grid", "-pool.global"))
                  for e in at.get("bidi_component")),
@@ -248,11 +236,11 @@ def test_predict_first_hides_the_window_until_a_mistake_is_named():
     x = np.asarray(random_grid(6, 6, seed=0), float)
     window = x[0:2, 4:6]  # step 2 of 2x2 max pooling, stride 2: output cell (0, 2)
     assert window.max() != window.mean()
-    at = _predict_on(_pick(_run(), 2))
+    at = predict_first_on(_pick(_run(), 2))
     assert not at.exception
     assert not _pooled_shown(at)
     assert "**(row 0, column 2)**" in markdown_text(at)
-    at = _predict_check(at, format_value(window.mean()))
+    at = check_answer(at, "pool.predict", format_value(window.mean()))
     (err,) = at.error
     assert "averaged instead of taking the maximum" in err.value
     assert f"The answer is {format_value(window.max())}" in err.value
@@ -260,14 +248,14 @@ def test_predict_first_hides_the_window_until_a_mistake_is_named():
 
 
 def test_predict_first_can_ask_for_the_output_size_and_reveals_on_the_right_answer():
-    at = _predict_on(_run(**{"pool.k": "3", "pool.tied": "false", "pool.s": "2",
+    at = predict_first_on(_run(**{"pool.k": "3", "pool.tied": "false", "pool.s": "2",
                              "pool.ceil": "true"}))
     at.radio(key="pool.ask").set_value("size").run()
     assert not at.exception and not _pooled_shown(at)
     assert not [b for b in at.button if b.label == "Another window"]
     side = cv.output_size(6, 3, stride=2, ceil_mode=True)
     assert side != cv.output_size(6, 3, stride=2)  # ceil_mode matters here
-    at = _predict_check(at, f"{side} x {side}")
+    at = check_answer(at, "pool.predict", f"{side} x {side}")
     _ok(at)
     assert at.success[0].value == f"Right: ({side}, {side})."
     assert _pooled_shown(at)
@@ -275,15 +263,15 @@ def test_predict_first_can_ask_for_the_output_size_and_reveals_on_the_right_answ
 
 def test_predict_first_asks_a_global_pools_value():
     x = np.asarray(random_grid(6, 6, seed=0), float)
-    at = _predict_on(_run(**{"pool.mode": "gavg"}))
+    at = predict_first_on(_run(**{"pool.mode": "gavg"}))
     assert not at.exception and not _pooled_shown(at)
-    at = _predict_check(at, f"{x.mean():.2f}")
+    at = check_answer(at, "pool.predict", f"{x.mean():.2f}")
     _ok(at)
     assert at.success and _pooled_shown(at)
 
 
 def test_predict_first_asks_an_average_that_leaves_the_padding_out_as_the_page_computes_it():
-    at = _predict_on(_run(**{"pool.mode": "avg", "pool.k": "3", "pool.tied": "false",
+    at = predict_first_on(_run(**{"pool.mode": "avg", "pool.k": "3", "pool.tied": "false",
                              "pool.s": "1", "pool.p": "1", "pool.cip": "false"}))
     assert not at.exception and not _pooled_shown(at)
     x = np.asarray(random_grid(6, 6, seed=0), float)
@@ -291,6 +279,6 @@ def test_predict_first_asks_an_average_that_leaves_the_padding_out_as_the_page_c
     right = cv.pool2d(x, 3, **settings, count_include_pad=False)[0, 0]
     counted = cv.pool2d(x, 3, **settings)[0, 0]  # PyTorch's default divides by 9
     assert abs(right - counted) > 0.01
-    at = _predict_check(at, f"{counted:.2f}")
+    at = check_answer(at, "pool.predict", f"{counted:.2f}")
     assert "counted the padding in the average" in at.error[0].value
     assert _pooled_shown(at)

@@ -5,7 +5,7 @@ and the practice question below the page."""
 import json
 
 import numpy as np
-from apptest import markdown_text, open_page
+from apptest import check_answer, markdown_text, open_page, predict_first_on
 from streamlit.testing.v1 import AppTest
 
 import convviz as cv
@@ -114,13 +114,6 @@ def _practice(at: AppTest):
     return tp.random_practice_question(np.random.default_rng(n))
 
 
-def _practice_check(at: AppTest, text: str) -> AppTest:
-    (box,) = [t for t in at.text_input if t.key.startswith("tr.practice.answer.")]
-    box.input(text)
-    (check,) = [b for b in at.button if b.key == box.key.replace(".answer.", ".check.")]
-    return check.click().run()
-
-
 def _numbers(values) -> str:
     return ", ".join(str(int(v)) for v in values)
 
@@ -137,7 +130,7 @@ def test_practice_names_a_mistake_and_counts_in_the_progress_without_hiding_the_
             break
         at.button(key="tr.practice.new").click().run()
     wrong = q.mistakes[0]
-    at = _practice_check(at, _numbers(wrong.answer))
+    at = check_answer(at, "tr.practice", _numbers(wrong.answer))
     assert not at.exception
     (err,) = at.error
     assert f"if you {wrong.name}. The answer is {q.answer_text()}." in err.value
@@ -150,7 +143,7 @@ def test_practice_names_a_mistake_and_counts_in_the_progress_without_hiding_the_
 def test_a_right_practice_answer_counts_and_new_question_is_seeded():
     at = open_page(PAGE)
     q = _practice(at)
-    at = _practice_check(at, _numbers(q.answer))
+    at = check_answer(at, "tr.practice", _numbers(q.answer))
     _ok(at)
     assert at.success[0].value == f"Right: {q.answer_text()}."
     assert at.session_state["learner.progress"].counts == {"transposed": (1, 1)}
@@ -166,18 +159,6 @@ def test_a_right_practice_answer_counts_and_new_question_is_seeded():
     assert kinds == {"transposed_size", "transposed_output_padding", "transposed_unet"}
 
 
-def _predict_on(at: AppTest) -> AppTest:
-    at.toggle(key="predict.on").set_value(True).run()
-    return at
-
-
-def _predict_check(at: AppTest, text: str) -> AppTest:
-    (box,) = [t for t in at.text_input if t.key.startswith("tr.predict.answer.")]
-    box.input(text)
-    (check,) = [b for b in at.button if b.key == box.key.replace(".answer.", ".check.")]
-    return check.click().run()
-
-
 def _size_shown(at: AppTest) -> bool:
     ids = [e.proto.id for e in at.get("bidi_component")]
     shown = [bool(at.metric), any(i.endswith("-tr.grid") for i in ids),
@@ -188,7 +169,7 @@ def _size_shown(at: AppTest) -> bool:
 
 
 def test_predict_first_hides_the_output_size_until_the_output_padding_mistake_is_named():
-    at = _predict_on(open_page("pages/transposed.py"))
+    at = predict_first_on(open_page("pages/transposed.py"))
     _ok(at)
     assert not _size_shown(at)
     assert not any("maps" in m.value and "With this page's settings" in m.value
@@ -196,16 +177,17 @@ def test_predict_first_hides_the_output_size_until_the_output_padding_mistake_is
     forgot = cv.transpose_output_size(3, 3, stride=2, padding=1, output_padding=0)
     right = cv.transpose_output_size(3, 3, stride=2, padding=1, output_padding=1)
     assert (forgot, right) == (5, 6)
-    at = _predict_check(at, f"{forgot} x {forgot}")
+    at = check_answer(at, "tr.predict", f"{forgot} x {forgot}")
     (err,) = at.error
     assert "forgot the output padding" in err.value and "The answer is (6, 6)" in err.value
     assert _size_shown(at) and at.metric[0].value == "6 x 6"
 
 
 def test_predict_first_right_answer_reveals_the_transposed_page():
-    at = _predict_on(open_page("pages/transposed.py", {"tr.k": "2", "tr.p": "0", "tr.op": "0"}))
+    at = predict_first_on(open_page("pages/transposed.py",
+                                    {"tr.k": "2", "tr.p": "0", "tr.op": "0"}))
     side = cv.transpose_output_size(3, 2, stride=2)
-    at = _predict_check(at, str(side))
+    at = check_answer(at, "tr.predict", str(side))
     _ok(at)
     assert at.success[0].value == f"Right: ({side}, {side})."
     assert _size_shown(at)
