@@ -144,6 +144,22 @@ def wait_idle(pg) -> None:
     pg.wait_for_selector(IDLE, timeout=30_000)
 
 
+def open_session(browser, url: str, *, width: int = 1024, height: int = 768):
+    """A new browser session (a context of its own) showing ``url`` at ``width`` x ``height``
+    once its first run has finished; close it with ``pg.context.close()``."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    pg.goto(url)
+    wait_idle(pg)
+    return pg
+
+
+def progress_line(pg, label: str) -> str:
+    """The home page's "Your progress" line of the concept shown as ``label``."""
+    return pg.locator('[data-testid="stMarkdownContainer"] li', has_text=label).first.inner_text()
+
+
 def shot(pg, name: str) -> Path:
     """Save a screenshot of the whole page (not just the viewport) as a test artifact.
 

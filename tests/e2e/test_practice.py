@@ -10,7 +10,7 @@ from convviz.teach import exercise
 from convviz.teach import transposed_practice as tp
 from convviz.teach.questions import CONCEPTS
 
-from .conftest import shot, wait_idle
+from .conftest import open_session, progress_line, shot, wait_idle
 
 METRIC = '[data-testid="stMetric"]'
 
@@ -28,16 +28,8 @@ def _answer(pg, prefix: str, text: str) -> None:
     wait_idle(pg)
 
 
-def _progress_line(pg, label: str) -> str:
-    return pg.locator('[data-testid="stMarkdownContainer"] li', has_text=label).first.inner_text()
-
-
 def test_practice_questions_name_mistakes_and_count_on_the_home_page(browser, app_url):
-    context = browser.new_context(viewport={"width": 1024, "height": 768})
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    pg.goto(f"{app_url}/output_size")
-    wait_idle(pg)
+    pg = open_session(browser, f"{app_url}/output_size")
     _, q = exercise.random_practice(np.random.default_rng(0))  # a new session's first
     wrong = q.mistakes[0]
     pg.get_by_role("heading", name="Practice: output sizes").wait_for()
@@ -64,8 +56,8 @@ def test_practice_questions_name_mistakes_and_count_on_the_home_page(browser, ap
     nav.get_by_text("Start here").click()
     wait_idle(pg)
     pg.get_by_role("heading", name="Your progress").wait_for()
-    assert _progress_line(pg, size_line).endswith("0 right of 1 answered")
-    assert _progress_line(pg, CONCEPTS["transposed"]).endswith(
+    assert progress_line(pg, size_line).endswith("0 right of 1 answered")
+    assert progress_line(pg, CONCEPTS["transposed"]).endswith(
         "1 right of 1 answered")
     assert pg.locator('[data-testid="stException"]').count() == 0
-    context.close()
+    pg.context.close()

@@ -4,7 +4,7 @@ on in a link that a new session opens."""
 
 from __future__ import annotations
 
-from .conftest import shot, wait_idle
+from .conftest import open_session, progress_line, shot, wait_idle
 
 BOX = '[class*="st-key-size-predict-answer-"] input'
 CHECK = '[class*="st-key-size-predict-check-"] button'
@@ -12,16 +12,8 @@ METRIC = '[data-testid="stMetric"]'
 LINE = "The output size: padding, stride, dilation"
 
 
-def _progress_line(pg) -> str:
-    return pg.locator('[data-testid="stMarkdownContainer"] li', has_text=LINE).first.inner_text()
-
-
 def test_predict_first_on_the_output_size_page_then_progress_on_home(browser, app_url):
-    context = browser.new_context(viewport={"width": 1024, "height": 768})
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    pg.goto(f"{app_url}/output_size")
-    wait_idle(pg)
+    pg = open_session(browser, f"{app_url}/output_size")
     pg.locator(METRIC).wait_for()  # switch off: the size is shown
     pg.get_by_text("Predict first", exact=True).first.click()
     wait_idle(pg)
@@ -47,32 +39,24 @@ def test_predict_first_on_the_output_size_page_then_progress_on_home(browser, ap
     pg.locator('[data-testid="stSidebarNav"]').get_by_text("Start here").click()
     wait_idle(pg)
     pg.get_by_role("heading", name="Your progress").wait_for()
-    assert _progress_line(pg).endswith("0 right of 1 answered")
+    assert progress_line(pg, LINE).endswith("0 right of 1 answered")
     assert "progress=output-size.0.1" in pg.url
     code = pg.locator('[data-testid="stCode"]', has_text="progress=").inner_text()
     assert f"{app_url}/?progress=output-size.0.1" in code
     shot(pg, "predict-home-progress-1024")
     link = pg.url
-    context.close()
+    pg.context.close()
 
-    fresh = browser.new_context(viewport={"width": 1440, "height": 900})  # a new session
-    pg = fresh.new_page()
-    pg.set_default_timeout(30_000)
-    pg.goto(link)
-    wait_idle(pg)
+    pg = open_session(browser, link, width=1440, height=900)  # a new session
     pg.get_by_role("heading", name="Your progress").wait_for()
-    assert _progress_line(pg).endswith("0 right of 1 answered")
+    assert progress_line(pg, LINE).endswith("0 right of 1 answered")
     assert pg.locator('[data-testid="stException"]').count() == 0
     shot(pg, "predict-home-progress-from-link-1440")
-    fresh.close()
+    pg.context.close()
 
 
 def test_predict_first_on_the_convolution_page_show_me_reveals(browser, app_url):
-    context = browser.new_context(viewport={"width": 1024, "height": 768})
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    pg.goto(f"{app_url}/convolution")
-    wait_idle(pg)
+    pg = open_session(browser, f"{app_url}/convolution")
     pg.locator(METRIC).wait_for()
     pg.get_by_text("Predict first", exact=True).first.click()
     wait_idle(pg)
@@ -84,4 +68,4 @@ def test_predict_first_on_the_convolution_page_show_me_reveals(browser, app_url)
     pg.locator(METRIC).wait_for()
     assert "The answer is" in pg.locator('[data-testid="stAlertContentInfo"]').first.inner_text()
     assert pg.locator('[data-testid="stException"]').count() == 0
-    context.close()
+    pg.context.close()
