@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 
 import matplotlib
-import matplotlib.figure
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -17,6 +16,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from matplotlib.transforms import Affine2D
 from pdf_text import page_count, pdf_pages, pdf_text
+from plot_lock_probe import lock_held_at_figures
 
 from convviz.draw.plot_lock import PLOT_LOCK
 from convviz.teach.question_bank import TOPICS, questions
@@ -234,14 +234,7 @@ def test_the_same_questions_give_the_same_bytes():
 
 
 def test_the_pages_are_drawn_under_the_one_matplotlib_lock(monkeypatch):
-    held = []
-    real = matplotlib.figure.Figure
-
-    def figure(*args, **kwargs):
-        held.append(PLOT_LOCK.locked())
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(matplotlib.figure, "Figure", figure)
+    held = lock_held_at_figures(monkeypatch)
     questions_pdf(QUESTIONS, title=TITLE, version=VERSION)
     assert held and all(held)
     assert not PLOT_LOCK.locked()
