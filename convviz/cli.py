@@ -109,6 +109,14 @@ def _load(source: str, max_side: int) -> Any:
     return load_image(source, max_side=max_side)
 
 
+def _require_positive(args: argparse.Namespace, *names: str) -> None:
+    """Refuse an integer option below 1, naming it as typed: ``--max-side``."""
+    for name in names:
+        if getattr(args, name) < 1:
+            raise ValueError(f"--{name.replace('_', '-')} must be a positive integer, "
+                             f"got {getattr(args, name)}")
+
+
 def _run_animate(args: argparse.Namespace) -> int:
     from PIL import Image
 
@@ -119,10 +127,7 @@ def _run_animate(args: argparse.Namespace) -> int:
 
     if args.kernel not in KERNELS:
         raise ValueError(f"unknown kernel {args.kernel!r}; valid names: {', '.join(KERNELS)}")
-    for name in ("frames", "max_side"):
-        if getattr(args, name) < 1:
-            raise ValueError(f"--{name.replace('_', '-')} must be a positive integer, "
-                             f"got {getattr(args, name)}")
+    _require_positive(args, "frames", "max_side")
     image = _load(args.image, args.max_side)
     plan = sweep_plan(image, KERNELS[args.kernel].array, stride=args.stride,
                       padding=args.padding, dilation=args.dilation,
@@ -207,8 +212,7 @@ def _add_train(sub: Any) -> None:
 def _run_train(args: argparse.Namespace) -> int:
     if args.max_seconds is not None and not 0 < args.max_seconds < float("inf"):
         raise ValueError(f"--max-seconds must be a number > 0, got {args.max_seconds}")
-    if args.threads < 1:
-        raise ValueError(f"--threads must be a positive integer, got {args.threads}")
+    _require_positive(args, "threads")
     from threadpoolctl import threadpool_limits
 
     from convviz.nn import save_model

@@ -103,6 +103,15 @@ def test_bad_arguments_give_one_line_and_code_2(png, tmp_path, capsys, extra, ne
     assert needle in err and err.count("\n") == 1 and "Traceback" not in err
 
 
+@pytest.mark.parametrize("extra", [["--frames", "0"], ["--max-side", "-3"]])
+def test_counts_below_one_are_refused_naming_the_option_and_value(png, tmp_path, capsys, extra):
+    args = ["animate", str(png), "-k", "sobel_x", "-o", str(tmp_path / "x.gif"), *extra]
+    assert main(args) == 2
+    assert capsys.readouterr().err == \
+        f"convviz: error: {extra[0]} must be a positive integer, got {extra[1]}\n"
+    assert not (tmp_path / "x.gif").exists()
+
+
 def test_unknown_sample_lists_the_samples(tmp_path, capsys):
     assert main(["animate", "sample:cat", "-k", "sobel_x", "-o", str(tmp_path / "x.gif")]) == 2
     assert "sample:grace_hopper" in capsys.readouterr().err
