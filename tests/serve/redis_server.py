@@ -12,6 +12,9 @@ fixture::
         with redis_server(tmp_path_factory.mktemp("redis")) as url:
             yield url
 
+A test that stops the server in the middle (a store outage) uses :func:`redis_process`,
+which yields a :class:`RedisServer` with ``stop()`` and ``start()`` (again on the same port).
+
 Without redis-server the test is skipped, except in CI (``CI`` set), where it fails.
 """
 
@@ -45,46 +48,107 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _pings(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
-            s.sendall(b"PING\r\n")
-            return s.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
-@contextlib.contextmanager
-def redis_server(folder: Path) -> Iterator[str]:
-    """Run redis-server on a free loopback port in ``folder``; yield its URL."""
+def _find_server() -> str:
     exe = redis_server_path()
     if exe is None:
         message = "redis-server is not installed (apt-get install redis-server; .ci/run does)"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    for _ in range(5):  # another process may take the free port before the server binds it
-        port = _free_port()
-        log = Path(folder) / f"redis-{port}.log"
-        proc = subprocess.Popen(
-            [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(folder), "--logfile", str(log)],
+    return exe
+
+
+class RedisServer:
+    """One redis-server on a loopback port in ``folder``; ``url`` names it.
+
+    :meth:`start` runs it (on a free port the first time, on the same port after
+    :meth:`stop`) and returns once it answers PING; :meth:`stop` ends it. With ``persist``
+    every write goes to an append-only file in ``folder`` first, so a restarted server has
+    the data of the stopped one (as a production Redis would); without, nothing is written.
+    """
+
+    def __init__(self, folder: Path, *, persist: bool = False,
+                 password: str | None = None) -> None:
+        self.exe = _find_server()
+        self.folder = Path(folder)
+        self.persist = persist
+        self.password = password
+        self.port: int | None = None
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        auth = f":{self.password}@" if self.password else ""
+        return f"redis://{auth}127.0.0.1:{self.port}/0"
+
+    def _spawn(self, port: int) -> bool:
+        log = self.folder / f"redis-{port}.log"
+        self.proc = subprocess.Popen(
+            [self.exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+             *(["--appendonly", "yes", "--appendfsync", "always"] if self.persist
+               else ["--appendonly", "no"]),
+             *(["--requirepass", self.password] if self.password else []),
+             "--dir", str(self.folder), "--logfile", str(log)],
             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + START_TIMEOUT
-        while proc.poll() is None and not _pings(port) and time.monotonic() < deadline:
+        while self.proc.poll() is None and not self._answers(port) and time.monotonic() < deadline:
             time.sleep(0.02)  # polling for readiness, not waiting out a guess
-        if proc.poll() is None and _pings(port):
-            break
-        proc.kill()
-        proc.wait()
-    else:
-        raise RuntimeError(f"redis-server did not start; see {log}")
-    try:
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
+        if self.proc.poll() is None and self._answers(port):
+            self.port = port
+            return True
+        self.stop()
+        return False
+
+    @staticmethod
+    def _answers(port: int) -> bool:
+        """PING answered (with a password: refused for want of AUTH, which is an answer)."""
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                s.sendall(b"PING\r\n")
+                return s.recv(16).startswith((b"+PONG", b"-NOAUTH"))
+        except OSError:
+            return False
+
+    def start(self) -> str:
+        """Run the server (again on its port after :meth:`stop`); returns :attr:`url`."""
+        if self.port is not None:
+            if not self._spawn(self.port):
+                raise RuntimeError(f"redis-server did not start again on port {self.port}; "
+                                   f"see {self.folder}")
+            return self.url
+        for _ in range(5):  # another process may take the free port before the server binds it
+            if self._spawn(_free_port()):
+                return self.url
+        raise RuntimeError(f"redis-server did not start; see the logs in {self.folder}")
+
+    def stop(self) -> None:
+        """End the server (its data is gone unless it was started with ``persist``)."""
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
         proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@contextlib.contextmanager
+def redis_process(folder: Path, *, persist: bool = False,
+                  password: str | None = None) -> Iterator[RedisServer]:
+    """Run redis-server on a free loopback port in ``folder``; yield it (stop, start, url).
+    ``persist`` and ``password``: see :class:`RedisServer`."""
+    server = RedisServer(folder, persist=persist, password=password)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@contextlib.contextmanager
+def redis_server(folder: Path) -> Iterator[str]:
+    """Run redis-server on a free loopback port in ``folder``; yield its URL."""
+    with redis_process(folder) as server:
+        yield server.url

@@ -1,5 +1,6 @@
 """The class store: every behaviour on SQLite and on a real Redis (conftest), plus choosing
-the backend from CONVVIZ_CLASS_STORE."""
+the backend from CONVVIZ_CLASS_STORE. (What one backend does underneath, and its outages:
+test_sqlite_store.py, test_redis_store.py.)"""
 
 from __future__ import annotations
 
@@ -17,9 +18,12 @@ from convviz.serve.class_store import (
     ENV_VAR,
     RedisStore,
     SQLiteStore,
+    StoreUnavailable,
     default_path,
     open_store,
 )
+from convviz.serve.redis_store import RedisStore as RedisBackend
+from convviz.serve.sqlite_store import SQLiteStore as SQLiteBackend
 
 # --- choosing the backend -----------------------------------------------------------------
 
@@ -56,6 +60,10 @@ def test_a_file_path_means_that_sqlite_file(monkeypatch, tmp_path, name):
         assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
+def test_the_backends_are_importable_from_here_too():
+    assert SQLiteStore is SQLiteBackend and RedisStore is RedisBackend
+
+
 def test_a_redis_url_means_redis(monkeypatch, redis_url):
     monkeypatch.setenv(ENV_VAR, redis_url)
     store = open_store()
@@ -85,10 +93,11 @@ def test_an_unreachable_redis_says_where_and_hides_the_password():
     with socket.socket() as s:  # a loopback port that nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    with pytest.raises(ConnectionError) as info:
+    with pytest.raises(StoreUnavailable) as info:
         open_store(f"redis://:hunter2@127.0.0.1:{port}/0")
     message = str(info.value)
-    assert f"Could not reach Redis at redis://:***@127.0.0.1:{port}/0 (from {ENV_VAR})" in message
+    assert message.startswith(f"The class store (Redis at redis://:***@127.0.0.1:{port}/0; "
+                              f"{ENV_VAR} chooses it) is not reachable right now: ")
     assert "hunter2" not in message
 
 
@@ -256,63 +265,3 @@ def test_processes_lose_no_write(store_spec):
         p.join(timeout=120)
     assert [p.exitcode for p in procs] == [0, 0]
     assert store.get("R", ["n"]).fields == {"n": "100"}
-
-
-# --- what each backend does underneath ------------------------------------------------------
-
-
-def test_sqlite_purges_expired_rows_from_the_file(tmp_path, clock):
-    store = SQLiteStore(tmp_path / "c.sqlite3", ttl=60, clock=clock)
-    store.create("OLD", {"nickname": "ann", "answer": "5"})
-    clock.t += 30
-    store.create("NEW", {"nickname": "bob"})
-    clock.t += 30  # OLD has expired, NEW has not
-    store.get("OLD", ["nickname"])  # a read that finds it expired purges it
-    with sqlite3.connect(store.path) as con:
-        assert con.execute("SELECT DISTINCT name FROM fields").fetchall() == [("NEW",)]
-        assert con.execute("SELECT name FROM records").fetchall() == [("NEW",)]
-
-
-def test_sqlite_purges_an_expired_record_when_any_record_is_read(tmp_path, clock):
-    """A class nobody opens again is still deleted: the next poll of any class purges it."""
-    store = SQLiteStore(tmp_path / "c.sqlite3", ttl=60, clock=clock)
-    store.create("OLD", {"nickname": "ann"})
-    clock.t += 30
-    store.create("NEW", {"nickname": "bob"})
-    clock.t += 30
-    assert store.get("NEW", ["nickname"]).fields == {"nickname": "bob"}
-    with sqlite3.connect(store.path) as con:
-        assert con.execute("SELECT DISTINCT name FROM fields").fetchall() == [("NEW",)]
-
-
-def test_sqlite_purges_expired_records_when_opened(tmp_path, clock):
-    SQLiteStore(tmp_path / "c.sqlite3", ttl=60, clock=clock).create("OLD", {"a": "1"})
-    clock.t += 60
-    SQLiteStore(tmp_path / "c.sqlite3", ttl=60, clock=clock)  # a server process starts
-    with sqlite3.connect(tmp_path / "c.sqlite3") as con:
-        assert con.execute("SELECT count(*) FROM fields").fetchone() == (0,)
-
-
-def test_redis_expires_the_key_itself(redis_url, clock):
-    import redis
-
-    store = RedisStore(redis_url, ttl=90, clock=clock, prefix="test-expiry:")
-    store.create("R", {"a": "1"})
-    with redis.Redis.from_url(redis_url) as r:
-        assert 89_000 < r.pttl("test-expiry:R") <= 90_000
-        clock.t += 90
-        assert store.get("R", ["a"]) is None
-        assert r.exists("test-expiry:R") == 0  # found expired by the store's clock: deleted
-
-
-def test_sqlite_keeps_its_connections_so_the_wal_stays_between_calls(tmp_path):
-    # A process whose last connection closes checkpoints and deletes the WAL; the next call
-    # (in any process) would rebuild it under the file's locks.
-    store = SQLiteStore(tmp_path / "c.sqlite3")
-    store.create("R", {"a": "1"})
-    store.get("R", ["a"])
-    assert (tmp_path / "c.sqlite3-wal").exists()
-    store.close()
-    assert not (tmp_path / "c.sqlite3-wal").exists()
-    assert store.get("R", ["a"]).fields == {"a": "1"}  # a closed store opens new connections
-
