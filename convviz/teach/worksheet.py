@@ -9,11 +9,12 @@ of numbers (the input with the window outlined, the kernel) and an answer line. 
 has the same numbers, each problem's answer, its working, and the wrong answers the
 question recognises with the mistake that makes each.
 
-Every line of text is measured before it is placed and wrapped to the page's width; a
-problem moves to the next page when it does not fit below the last one, so nothing runs
-over a margin. The pages are matplotlib figures (object-oriented API, no pyplot) written
-with ``PdfPages``, TrueType fonts embedded as text (``pdf.fonttype`` 42: a reader can
-search and copy it) and no creation date, so the same seed gives byte-identical files.
+This module says what the pages hold; :mod:`convviz.draw.print_pages` lays it out: every
+line of text is measured before it is placed and wrapped to the page's width; a problem
+moves to the next page when it does not fit below the last one, so nothing runs over a
+margin. The pages are matplotlib figures (object-oriented API, no pyplot) written with
+``PdfPages``, TrueType fonts embedded as text (``pdf.fonttype`` 42: a reader can search
+and copy it) and no creation date, so the same seed gives byte-identical files.
 Matplotlib is not thread-safe: the pages are drawn under
 :data:`convviz.draw.plot_lock.PLOT_LOCK`.
 
@@ -28,16 +29,34 @@ Examples
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from convviz.base.budget import Cost
-from convviz.draw.plot_lock import PLOT_LOCK
+from convviz.draw.print_pages import (
+    FULL_WIDTH,
+    GREY,
+    MONO,
+    PAGE_SIZE,
+    TEXT_PT,
+    TEXT_WIDTH,
+    TITLE_PT,
+    AnswerLine,
+    Grid,
+    Item,
+    Layout,
+    NameDateLine,
+    Space,
+    Table,
+    TextMeasure,
+    draw_pages,
+    paginate,
+    pdf_bytes,
+    with_gaps,
+)
 from convviz.teach.plain_markdown import Block, markdown_blocks
 from convviz.teach.question_bank import check_topics
 from convviz.teach.question_bank import questions as make_questions
@@ -46,24 +65,9 @@ from convviz.teach.questions import Question, format_answer
 __all__ = ["DRAWN_GRIDS", "MAX_QUESTIONS", "PAGE_SIZE", "check_request", "questions_pdf",
            "version_name", "worksheet_cost", "worksheet_pages", "worksheet_pdfs"]
 
-PAGE_SIZE = (8.27, 11.69)  #: A4 portrait, inches
 MAX_QUESTIONS = 40  #: the most problems one worksheet holds (some 15 pages, and the key)
 
-_MARGIN = 0.6  # inches on every side
-_NUMBER_COL = 0.4  # the problem number's column
-_TEXT_PT = 11.0  # body text: comfortable on paper
-_SMALL_PT = 9.0  # page headers, hints, row and column numbers
-_CAPTION_PT = 10.0  # a grid's title
-_CAPTION_WIDTH = 3.4  # inches: a longer line before a table is a paragraph, not its title
-_GRID_PT = 11.0  # the numbers in a grid's cells
-_TITLE_PT = 18.0
-_LEAD = 1.4  # line height over font size
-_GAP = 0.1  # between the items of a problem
-_PROBLEM_GAP = 0.3  # between problems
-_WORKING_SPACE = 0.45  # room to work above the answer line
-_FONT = "DejaVu Sans"  # shipped with matplotlib: the same glyphs on every machine
-_MONO = "DejaVu Sans Mono"
-_GREY = "0.35"
+_WORKING_SPACE = 0.45  # inches: room to work above the answer line
 
 
 def version_name(seed: int) -> str:
@@ -143,254 +147,7 @@ def worksheet_cost(n: int) -> Cost:
 
 
 # ---------------------------------------------------------------------------------------
-# measuring
-
-
-class _Measure:
-    """Text widths in inches, as matplotlib's Agg renderer lays the text out."""
-
-    def __init__(self) -> None:
-        from matplotlib.backends.backend_agg import RendererAgg
-
-        self._renderer = RendererAgg(8, 8, 72)  # at 72 dpi a pixel is a point
-        self._cache: dict[tuple[str, float, str, str], float] = {}
-
-    def width(self, text: str, size: float, family: str = _FONT,
-              weight: str = "normal") -> float:
-        from matplotlib.font_manager import FontProperties
-
-        key = (text, size, family, weight)
-        if key not in self._cache:
-            prop = FontProperties(family=family, size=size, weight=weight)
-            w, _, _ = self._renderer.get_text_width_height_descent(text, prop, ismath=False)
-            self._cache[key] = w / 72 * 1.02  # a little room for the PDF's own metrics
-        return self._cache[key]
-
-    def wrap(self, text: str, width: float, size: float, family: str = _FONT,
-             weight: str = "normal", indent: str = "") -> list[str]:
-        """Greedy word wrap to ``width`` inches; a word wider than the line is cut."""
-        words = text.split(" ")
-        lines: list[str] = []
-        line = ""
-        for word in words:
-            trial = word if not line else f"{line} {word}"
-            if self.width(trial, size, family, weight) <= width or not line.strip():
-                line = trial
-            else:
-                lines.append(line)
-                line = indent + word
-            while self.width(line, size, family, weight) > width and len(line) > 1:
-                cut = len(line) - 1
-                while cut > 1 and self.width(line[:cut], size, family, weight) > width:
-                    cut -= 1
-                lines.append(line[:cut])
-                line = indent + line[cut:]
-        lines.append(line)
-        return lines
-
-
-def _line_height(size: float) -> float:
-    return size * _LEAD / 72
-
-
-# ---------------------------------------------------------------------------------------
-# what a page holds: items of a known height, drawn at (x, y) from the page's top left
-
-
-@dataclass
-class _Text:
-    lines: list[str]
-    size: float = _TEXT_PT
-    family: str = _FONT
-    weight: str = "normal"
-    color: str = "black"
-
-    @property
-    def height(self) -> float:
-        return len(self.lines) * _line_height(self.size)
-
-    def split(self, room: float) -> tuple[_Text, _Text] | None:
-        k = int(room // _line_height(self.size))
-        if k < 1 or k >= len(self.lines):
-            return None
-        return (_Text(self.lines[:k], self.size, self.family, self.weight, self.color),
-                _Text(self.lines[k:], self.size, self.family, self.weight, self.color))
-
-    def draw(self, ax: Any, x: float, y: float) -> None:
-        lh = _line_height(self.size)
-        for i, line in enumerate(self.lines):
-            if line.strip():
-                ax.text(x, y + i * lh + (lh - self.size / 72) / 2, line, va="top", ha="left",
-                        fontsize=self.size, family=self.family, weight=self.weight,
-                        color=self.color, parse_math=False, clip_on=False)
-
-
-@dataclass
-class _Panel:
-    """One table of numbers (or words): a title above, cells, the padding dashed around
-    them, a window outlined, row and column numbers outside when ``indexed``."""
-
-    title: list[str]  # lines, wrapped
-    cells: list[list[str]]
-    col_widths: list[float]
-    header: list[str] = field(default_factory=list)  # a bold first row (a table of words)
-    window: tuple[int, int, int, int] | None = None  # r0, c0, r1, c1 (ends excluded)
-    pad: tuple[int, int, int, int] = (0, 0, 0, 0)  # padding cells: top, left, bottom, right
-    indexed: bool = False
-    row_height: float = 0.3
-    size: float = _GRID_PT
-    title_width: float = 0.0
-
-    @property
-    def edge(self) -> float:  # a padding cell's width
-        return max(self.col_widths) if self.col_widths else 0.0
-
-    @property
-    def label_width(self) -> float:
-        return 0.12 + 0.08 * len(str(len(self.cells) - 1)) if self.indexed else 0.0
-
-    @property
-    def label_height(self) -> float:
-        return _line_height(_SMALL_PT) if self.indexed else 0.0
-
-    @property
-    def title_height(self) -> float:
-        return len(self.title) * _line_height(_CAPTION_PT)
-
-    @property
-    def grid_width(self) -> float:
-        return self.label_width + sum(self.col_widths) + (self.pad[1] + self.pad[3]) * self.edge
-
-    @property
-    def width(self) -> float:
-        return max(self.grid_width, self.title_width)
-
-    @property
-    def height(self) -> float:
-        n = len(self.cells) + (1 if self.header else 0) + self.pad[0] + self.pad[2]
-        return self.title_height + self.label_height + n * self.row_height
-
-    def _col_x(self, c: int) -> float:
-        """The left of column ``c`` from the left of column 0 (padding columns are
-        :attr:`edge` wide)."""
-        cw = self.col_widths
-        if c <= 0:
-            return c * self.edge
-        if c >= len(cw):
-            return sum(cw) + (c - len(cw)) * self.edge
-        return sum(cw[:c])
-
-    def draw(self, ax: Any, x: float, y: float) -> None:
-        from matplotlib.patches import Rectangle
-
-        def label(tx: float, ty: float, text: str, ha: str, va: str) -> None:
-            ax.text(tx, ty, text, ha=ha, va=va, fontsize=_SMALL_PT, family=_FONT,
-                    color=_GREY, parse_math=False, clip_on=False)
-
-        lh = _line_height(_CAPTION_PT)
-        for i, line in enumerate(self.title):
-            ax.text(x, y + i * lh + (lh - _CAPTION_PT / 72) / 2, line, ha="left", va="top",
-                    fontsize=_CAPTION_PT, family=_FONT, parse_math=False, clip_on=False)
-        rh, cw, edge = self.row_height, self.col_widths, self.edge
-        pt, pl, pb, pr = self.pad
-        n_r, n_c = len(self.cells), len(cw)
-        x0 = x + self.label_width + pl * edge  # the left of the input's own cells
-        top = y + self.title_height + self.label_height
-        if self.header:
-            for j, text in enumerate(self.header):
-                cx = x0 + self._col_x(j)
-                ax.add_artist(Rectangle((cx, top), cw[j], rh, facecolor="0.9",
-                                       edgecolor=_GREY, lw=0.6))
-                ax.text(cx + cw[j] / 2, top + rh / 2, text, ha="center",
-                        va="center_baseline", fontsize=self.size, family=_FONT,
-                        weight="bold", parse_math=False)
-            top += rh
-        y0 = top + pt * rh  # the top of the input's own cells
-        if self.indexed:
-            for j in range(n_c):
-                label(x0 + self._col_x(j) + cw[j] / 2, top - 0.03, str(j), "center", "bottom")
-            for i in range(n_r):
-                label(x0 - pl * edge - 0.06, y0 + (i + 0.5) * rh, str(i), "right",
-                      "center_baseline")
-        for i in range(-pt, n_r + pb):  # the padding, dashed and empty
-            for j in range(-pl, n_c + pr):
-                if not (0 <= i < n_r and 0 <= j < n_c):
-                    ax.add_artist(Rectangle((x0 + self._col_x(j), y0 + i * rh), edge, rh,
-                                           fill=False, edgecolor="0.55", lw=0.6,
-                                           linestyle=(0, (2, 2))))
-        if self.window is not None:
-            r0, c0, r1, c1 = self.window
-            left, right = x0 + self._col_x(c0), x0 + self._col_x(c1)
-            ax.add_artist(Rectangle((left, y0 + r0 * rh), right - left, (r1 - r0) * rh,
-                                   facecolor="0.87", edgecolor="none"))
-        for i, row in enumerate(self.cells):
-            for j, text in enumerate(row):
-                cx = x0 + self._col_x(j)
-                ax.add_artist(Rectangle((cx, y0 + i * rh), cw[j], rh, fill=False,
-                                       edgecolor=_GREY, lw=0.6))
-                ax.text(cx + cw[j] / 2, y0 + (i + 0.5) * rh, text, ha="center",
-                        va="center_baseline", fontsize=self.size, family=_FONT,
-                        parse_math=False)
-        if self.window is not None:
-            ax.add_artist(Rectangle((left, y0 + r0 * rh), right - left, (r1 - r0) * rh,
-                                   fill=False, edgecolor="black", lw=2.4))
-
-
-@dataclass
-class _Panels:
-    """Tables side by side, wrapping to a new row when the line is full."""
-
-    rows: list[list[_Panel]]
-    gap: float = 0.35
-
-    @property
-    def height(self) -> float:
-        return sum(max(p.height for p in row) for row in self.rows) + _GAP * (len(self.rows) - 1)
-
-    def draw(self, ax: Any, x: float, y: float) -> None:
-        for row in self.rows:
-            cx = x
-            for p in row:
-                p.draw(ax, cx, y)
-                cx += p.width + self.gap
-            y += max(p.height for p in row) + _GAP
-
-
-@dataclass
-class _AnswerLine:
-    hint: str
-
-    @property
-    def height(self) -> float:
-        return 0.36
-
-    def draw(self, ax: Any, x: float, y: float) -> None:
-        base = y + 0.26
-        ax.text(x, base, "Answer:", va="baseline", ha="left", fontsize=_TEXT_PT, family=_FONT,
-                weight="bold", parse_math=False, clip_on=False)
-        ax.plot([x + 0.85, x + 3.6], [base + 0.03, base + 0.03], color="black", lw=0.8,
-                clip_on=False)
-        if self.hint:
-            ax.text(x + 3.75, base, f"({self.hint})", va="baseline", ha="left",
-                    fontsize=_SMALL_PT, family=_FONT, color=_GREY, parse_math=False,
-                    clip_on=False)
-
-
-@dataclass
-class _Space:
-    height: float
-
-    def draw(self, ax: Any, x: float, y: float) -> None:
-        return None
-
-
-# ---------------------------------------------------------------------------------------
-# a question as items
-
-
-def _number_text(v: float) -> str:
-    f = float(v)
-    return str(int(f)) if f.is_integer() else f"{f:.4g}"
+# a question's Markdown as print items
 
 
 def _numbers(rows: Sequence[Sequence[str]]) -> np.ndarray | None:
@@ -433,31 +190,11 @@ def _code_numbers(lines: Sequence[str]) -> np.ndarray | None:
 DRAWN_GRIDS = ("input", "kernel")
 
 
-@dataclass
-class _Grid:
-    """One 2-D slice of a question's grid, to draw: its numbers, its name, what the
-    drawing marks (``notes``), the window (input coordinates, ends excluded) and the
-    padding around it (top, left, bottom, right)."""
-
-    name: str
-    values: np.ndarray
-    window: tuple[int, int, int, int] | None = None
-    pad: tuple[int, int, int, int] = (0, 0, 0, 0)
-    notes: str = ""
-
-    def title(self, caption: str | None = None) -> str:
-        """``caption`` (the prompt's words for this grid, or the name) and the notes."""
-        head = self.name if caption is None else caption
-        if not self.notes:
-            return head
-        return f"{head}: {self.notes}" if head else self.notes
-
-
-def _question_grids(q: Question) -> list[_Grid]:
+def _question_grids(q: Question) -> list[Grid]:
     """The question's input and kernel as 2-D grids (an (H, W, C) array gives one grid per
     channel, numbered from 0 as the prompt numbers them); the input carries the window and
     the padding ring."""
-    out: list[_Grid] = []
+    out: list[Grid] = []
     window = q.grids.get("window")
     win = (tuple(int(v) for v in window)
            if isinstance(window, list | tuple) and len(window) == 4 else None)
@@ -486,243 +223,117 @@ def _question_grids(q: Question) -> list[_Grid]:
         notes = ", ".join(n for n, on in (("padding dashed", any(pad)),
                                           ("window outlined", w is not None)) if on)
         if a.ndim == 2:
-            out.append(_Grid(name, a, w, pad, notes))
+            out.append(Grid(name, a, w, pad, notes))
         else:
-            out += [_Grid(f"{name}, channel {c}", a[:, :, c], w, pad, notes)
+            out += [Grid(f"{name}, channel {c}", a[:, :, c], w, pad, notes)
                     for c in range(a.shape[2])]
     return out
 
 
-class _Builder:
-    """Turns Markdown blocks and grids into items that fit ``width`` inches."""
+def _markdown_items(layout: Layout, text: str, grids: Sequence[Grid] = ()) -> list[Item]:
+    """Print items for ``text``. A table or code block of numbers equal to one of ``grids``
+    is drawn as that grid (its window and padding) and used up; the grids left over are
+    drawn after the text. A short one-line paragraph ending in ":" just before a table is
+    the table's title, and tables in a row are drawn side by side."""
+    items: list[Item] = []
+    pending: list[Table] = []
+    left = list(grids)
 
-    def __init__(self, measure: _Measure, width: float) -> None:
-        self.m = measure
-        self.width = width
+    def flush() -> None:
+        if pending:
+            items.append(layout.side_by_side(list(pending)))
+            pending.clear()
 
-    def text(self, text: str, *, size: float = _TEXT_PT, weight: str = "normal",
-             family: str = _FONT, color: str = "black", indent: str = "") -> _Text:
-        lines: list[str] = []
-        for hard in text.split("\n"):
-            lines += self.m.wrap(hard, self.width, size, family, weight, indent)
-        return _Text(lines, size, family, weight, color)
+    def match(values: np.ndarray | None) -> Grid | None:
+        for g in left:
+            if values is not None and g.values.shape == values.shape \
+                    and np.allclose(g.values, values):
+                left.remove(g)
+                return g
+        return None
 
-    def panel(self, title: str, cells: list[list[str]], *, header: Sequence[str] = (),
-              square: bool = False, indexed: bool = False,
-              window: tuple[int, int, int, int] | None = None,
-              pad: tuple[int, int, int, int] = (0, 0, 0, 0)) -> _Panel:
-        n_c = max([len(header)] + [len(r) for r in cells])
-        cells = [list(r) + [""] * (n_c - len(r)) for r in cells]
-        head = list(header) + [""] * (n_c - len(header)) if header else []
-        size = _GRID_PT
-        while True:  # a wide table: smaller numbers, never past the margin
-            widths = [max([self.m.width(r[j], size) for r in cells]
-                          + ([self.m.width(head[j], size, weight="bold")] if head else [])
-                          ) + 0.16 for j in range(n_c)]
-            if square:
-                widths = [max(*widths, 0.34 * size / _GRID_PT)] * n_c
-            p = _Panel([], cells, widths, head, window, pad, indexed,
-                       0.3 * size / _GRID_PT, size)
-            if p.grid_width <= self.width or size <= 7:
-                break
-            size -= 0.5
-        if title:  # wrapped to the grid's width, or a little wider for a narrow grid
-            room = min(self.width, max(p.grid_width, _CAPTION_WIDTH))
-            p.title = self.m.wrap(title, room, _CAPTION_PT)
-            p.title_width = max(self.m.width(t, _CAPTION_PT) for t in p.title)
-        return p
-
-    def grid(self, g: _Grid, *, indexed: bool = True, caption: str | None = None) -> _Panel:
-        cells = [[_number_text(v) for v in row] for row in g.values]
-        window = g.window
-        if window is not None and not (window[2] > window[0] and window[3] > window[1]):
-            window = None
-        return self.panel(g.title(caption), cells, square=True, indexed=indexed,
-                          window=window, pad=g.pad)
-
-    def panels(self, panels: list[_Panel]) -> _Panels:
-        rows: list[list[_Panel]] = [[]]
-        used = 0.0
-        gap = _Panels([]).gap
-        for p in panels:
-            if rows[-1] and used + gap + p.width > self.width:
-                rows.append([])
-                used = 0.0
-            used += (gap if rows[-1] else 0.0) + p.width
-            rows[-1].append(p)
-        return _Panels(rows, gap)
-
-    def markdown(self, text: str, grids: Sequence[_Grid] = ()) -> list[Any]:
-        """Items for ``text``. A table or code block of numbers equal to one of ``grids``
-        is drawn as that grid (its window and padding) and used up; the grids left over
-        are drawn after the text. A short one-line paragraph ending in ":" just before a
-        table is the table's title, and tables in a row are drawn side by side."""
-        items: list[Any] = []
-        pending: list[_Panel] = []
-        left = list(grids)
-
-        def flush() -> None:
-            if pending:
-                items.append(self.panels(list(pending)))
-                pending.clear()
-
-        def match(values: np.ndarray | None) -> _Grid | None:
-            for g in left:
-                if values is not None and g.values.shape == values.shape \
-                        and np.allclose(g.values, values):
-                    left.remove(g)
-                    return g
-            return None
-
-        blocks = markdown_blocks(text)
-        caption: str | None = None  # a one-line paragraph ending in ":" before a table
-        for i, b in enumerate(blocks):
-            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-            if (b.kind == "paragraph" and len(b.lines) == 1 and b.lines[0].endswith(":")
-                    and self.m.width(b.lines[0], _CAPTION_PT) <= _CAPTION_WIDTH
-                    and nxt is not None and (nxt.kind == "table" or (
-                        nxt.kind == "code" and _code_numbers(nxt.lines) is not None))):
-                caption = b.lines[0].removesuffix(":")
-                continue
-            if b.kind == "table":
-                values, indexed = _table_numbers(b)
-                g = match(values)
-                if g is None and values is not None:
-                    g = _Grid("", values)
-                if g is not None:
-                    pending.append(self.grid(g, indexed=indexed, caption=caption))
-                else:
-                    pending.append(self.panel(caption or "", [list(r) for r in b.rows],
-                                              header=b.header))
+    blocks = markdown_blocks(text)
+    caption: str | None = None  # a one-line paragraph ending in ":" before a table
+    for i, b in enumerate(blocks):
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        if (b.kind == "paragraph" and len(b.lines) == 1 and b.lines[0].endswith(":")
+                and layout.fits_caption(b.lines[0])
+                and nxt is not None and (nxt.kind == "table" or (
+                    nxt.kind == "code" and _code_numbers(nxt.lines) is not None))):
+            caption = b.lines[0].removesuffix(":")
+            continue
+        if b.kind == "table":
+            values, indexed = _table_numbers(b)
+            g = match(values)
+            if g is None and values is not None:
+                g = Grid("", values)
+            if g is not None:
+                pending.append(layout.grid(g, indexed=indexed, caption=caption))
+            else:
+                pending.append(layout.table(caption or "", [list(r) for r in b.rows],
+                                            header=b.header))
+            caption = None
+            continue
+        if b.kind == "code":
+            values = _code_numbers(b.lines)
+            if values is not None:
+                pending.append(layout.grid(match(values) or Grid("", values),
+                                           indexed=False, caption=caption))
                 caption = None
                 continue
-            if b.kind == "code":
-                values = _code_numbers(b.lines)
-                if values is not None:
-                    pending.append(self.grid(match(values) or _Grid("", values),
-                                             indexed=False, caption=caption))
-                    caption = None
-                    continue
-            flush()
-            items.extend(self._block(b))
         flush()
-        if left:  # grids the text does not write out
-            items.append(self.panels([self.grid(g) for g in left]))
-        return items
-
-    def _block(self, b: Block) -> list[Any]:
-        if b.kind == "heading":
-            return [self.text(b.lines[0], weight="bold")]
-        if b.kind == "code":
-            return [self.text("\n".join(b.lines), size=_TEXT_PT - 1, family=_MONO,
-                              indent="    ")]
-        if b.kind == "bullet":
-            marker = b.lines[0].split(" ", 1)[0]
-            return [self.text(b.lines[0], indent=" " * (len(marker) + 2))]
-        return [self.text("\n".join(b.lines))]
+        items.extend(_block_items(layout, b))
+    flush()
+    if left:  # grids the text does not write out
+        items.append(layout.side_by_side([layout.grid(g) for g in left]))
+    return items
 
 
-def _with_gaps(items: list[Any]) -> list[Any]:
-    out: list[Any] = []
-    for it in items:
-        if out:
-            out.append(_Space(_GAP))
-        out.append(it)
-    return out
+def _block_items(layout: Layout, b: Block) -> list[Item]:
+    if b.kind == "heading":
+        return [layout.text(b.lines[0], weight="bold")]
+    if b.kind == "code":
+        return [layout.text("\n".join(b.lines), size=TEXT_PT - 1, family=MONO,
+                            indent="    ")]
+    if b.kind == "bullet":
+        marker = b.lines[0].split(" ", 1)[0]
+        return [layout.text(b.lines[0], indent=" " * (len(marker) + 2))]
+    return [layout.text("\n".join(b.lines))]
 
 
-def _sheet_problem(b: _Builder, q: Question) -> list[Any]:
-    items = _with_gaps(b.markdown(q.prompt, _question_grids(q)))
-    return [*items, _Space(_WORKING_SPACE), _AnswerLine(q.answer_hint)]
+def _sheet_problem(layout: Layout, q: Question) -> list[Item]:
+    items = with_gaps(_markdown_items(layout, q.prompt, _question_grids(q)))
+    return [*items, Space(_WORKING_SPACE), AnswerLine(q.answer_hint)]
 
 
-def _key_problem(b: _Builder, q: Question) -> list[Any]:
-    items: list[Any] = [b.text(f"Answer: {q.answer_text()}", weight="bold")]
-    items += b.markdown(q.working)
+def _key_problem(layout: Layout, q: Question) -> list[Item]:
+    items: list[Item] = [layout.text(f"Answer: {q.answer_text()}", weight="bold")]
+    items += _markdown_items(layout, q.working)
     if q.mistakes:
         wrong = "; ".join(f"{format_answer(m.answer)} ({m.name})" for m in q.mistakes)
-        items.append(b.text(f"Wrong answers and the mistake behind each: {wrong}.",
-                            size=_TEXT_PT - 1, color=_GREY))
-    return _with_gaps(items)
+        items.append(layout.text(f"Wrong answers and the mistake behind each: {wrong}.",
+                                 size=TEXT_PT - 1, color=GREY))
+    return with_gaps(items)
 
 
 # ---------------------------------------------------------------------------------------
 # pages
 
 
-@dataclass
-class _Page:
-    placed: list[tuple[Any, float, float]] = field(default_factory=list)  # item, x, y
-
-
-def _paginate(problems: list[list[Any]], head: list[Any], x_text: float) -> list[_Page]:
-    """Place the title items, then each problem below the last, on a new page when it does
-    not fit (a problem taller than a page breaks between its items, or inside a text)."""
-    w, h = PAGE_SIZE
-    top, bottom = _MARGIN + 0.35, h - _MARGIN - 0.3  # room for the header and footer lines
-    pages = [_Page()]
-    y = top
-    for it in head:
-        pages[-1].placed.append((it, _MARGIN, y))
-        y += it.height
-    y += _PROBLEM_GAP
-    for k, items in enumerate(problems, start=1):
-        total = sum(it.height for it in items)
-        if y + total > bottom and pages[-1].placed and y > top:
-            pages.append(_Page())
-            y = top
-        number = _Text([f"{k}."], weight="bold")
-        pages[-1].placed.append((number, _MARGIN, y))
-        queue = list(items)
-        while queue:
-            it = queue.pop(0)
-            if y + it.height <= bottom + 1e-9:
-                pages[-1].placed.append((it, x_text, y))
-                y += it.height
-                continue
-            parts = it.split(bottom - y) if isinstance(it, _Text) else None
-            if parts is not None:
-                pages[-1].placed.append((parts[0], x_text, y))
-                queue.insert(0, parts[1])
-            elif y == top:  # taller than an empty page: cannot be placed
-                raise ValueError(f"problem {k} holds an item taller than a page "
-                                 f"({it.height:.1f} in)")
-            else:
-                queue.insert(0, it)
-            pages.append(_Page())
-            y = top
-        y += _PROBLEM_GAP
-    return pages
-
-
-def _head(b: _Builder, title: str, subtitle: str, key: bool) -> list[Any]:
-    head = b.text("Answer key" if key else title, size=_TITLE_PT, weight="bold")
-    items: list[Any] = [head, _Space(0.05), b.text(f"{title}, {subtitle}" if key else subtitle)]
+def _head(layout: Layout, title: str, subtitle: str, key: bool) -> list[Item]:
+    head = layout.text("Answer key" if key else title, size=TITLE_PT, weight="bold")
+    items: list[Item] = [head, Space(0.05),
+                         layout.text(f"{title}, {subtitle}" if key else subtitle)]
     if not key:
-        items += [_Space(0.15), _NameLine(), _Space(0.1),
-                  b.text("Write each answer on its line; work in the space above it.",
-                         color=_GREY)]
+        items += [Space(0.15), NameDateLine(), Space(0.1),
+                  layout.text("Write each answer on its line; work in the space above it.",
+                              color=GREY)]
     else:
-        items += [_Space(0.1),
-                  b.text("Each problem's answer and its working; under them, the wrong "
-                         "answers that a named mistake gives, with the mistake.",
-                         color=_GREY)]
+        items += [Space(0.1),
+                  layout.text("Each problem's answer and its working; under them, the wrong "
+                              "answers that a named mistake gives, with the mistake.",
+                              color=GREY)]
     return items
-
-
-@dataclass
-class _NameLine:
-    @property
-    def height(self) -> float:
-        return 0.4
-
-    def draw(self, ax: Any, x: float, y: float) -> None:
-        base = y + 0.3
-        for label, x0, x1 in (("Name:", x, x + 4.4), ("Date:", x + 4.8, x + 7.0)):
-            ax.text(x0, base, label, va="baseline", ha="left", fontsize=_TEXT_PT,
-                    family=_FONT, parse_math=False, clip_on=False)
-            ax.plot([x0 + 0.6, x1], [base + 0.03, base + 0.03], color="black", lw=0.8,
-                    clip_on=False)
 
 
 def worksheet_pages(questions: Sequence[Question], *, title: str, version: str,
@@ -751,6 +362,7 @@ def worksheet_pages(questions: Sequence[Question], *, title: str, version: str,
 
     Examples
     --------
+    >>> import io
     >>> from convviz.draw.plot_lock import PLOT_LOCK
     >>> q = Question("output-size", "output_size", "A 7 x 7 input, a 3 x 3 kernel: the "
     ...              "output's side?", (5.0,), "(7 - 3) / 1 + 1 = 5")
@@ -761,36 +373,16 @@ def worksheet_pages(questions: Sequence[Question], *, title: str, version: str,
     >>> len(pages), pages[0].get_size_inches().tolist()
     (1, [8.27, 11.69])
     """
-    from matplotlib.figure import Figure
-
     if not isinstance(questions, Sequence) or not all(isinstance(q, Question)
                                                         for q in questions):
         raise TypeError("`questions` must be a sequence of Question")
     if not questions:
         raise ValueError("`questions` must hold at least one Question, got none")
-    w, h = PAGE_SIZE
-    x_text = _MARGIN + _NUMBER_COL
-    b = _Builder(_Measure(), w - _MARGIN - x_text)
-    head_builder = _Builder(b.m, w - 2 * _MARGIN)
+    layout = Layout(TextMeasure(), TEXT_WIDTH)
+    head = _head(Layout(layout.measure, FULL_WIDTH), title, version, key)
+    problems = [(_key_problem if key else _sheet_problem)(layout, q) for q in questions]
     kind = "Answer key" if key else "Worksheet"
-    head = _head(head_builder, title, version, key)
-    problems = [(_key_problem if key else _sheet_problem)(b, q) for q in questions]
-    pages = _paginate(problems, head, x_text)
-    figures = []
-    for i, page in enumerate(pages, start=1):
-        fig = Figure(figsize=PAGE_SIZE, facecolor="white")
-        ax = fig.add_axes((0, 0, 1, 1))
-        ax.set_xlim(0, w)
-        ax.set_ylim(h, 0)  # inches from the page's top left
-        ax.axis("off")
-        for it, x, y in page.placed:
-            it.draw(ax, x, y)
-        ax.text(_MARGIN, _MARGIN, f"convviz · {kind} · {version}", va="top", ha="left",
-                fontsize=_SMALL_PT, family=_FONT, color=_GREY, parse_math=False)
-        ax.text(w - _MARGIN, h - _MARGIN, f"page {i} of {len(pages)}", va="bottom",
-                ha="right", fontsize=_SMALL_PT, family=_FONT, color=_GREY, parse_math=False)
-        figures.append(fig)
-    return figures
+    return draw_pages(paginate(problems, head), header=f"convviz · {kind} · {version}")
 
 
 def questions_pdf(questions: Sequence[Question], *, title: str, version: str,
@@ -819,21 +411,10 @@ def questions_pdf(questions: Sequence[Question], *, title: str, version: str,
     >>> questions_pdf([q], title="Worksheet", version="Version A")[:5]
     b'%PDF-'
     """
-    import matplotlib
-    from matplotlib.backends.backend_pdf import PdfPages
-
     if not isinstance(title, str) or not isinstance(version, str):
         raise TypeError("`title` and `version` must be str")
-    buf = io.BytesIO()
-    # no creation date: the same worksheet gives the same bytes
-    meta = {"Title": f"{title}, {version}" + (": answer key" if key else ""),
-            "Creator": "convviz", "CreationDate": None}
-    with PLOT_LOCK, matplotlib.rc_context({"pdf.fonttype": 42, "font.family": _FONT}):
-        figures = worksheet_pages(questions, title=title, version=version, key=key)
-        with PdfPages(buf, metadata=meta) as pdf:
-            for fig in figures:
-                pdf.savefig(fig)
-    return buf.getvalue()
+    return pdf_bytes(lambda: worksheet_pages(questions, title=title, version=version, key=key),
+                     title=f"{title}, {version}" + (": answer key" if key else ""))
 
 
 def worksheet_pdfs(topics: str | Sequence[str], n: int, seed: int) -> tuple[bytes, bytes]:

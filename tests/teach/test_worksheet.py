@@ -16,7 +16,6 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from matplotlib.transforms import Affine2D
 from pdf_text import page_count, pdf_pages, pdf_text
-from plot_lock_probe import lock_held_at_figures
 
 from convviz.draw.plot_lock import PLOT_LOCK
 from convviz.teach.question_bank import TOPICS, questions
@@ -207,37 +206,11 @@ def test_nothing_runs_past_a_margin_or_overlaps_and_problems_stay_on_one_page(ke
             assert sum(map(bool, map(number.fullmatch, page))) == page.count("Answer:")
 
 
-def test_a_working_longer_than_a_page_breaks_between_its_lines_and_keeps_them_all():
-    steps = [f"step {i}: {i} + 1 = {i + 1}" for i in range(120)]
-    long_q = Question("output-size", "output_size", "Count to 120.", (120.0,),
-                      "  \n".join(steps))
-    figures = _pages([SIZE_Q, long_q, CONV_Q], key=True)
-    assert len(figures) >= 3
-    to_points = Affine2D().scale(72 / figures[0].dpi)
-    for fig in figures:
-        renderer = fig.canvas.get_renderer()
-        for t in fig.axes[0].texts:
-            box = t.get_window_extent(renderer).transformed(to_points)
-            assert _inside(box, *PAGE_SIZE, MARGIN), t.get_text()
-    lines = pdf_text(questions_pdf([SIZE_Q, long_q, CONV_Q], title=TITLE, version=VERSION,
-                                   key=True)).splitlines()
-    assert [line for line in lines if line.startswith("step ")] == steps
-    assert [line for line in lines if line.startswith("Answer: ")] == [
-        "Answer: 5", "Answer: 120", "Answer: -7"]
-
-
 def test_the_same_questions_give_the_same_bytes():
     a = questions_pdf(QUESTIONS, title=TITLE, version=VERSION)
     assert questions_pdf(QUESTIONS, title=TITLE, version=VERSION) == a
     assert b"CreationDate" not in a
     assert questions_pdf(QUESTIONS[::-1], title=TITLE, version=VERSION) != a
-
-
-def test_the_pages_are_drawn_under_the_one_matplotlib_lock(monkeypatch):
-    held = lock_held_at_figures(monkeypatch)
-    questions_pdf(QUESTIONS, title=TITLE, version=VERSION)
-    assert held and all(held)
-    assert not PLOT_LOCK.locked()
 
 
 def test_pages_of_the_sheet_and_of_the_key_as_png_for_a_look():
