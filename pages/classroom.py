@@ -3,6 +3,7 @@ with a code on their own laptops or phones."""
 
 import streamlit as st
 
+from convviz.serve.class_store import StoreUnavailable
 from convviz.ui import class_session as cs
 from convviz.ui import class_student, class_teacher, class_worksheet
 from convviz.ui.boot import ensure_app
@@ -14,6 +15,8 @@ ensure_app()
 st.title("Class")
 try:
     cs.store()
+except StoreUnavailable:
+    pass  # not reachable right now: each part below says so where it needs the store
 except (ValueError, OSError) as exc:  # CONVVIZ_CLASS_STORE names no store we can open
     st.error(f"The class store cannot be opened: {exc}")
     st.stop()

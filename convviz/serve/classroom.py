@@ -76,6 +76,7 @@ __all__ = [
     "Results",
     "answer",
     "end",
+    "is_code",
     "join",
     "normalise_code",
     "results",
@@ -155,6 +156,18 @@ def _hash(secret: str) -> str:
 def _hours(store: ClassStore) -> str:
     hours = store.ttl / 3600
     return f"{hours:g} hour{'' if hours == 1 else 's'}"
+
+
+def is_code(code: object) -> bool:
+    """Whether ``code``, stripped and in any case, has the form of a class code (4 to 6
+    letters and digits); no store is read.
+
+    Examples
+    --------
+    >>> is_code(" ab3d "), is_code("AB"), is_code("[x](y)")
+    (True, False, False)
+    """
+    return isinstance(code, str) and bool(_CODE.match(code.strip().upper()))
 
 
 def normalise_code(store: ClassStore, code: object) -> str:

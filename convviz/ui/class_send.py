@@ -10,15 +10,18 @@ from __future__ import annotations
 import streamlit as st
 
 from convviz.serve import classroom
+from convviz.serve.class_store import StoreUnavailable
 from convviz.teach.questions import Question
 from convviz.ui import class_session as cs
 
 
-def send_question(handle: classroom.ClassHandle, question: Question, *, place: str) -> bool:
+def send_question(handle: classroom.ClassHandle, question: Question, *, place: str,
+                  retry: str = cs.press_again("Send to the class")) -> bool:
     """Send ``question`` to the class of ``handle``; the message for ``place`` says that it
     was sent, or why not (see :func:`convviz.ui.class_session.said`). True when sent.
 
-    Call it from a button's callback: it draws nothing itself.
+    ``retry`` is what to try when the class store is not reachable. Call it from a button's
+    callback: it draws nothing itself.
     """
     if not isinstance(question, Question):
         raise TypeError(f"`question` must be a Question, got {type(question).__name__}")
@@ -30,6 +33,9 @@ def send_question(handle: classroom.ClassHandle, question: Question, *, place: s
         return False
     except (PermissionError, ValueError) as exc:
         cs.say(place, "error", str(exc))
+        return False
+    except StoreUnavailable as exc:  # the class and this session's secret are kept
+        cs.unreachable(retry, kept=False, place=place, exc=exc)
         return False
     cs.say(place, "success", f"Sent to class {handle.code} as question {number}.")
     return True

@@ -4,6 +4,11 @@ Every server process opens the same class store (``CONVVIZ_CLASS_STORE``: a SQLi
 default, or Redis), so a teacher and students on different processes see one class. What
 only this session knows lives in ``st.session_state``, never in the store: the teacher's
 secret (:data:`TEACHER`) or the student's id and nickname (:data:`STUDENT`).
+
+When the store cannot be reached in the middle of a class (it raises
+:class:`~convviz.serve.class_store.StoreUnavailable`), a page never shows an exception:
+:func:`unreachable` says so, what to try and where the teacher looks; what a user typed
+stays in its box, and the pages' one-second polls keep trying.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 import streamlit as st
 
 from convviz.serve import class_store
+from convviz.serve.class_store import StoreUnavailable
 from convviz.serve.classroom import ClassHandle
 
 TEACHER = "class.teacher"  # the ClassHandle (code, secret) of the class this session teaches
@@ -23,6 +29,9 @@ STUDENT = "class.student"  # the Student this session joined as
 PAGE_PATH = "pages/classroom.py"
 URL_PATH = "classroom"  # st.Page's url path for PAGE_PATH
 POLL_SECONDS = 1  # how often a waiting student's page and the teacher's results poll
+#: What to try, on a part of a page that polls the store every second.
+POLLS = "This page tries again every second and goes on by itself when the store is back."
+UNREACHABLE = "unreachable"  # the kind of a kept message that the store is not reachable
 
 
 @dataclass(frozen=True)
@@ -80,19 +89,80 @@ def join_link(page_url: str | None, code: str) -> str:
 
 def say(place: str, kind: str, text: str) -> None:
     """Keep a message for ``place`` to show on the next run (buttons act in callbacks,
-    before the run that draws the page)."""
+    before the run that draws the page). ``kind``: success, info, error, or
+    :data:`UNREACHABLE` (``text`` is then :func:`unreachable_text`'s Markdown)."""
     st.session_state[f"class.msg.{place}"] = (kind, text)
 
 
 def said(place: str) -> str | None:
     """Show, once, the message kept for ``place`` as plain text (it may hold what a user
-    typed); returns its kind (success, info or error), or None when there was none."""
+    typed); returns its kind (success, info, error or :data:`UNREACHABLE`), or None when
+    there was none."""
     kept = st.session_state.pop(f"class.msg.{place}", None)
     if kept is None:
         return None
     kind, text = kept
-    {"success": st.success, "info": st.info, "error": st.error}[kind](as_text(text))
+    if kind == UNREACHABLE:  # our own words, written in Markdown
+        st.warning(text, icon=":material/cloud_off:")
+    else:
+        {"success": st.success, "info": st.info, "error": st.error}[kind](as_text(text))
     return kind
+
+
+def unreachable_text(retry: str, *, kept: bool, where: str | None = None) -> str:
+    """What a page says when the class store cannot be reached (Markdown).
+
+    Parameters
+    ----------
+    retry : str
+        What to try: :data:`POLLS`, or :func:`press_again`'s sentence for a button.
+    kept : bool
+        Whether to say that what the user typed is kept (true where there is a box).
+    where : str, optional
+        The store, as :meth:`~convviz.serve.class_store.ClassStore.describe` writes it (no
+        password); shown to the teacher only.
+
+    Examples
+    --------
+    >>> print(unreachable_text(press_again("Join"), kept=True))
+    **The class store is not reachable right now**, so the class cannot be read or changed. \
+Wait a few seconds, then press *Join* again. What you typed stays in its box. If this goes \
+on, the teacher can check the server's class store setting, `CONVVIZ_CLASS_STORE` (README, \
+*Teaching a class*).
+    """
+    store = f" ({as_text(where)})" if where else ""
+    return (f"**The class store is not reachable right now**{store}, so the class cannot be "
+            f"read or changed. {retry}{' What you typed stays in its box.' if kept else ''} "
+            f"If this goes on, the teacher can check the server's class store setting, "
+            f"`{class_store.ENV_VAR}` (README, *Teaching a class*).")
+
+
+def press_again(button: str) -> str:
+    """What to try after a button's click found the store away: press it again.
+
+    >>> press_again("Send answer")
+    'Wait a few seconds, then press *Send answer* again.'
+    """
+    return f"Wait a few seconds, then press *{button}* again."
+
+
+def unreachable(retry: str, *, kept: bool, place: str | None = None,
+                exc: StoreUnavailable | None = None) -> None:
+    """Say that the class store is not reachable: drawn now, or kept for ``place`` when
+    called from a button's callback (see :func:`said`). The teacher's session is also told
+    which store (``exc.where``)."""
+    where = exc.where if exc is not None and teaching() is not None else None
+    text = unreachable_text(retry, kept=kept, where=where)
+    if place is not None:
+        say(place, UNREACHABLE, text)
+    else:
+        st.warning(text, icon=":material/cloud_off:")
+
+
+def pending(place: str) -> str | None:
+    """The kind of the message kept for ``place`` (not yet shown), or None."""
+    kept = st.session_state.get(f"class.msg.{place}")
+    return None if kept is None else kept[0]
 
 
 def reachable_only_here(link: str) -> bool:

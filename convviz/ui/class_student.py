@@ -5,6 +5,10 @@ A student's session never holds the class's secret, so it cannot send, reveal or
 anything. While joined, a fragment reads the class's state every second and reruns the
 page when the teacher sends a question or reveals one; the answer box is drawn outside the
 fragment, so the poll never disturbs what a student is typing.
+
+When the class store is not reachable, the page says so and is drawn from the last state
+this session read (:data:`LAST_STATE`), so the question and the answer box stay, with what
+was typed in them; the poll keeps trying and redraws the page when the store is back.
 """
 
 from __future__ import annotations
@@ -12,12 +16,14 @@ from __future__ import annotations
 import streamlit as st
 
 from convviz.serve import classroom
+from convviz.serve.class_store import StoreUnavailable
 from convviz.teach.questions import Question, Verdict
 from convviz.ui import class_session as cs
 
 CODE_BOX = "class.code_box"
 NICKNAME = "class.nickname"
 VERDICTS = "class.verdicts"  # question number -> this student's Verdict, shown on reveal
+LAST_STATE = "class.last_state"  # the ClassState this session read last
 MAX_NICKNAME = classroom.MAX_NICKNAME
 
 
@@ -51,18 +57,32 @@ def _join(code: str) -> None:
     except ValueError as exc:  # ClassNotFound too: the message says which
         cs.say("join", "error", str(exc))
         return
+    except StoreUnavailable:  # the nickname stays in its box
+        cs.unreachable(cs.press_again("Join"), kept=True, place="join")
+        return
     st.session_state[cs.STUDENT] = cs.Student(code, student_id, name.strip())
     st.session_state[VERDICTS] = {}
 
 
 def join_form(code: str) -> None:
-    """Check the code, then ask a nickname and join; a bad code says why, with a new box."""
+    """Check the code, then ask a nickname and join; a bad code says why, with a new box.
+
+    While the store is not reachable, a code that could be one is not checked: the form is
+    drawn (so a typed nickname stays) with a message that says to press Join again.
+    """
     try:
         code = classroom.state(cs.store(), code).code
     except classroom.ClassNotFound as exc:
         st.error(cs.as_text(str(exc)))
         code_box(label="Type the code again")
         return
+    except StoreUnavailable:
+        if not classroom.is_code(code):  # never a class: only a new code can help
+            cs.unreachable(cs.press_again("Join"), kept=False)
+            code_box(label="Type the code again")
+            return
+        code = code.strip().upper()
+        cs.unreachable(cs.press_again("Join"), kept=True, place="join")  # shown below
     st.subheader(f"Join class {code}")
     with st.form("class.join_form"):
         st.text_input("Your nickname", key=NICKNAME, max_chars=MAX_NICKNAME,
@@ -74,7 +94,7 @@ def join_form(code: str) -> None:
 
 
 def _forget() -> None:
-    for key in (cs.STUDENT, VERDICTS):
+    for key in (cs.STUDENT, VERDICTS, LAST_STATE):
         st.session_state.pop(key, None)
 
 
@@ -95,6 +115,9 @@ def _send_answer(number: int) -> None:
         verdict = classroom.answer(cs.store(), me.code, me.student_id, text)
     except classroom.ClassNotFound:
         return  # the run that follows says the class is gone
+    except StoreUnavailable:  # the answer stays in its box
+        cs.unreachable(cs.press_again("Send answer"), kept=True, place="answer")
+        return
     except ValueError as exc:  # too fast, or the answer was revealed meanwhile
         cs.say("answer", "error", str(exc))
         return
@@ -128,8 +151,13 @@ def _revealed(question: Question, number: int) -> None:
 
 
 @st.fragment(run_every=cs.POLL_SECONDS)
-def _watch(shown: tuple[int, bool]) -> None:
-    """Every second: has the teacher sent or revealed something since the page drew?"""
+def _watch(shown: tuple[int, bool] | None) -> None:
+    """Every second: has the teacher sent or revealed something since the page drew?
+
+    ``shown`` is None when the page was drawn while the store was not reachable: the first
+    poll that reaches it redraws the page. A poll that cannot reach it says so and tries
+    again a second later.
+    """
     me = cs.student()
     if me is None:
         return
@@ -138,18 +166,37 @@ def _watch(shown: tuple[int, bool]) -> None:
     except classroom.ClassNotFound:
         st.rerun()  # the whole page says the class is gone
         return
-    if (state.number, state.revealed) != shown:
+    except StoreUnavailable:
+        if shown is not None:  # the page above says nothing of it yet
+            cs.unreachable(cs.POLLS, kept=True)
+        return
+    st.session_state[LAST_STATE] = state
+    if shown is None or (state.number, state.revealed) != shown:
         st.rerun()
     st.caption(f"Class {me.code} · {state.n_students} joined · this page updates itself.")
 
 
 def student_view(me: cs.Student) -> None:
-    """A joined student's page: waiting, the question and an answer box, or the reveal."""
+    """A joined student's page: waiting, the question and an answer box, or the reveal.
+
+    While the store is not reachable: the last state this session read, under a message.
+    """
+    reached = True
     try:
         state = classroom.state(cs.store(), me.code)
+        st.session_state[LAST_STATE] = state
     except classroom.ClassNotFound as exc:
         _left(str(exc))
         return
+    except StoreUnavailable:
+        reached = False
+        if cs.pending("answer") != cs.UNREACHABLE:  # else said below the answer box
+            cs.unreachable(cs.POLLS, kept=True)
+        state = st.session_state.get(LAST_STATE)
+        if state is None or state.code != me.code:
+            st.text(f"You are {me.nickname} in class {me.code}.")
+            _watch(None)
+            return
     st.text(f"You are {me.nickname} in class {me.code}.")
     if state.question is None:
         st.info("Waiting for your teacher's question...", icon=":material/hourglass_top:")
@@ -162,5 +209,5 @@ def student_view(me: cs.Student) -> None:
             _revealed(question, state.number)
         else:
             _answer_box(state.number)
-    _watch((state.number, state.revealed))
+    _watch((state.number, state.revealed) if reached else None)
     st.button("Leave the class", key="class.leave", on_click=_forget, type="tertiary")

@@ -3,7 +3,9 @@ the question bank, live results (students, the answers as a histogram, the named
 Reveal, Next question and End class. (The worksheet to print: :mod:`.class_worksheet`.)
 
 Teacher controls need the class's secret, which only this session holds
-(:data:`convviz.ui.class_session.TEACHER`); the store keeps a hash of it.
+(:data:`convviz.ui.class_session.TEACHER`); the store keeps a hash of it. When the class
+store is not reachable, the buttons say so and keep the class (and the secret); the live
+results say so every second until the store is back.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import streamlit as st
 
 from convviz.draw.qr import qr_png
 from convviz.serve import classroom
+from convviz.serve.class_store import StoreUnavailable
 from convviz.teach import question_bank
 from convviz.teach.questions import Question, parse_answer
 from convviz.ui import class_session as cs
@@ -113,7 +116,11 @@ def _chart(bars: list[Bar]) -> alt.Chart:
 
 
 def _start() -> None:
-    st.session_state[cs.TEACHER] = classroom.start_class(cs.store())
+    try:
+        st.session_state[cs.TEACHER] = classroom.start_class(cs.store())
+    except StoreUnavailable as exc:
+        cs.unreachable(cs.press_again("Start a class"), kept=False, place="start", exc=exc)
+        return
     st.session_state.pop(CONFIRM_END, None)
 
 
@@ -121,6 +128,7 @@ def start_button() -> None:
     """"Start a class": a new class in the store; this session keeps its secret."""
     st.button("Start a class", type="primary", icon=":material/co_present:",
               key="class.start", on_click=_start)
+    cs.said("start")
 
 
 def show_join(handle: classroom.ClassHandle) -> None:
@@ -202,12 +210,16 @@ def _reveal() -> None:
             classroom.reveal(cs.store(), handle.code, handle.secret)
         except (PermissionError, ValueError) as exc:
             cs.say("results", "error", str(exc))
+        except StoreUnavailable as exc:
+            cs.unreachable(cs.press_again("Reveal"), kept=False, place="results", exc=exc)
 
 
 def _next() -> None:
     handle = cs.teaching()
     if handle is not None:
-        send_question(handle, draw_question(), place="results")
+        send_question(handle, draw_question(), place="results",
+                      retry="Wait a few seconds, then press *Send to the class* under the "
+                            "new question above.")
         st.session_state[FULL_RUN] = True  # the draft above the results changed
 
 
@@ -223,6 +235,9 @@ def _end(confirmed: bool | None) -> None:
             classroom.end(cs.store(), handle.code, handle.secret)
         except classroom.ClassNotFound:
             pass  # expired meanwhile: gone all the same
+        except StoreUnavailable as exc:  # not ended: this session keeps the class
+            cs.unreachable(cs.press_again("End class"), kept=False, place="results", exc=exc)
+            return
         for key in (cs.TEACHER, DRAFT):
             ss.pop(key, None)
         cs.say("page", "info", f"Class {handle.code} has ended; its answers and "
@@ -235,21 +250,27 @@ def live_results() -> None:
     """Students, the answers arriving, the named mistakes; Reveal, Next question, End class.
 
     Reruns every second on its own (a fragment), reading the store that every server
-    process writes to.
+    process writes to; while the store is not reachable, it says so (or what a button
+    found) instead, and goes on once the store is back.
     """
     if st.session_state.pop(FULL_RUN, False):
         st.rerun()  # a button changed more than this fragment draws
     handle = cs.teaching()
     if handle is None:
         return
-    store = cs.store()
     try:
+        store = cs.store()
         state = classroom.state(store, handle.code)
         res = classroom.results(store, handle.code, handle.secret)
     except classroom.ClassNotFound as exc:
         st.session_state.pop(cs.TEACHER, None)
         cs.say("page", "error", str(exc))
         st.rerun()
+        return
+    except StoreUnavailable as exc:
+        if cs.pending("results") != cs.UNREACHABLE:  # else a button's message says it
+            cs.unreachable(cs.POLLS, kept=False, exc=exc)
+        cs.said("results")
         return
     st.markdown(f"### Students: {res.n_students}")
     if state.question is None:

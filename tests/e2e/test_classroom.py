@@ -21,7 +21,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
-from serve.redis_server import redis_server
+from serve.redis_server import redis_process, redis_server
 
 from convviz.serve import class_store, classroom
 from convviz.teach import worksheet
@@ -236,3 +236,50 @@ def _bad_code(browser, url: str) -> None:
 def test_a_class_on_two_processes_sharing_a_redis(browser, tmp_path):
     with redis_server(tmp_path) as spec, _two_processes(tmp_path, spec) as (one, two):
         _class_in_browsers(browser, one, two, spec, "redis")
+
+
+def test_a_redis_that_stops_in_the_middle_is_said_and_the_pages_go_on_when_it_is_back(
+        browser, tmp_path):
+    """Redis stops while a student has typed an answer: both pages say the class store is
+    not reachable (no exception), the typed answer stays in its box, and when Redis is back
+    on its port the pages' polls carry on by themselves and the answer goes through."""
+    unreachable = "The class store is not reachable right now"
+    with redis_process(tmp_path, persist=True) as server, \
+            serve_process(tmp_path / "app.log", {class_store.ENV_VAR: server.url}) as (url, _):
+        t_ctx, teacher = _context(browser, PROJECTOR)
+        a_ctx, ann = _context(browser, PHONE)
+        try:
+            code = _start(teacher, url)
+            _join(ann, url, code, "Ann")
+            teacher.get_by_role("button", name="New question").click()
+            teacher.get_by_role("button", name="Send to the class").click()
+            expect(ann.get_by_role("heading", name="Question 1")).to_be_visible(
+                timeout=POLL_SEEN)
+            q = Question.from_dict(classroom.state(class_store.open_store(server.url),
+                                                   code).question)
+            box = ann.get_by_role("textbox", name="Your answer")
+            box.fill(q.answer_text())
+
+            server.stop()
+            for pg in (teacher, ann):  # each page's one-second poll finds it gone
+                expect(pg.get_by_text(unreachable, exact=False)).to_be_visible(
+                    timeout=POLL_SEEN)
+            expect(box).to_have_value(q.answer_text())
+            _no_exception(teacher, ann)
+            shot(ann, "class-store-away-student-phone")
+            shot(teacher, "class-store-away-teacher")
+
+            server.start()  # the same port, the class kept on disk
+            for pg in (teacher, ann):
+                expect(pg.get_by_text(unreachable, exact=False)).to_have_count(
+                    0, timeout=POLL_SEEN)
+            expect(teacher.get_by_role("heading", name="Students: 1")).to_be_visible()
+            expect(box).to_have_value(q.answer_text())
+            ann.get_by_role("button", name="Send answer").click()
+            expect(ann.get_by_text("Answer received.", exact=False)).to_be_visible()
+            expect(teacher.get_by_text(re.compile(r"1 of 1 answered · 1 right"))).to_be_visible(
+                timeout=POLL_SEEN)
+            _no_exception(teacher, ann)
+        finally:
+            for ctx in (t_ctx, a_ctx):
+                ctx.close()

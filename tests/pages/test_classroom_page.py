@@ -12,6 +12,7 @@ import re
 
 import pytest
 from apptest import ROOT, open_page
+from serve.redis_server import redis_process
 from streamlit.testing.v1 import AppTest
 
 from convviz.serve import class_store, classroom
@@ -369,3 +370,147 @@ def test_a_hostile_nickname_is_refused_with_the_reason(store_path, name, words):
     assert any(words in e.value for e in at.error), [e.value for e in at.error]
     assert cs.STUDENT not in at.session_state
     assert classroom.state(class_store.open_store(store_path), code).n_students == 0
+
+
+# --- the class store stops in the middle of a class -----------------------------------------
+
+UNREACHABLE = "The class store is not reachable right now"
+
+
+@pytest.fixture
+def redis(tmp_path, monkeypatch):
+    """A real redis-server of this test alone as the class store; it keeps its data when the
+    test stops it and starts it again on its port."""
+    with redis_process(tmp_path, persist=True) as server:
+        monkeypatch.setenv(class_store.ENV_VAR, server.url)
+        yield server
+
+
+def _says_unreachable(at: AppTest, retry: str) -> None:
+    """No exception box; a message that the store is not reachable, what to try, and where
+    the teacher looks."""
+    _ok(at)
+    said = [w.value for w in at.warning if UNREACHABLE in w.value]
+    assert said, [w.value for w in [*at.warning, *at.error]]
+    assert all("`CONVVIZ_CLASS_STORE`" in s for s in said), said
+    assert any(retry in s for s in said), said
+
+
+def test_the_teachers_page_says_the_store_is_away_and_goes_on_when_it_is_back(redis):
+    teacher, code = _start(redis.url)
+    teacher = _click(_click(teacher, "New question"), "Send to the class")
+    redis.stop()
+    teacher = teacher.run()  # the next tick of the live results
+    _says_unreachable(teacher, "tries again every second")
+    assert "### Students: 0" not in _markdown(teacher)
+    teacher = _click(teacher, "Send to the class")  # the draft, again
+    _says_unreachable(teacher, "press *Send to the class* again")
+    assert cs.TEACHER in teacher.session_state  # still the class's teacher
+    redis.start()
+    teacher = teacher.run()
+    _ok(teacher)
+    assert "### Students: 0" in _markdown(teacher)
+    assert not [w for w in teacher.warning if UNREACHABLE in w.value]
+    teacher = _click(teacher, "Send to the class")
+    assert any(f"Sent to class {code} as question 2." in s.value for s in teacher.success)
+
+
+def test_starting_a_class_while_the_store_is_away_says_so(redis):
+    at = open_page(PAGE)
+    redis.stop()
+    at = _click(at, "Start a class")
+    _says_unreachable(at, "press *Start a class* again")
+    assert cs.TEACHER not in at.session_state
+    redis.start()
+    at = _click(at, "Start a class")
+    _ok(at)
+    assert cs.TEACHER in at.session_state
+
+
+def test_a_student_keeps_the_typed_answer_while_the_store_is_away(redis):
+    teacher, code = _start(redis.url)
+    ann = _join(code, "Ann")
+    _click(_click(teacher, "New question"), "Send to the class")
+    q = _current(redis.url, code)
+    ann = ann.run()
+    redis.stop()
+    ann = ann.run()  # the page as the next poll draws it: the question still there
+    _says_unreachable(ann, "tries again every second")
+    assert q.prompt in _markdown(ann)
+    ann.text_input(key="class.answer.1").input(q.answer_text())
+    ann = _click(ann, "Send answer")
+    _says_unreachable(ann, "press *Send answer* again")
+    assert ann.text_input(key="class.answer.1").value == q.answer_text()  # nothing lost
+    assert not [s for s in ann.success if "Answer received" in s.value]
+    assert cs.STUDENT in ann.session_state
+    redis.start()
+    ann = _click(ann, "Send answer")
+    _ok(ann)
+    assert any("Answer received" in s.value for s in ann.success)
+    assert not [w for w in ann.warning if UNREACHABLE in w.value]
+
+
+def test_a_student_keeps_the_typed_nickname_while_the_store_is_away(redis):
+    teacher, code = _start(redis.url)
+    student = open_page(PAGE, {"code": code})
+    student.text_input(key="class.nickname").input("Ann")
+    redis.stop()
+    student = _click(student, "Join")
+    _says_unreachable(student, "press *Join* again")
+    assert student.text_input(key="class.nickname").value == "Ann"
+    assert f"Join class {code}" in [h.value for h in student.subheader]
+    assert cs.STUDENT not in student.session_state
+    redis.start()
+    student = _click(student, "Join")
+    _ok(student)
+    assert "You are Ann in class " + code in _texts(student)
+
+
+def test_a_student_link_opened_while_the_store_is_away_says_so(redis):
+    teacher, code = _start(redis.url)
+    redis.stop()
+    student = open_page(PAGE, {"code": code})
+    _says_unreachable(student, "press *Join* again")
+    assert student.text_input(key="class.nickname") is not None
+
+
+def test_an_arithmetic_page_says_the_store_is_away_when_it_sends(redis):
+    handle = classroom.start_class(class_store.open_store(redis.url))
+    at = _output_size_page(handle)
+    redis.stop()
+    (send,) = _send_buttons(at)
+    at = send.click().run()
+    _says_unreachable(at, "press *Send to the class* again")
+    assert at.session_state[cs.TEACHER] == handle
+    redis.start()
+    (send,) = _send_buttons(at)
+    at = send.click().run()
+    assert any(f"Sent to class {handle.code} as question 1." in s.value for s in at.success)
+
+
+def test_reveal_and_end_while_the_store_is_away_keep_the_class(redis):
+    teacher, code = _start(redis.url)
+    teacher = _click(_click(teacher, "New question"), "Send to the class")
+    redis.stop()
+    teacher = _click(teacher, "Reveal")
+    _says_unreachable(teacher, "press *Reveal* again")
+    assert "tries again every second" not in "".join(w.value for w in teacher.warning)
+    # End class (confirmed) needs the live results' buttons: the store comes back meanwhile
+    redis.start()
+    teacher = _click(teacher.run(), "End class")
+    redis.stop()
+    teacher = _click(teacher, "Yes, end the class")
+    _says_unreachable(teacher, "press *End class* again")
+    assert teacher.session_state[cs.TEACHER].code == code  # not ended: still the teacher
+    redis.start()
+    teacher = _click(teacher.run(), "Reveal")
+    _ok(teacher)
+    assert "Revealed to everyone" in _markdown(teacher)
+
+
+def test_a_link_that_cannot_be_a_code_while_the_store_is_away_offers_a_new_box(redis):
+    redis.stop()
+    at = open_page(PAGE, {"code": "[x](//e.co)"})
+    _says_unreachable(at, "press *Join* again")
+    assert at.text_input(key="class.code_box") is not None
+    assert not [h for h in at.subheader if "Join class" in h.value]
