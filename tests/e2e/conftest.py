@@ -18,6 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -25,6 +26,10 @@ CHROMIUM = os.environ.get("CONVVIZ_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
+# An `expect(...)` waits this long (Playwright's default is 5 s): on CI's two cores, with a
+# browser, a server and the tests sharing them, one Streamlit rerun can take longer.
+expect.set_options(timeout=20_000)
+
 IDLE = '[data-testid="stApp"][data-test-connection-state="CONNECTED"]' \
        '[data-test-script-state="notRunning"]'
 

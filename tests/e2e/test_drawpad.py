@@ -20,7 +20,10 @@ PAD = ".st-key-{} canvas.ink"  # Playwright's CSS locators pierce the pad's shad
 
 def _stroke(page, pad, start: tuple[float, float], end: tuple[float, float], *,
             touch: bool = False) -> None:
-    """Draw a straight stroke from ``start`` to ``end`` (fractions of the pad's side)."""
+    """Draw a straight stroke from ``start`` to ``end`` (fractions of the pad's side).
+
+    The pad is scrolled into view first: pointer events outside the viewport reach nothing."""
+    pad.scroll_into_view_if_needed()
     box = pad.bounding_box()
     points = [(box["x"] + box["width"] * (start[0] + (end[0] - start[0]) * i / 12),
                box["y"] + box["height"] * (start[1] + (end[1] - start[1]) * i / 12))
