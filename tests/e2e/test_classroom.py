@@ -241,8 +241,9 @@ def test_a_class_on_two_processes_sharing_a_redis(browser, tmp_path):
 def test_a_redis_that_stops_in_the_middle_is_said_and_the_pages_go_on_when_it_is_back(
         browser, tmp_path):
     """Redis stops while a student has typed an answer: both pages say the class store is
-    not reachable (no exception), the typed answer stays in its box, and when Redis is back
-    on its port the pages' polls carry on by themselves and the answer goes through."""
+    not reachable (no exception), the typed answer stays in its box (also after Send answer
+    found the store away), and when Redis is back on its port the pages' polls carry on by
+    themselves and the answer goes through."""
     unreachable = "The class store is not reachable right now"
     with redis_process(tmp_path, persist=True) as server, \
             serve_process(tmp_path / "app.log", {class_store.ENV_VAR: server.url}) as (url, _):
@@ -268,6 +269,13 @@ def test_a_redis_that_stops_in_the_middle_is_said_and_the_pages_go_on_when_it_is
             _no_exception(teacher, ann)
             shot(ann, "class-store-away-student-phone")
             shot(teacher, "class-store-away-teacher")
+            # Send answer now: the page, drawn again from the last state it read, says to
+            # press it again, with the answer still in its box
+            ann.get_by_role("button", name="Send answer").click()
+            expect(ann.get_by_text("press Send answer again", exact=False)).to_be_visible()
+            expect(box).to_have_value(q.answer_text())
+            _no_exception(ann)
+            shot(ann, "class-store-away-student-phone-sent")
 
             server.start()  # the same port, the class kept on disk
             for pg in (teacher, ann):
