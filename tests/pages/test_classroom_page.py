@@ -514,3 +514,30 @@ def test_a_link_that_cannot_be_a_code_while_the_store_is_away_offers_a_new_box(r
     _says_unreachable(at, "press *Join* again")
     assert at.text_input(key="class.code_box") is not None
     assert not [h for h in at.subheader if "Join class" in h.value]
+
+
+def test_a_read_only_sqlite_store_refuses_an_answer_in_words_and_keeps_it(store_path,
+                                                                         monkeypatch):
+    teacher, code = _start(store_path)
+    ann = _join(code, "Ann")
+    _click(_click(teacher, "New question"), "Send to the class")
+    q = _current(store_path, code)
+    ann = ann.run()
+    # A read-only disk, as SQLite sees it (root may write a file whose mode forbids it, so
+    # the connections are opened read-only); the page's store opens new ones from now on.
+    import sqlite3
+
+    connect = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect", lambda path, **kw: connect(
+        f"file:{path}?mode=ro", uri=True, **kw))
+    cs.store().close()
+    ann.text_input(key="class.answer.1").input(q.answer_text())
+    ann = _click(ann, "Send answer")
+    _says_unreachable(ann, "press *Send answer* again")
+    assert q.prompt in _markdown(ann)  # reading still works: the page is drawn as it is
+    assert ann.text_input(key="class.answer.1").value == q.answer_text()
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    cs.store().close()
+    ann = _click(ann, "Send answer")
+    _ok(ann)
+    assert any("Answer received" in s.value for s in ann.success)
