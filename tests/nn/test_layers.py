@@ -168,3 +168,17 @@ def test_astype_checks_the_dtype():
 def test_repr_and_config():
     assert repr(Dense(4)) == "Dense(units=4)"
     assert Dense(4).get_config() == {"units": 4}
+
+
+def test_flatten_hands_its_gradient_back_in_the_inputs_memory_layout():
+    """A Conv2D's maps are channels first in memory: Flatten's backward returns the same
+    values as a reshape, laid out like its input, so the pool or ReLU before it runs over
+    aligned arrays."""
+    flat = Flatten()
+    flat.build((5, 5, 16))
+    x = np.zeros((16, 4, 5, 5), dtype=np.float32).transpose(1, 2, 3, 0)  # (N, H, W, C)
+    flat.forward(x)
+    dout = np.arange(4 * 400, dtype=np.float32).reshape(4, 400)
+    dx = flat.backward(dout)
+    assert dx.strides == x.strides and dx.dtype == np.float32
+    np.testing.assert_array_equal(dx, dout.reshape(4, 5, 5, 16))
