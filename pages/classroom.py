@@ -4,8 +4,8 @@ with a code on their own laptops or phones."""
 import streamlit as st
 
 from convviz.serve.class_store import StoreUnavailable
+from convviz.ui import class_keeper, class_student, class_teacher, class_worksheet
 from convviz.ui import class_session as cs
-from convviz.ui import class_student, class_teacher, class_worksheet
 from convviz.ui.boot import ensure_app
 from convviz.ui.nav import PAGES
 from convviz.ui.progress_view import PRACTICE
@@ -21,7 +21,10 @@ except (ValueError, OSError) as exc:  # CONVVIZ_CLASS_STORE names no store we ca
     st.error(f"The class store cannot be opened: {exc}")
     st.stop()
 
+restored = class_keeper.keep_teacher(announce=False)  # a reload teaches the class again
 cs.said("page")
+if restored is not None:
+    st.info(class_keeper.welcome_text(restored.code), icon=":material/co_present:")
 handle, me, code = cs.teaching(), cs.student(), class_student.code_from_url()
 if handle is not None:
     class_teacher.teacher_view(handle)

@@ -139,8 +139,9 @@ def show_join(handle: classroom.ClassHandle) -> None:
         st.markdown(f"## Class code: {handle.code}")
         st.markdown("Students open this link, or scan the QR code, or open the Class page "
                     "and type the code; then they choose a nickname.")
-        st.caption("Keep this tab open: only this browser session can send, reveal and end "
-                   "this class. Reloading it starts a new session without those controls.")
+        st.caption("Only this browser can send, reveal and end this class: a reload or a "
+                   "second tab of it teaches on, until you end the class or it expires. On a "
+                   "shared computer, end the class when you are done.")
         st.code(link, language=None, wrap_lines=True)
         if cs.reachable_only_here(link):
             st.warning("This link names this computer itself, so students' devices cannot "

@@ -23,6 +23,7 @@ import numpy as np
 import streamlit as st
 
 from convviz.teach.questions import Question, Verdict, check
+from convviz.ui.class_keeper import keep_teacher
 from convviz.ui.class_send import send_button
 from convviz.ui.progress_view import record_answer
 
@@ -55,6 +56,7 @@ def predict_on() -> bool:
 
 def predict_toggle() -> bool:
     """The "Predict first" switch; one setting kept across the pages of the session."""
+    keep_teacher()  # a teacher's reloaded tab gets its "Send to the class" back
     ss = st.session_state
     if PREDICT_KEY not in ss:
         ss[PREDICT_KEY] = bool(ss.get(_KEPT, False))
