@@ -3,7 +3,9 @@
 Every server process opens the same class store (``CONVVIZ_CLASS_STORE``: a SQLite file by
 default, or Redis), so a teacher and students on different processes see one class. What
 only this session knows lives in ``st.session_state``, never in the store: the teacher's
-secret (:data:`TEACHER`) or the student's id and nickname (:data:`STUDENT`).
+secret (:data:`TEACHER`) or the student's id and nickname (:data:`STUDENT`). The teacher's
+browser also keeps the secret (:mod:`convviz.ui.class_keeper`), so a reload or a second tab
+of it, a new session, teaches the class again once the store confirms the secret.
 
 When the store cannot be reached in the middle of a class (it raises
 :class:`~convviz.serve.class_store.StoreUnavailable`), a page never shows an exception:

@@ -3,7 +3,8 @@ the question bank, live results (students, the answers as a histogram, the named
 Reveal, Next question and End class. (The worksheet to print: :mod:`.class_worksheet`.)
 
 Teacher controls need the class's secret, which only this session holds
-(:data:`convviz.ui.class_session.TEACHER`); the store keeps a hash of it. When the class
+(:data:`convviz.ui.class_session.TEACHER`) and the teacher's browser keeps for a reload
+(:mod:`convviz.ui.class_keeper`); the store keeps a hash of it. When the class
 store is not reachable, the buttons say so and keep the class (and the secret); the live
 results say so every second until the store is back.
 """

@@ -14,6 +14,7 @@ import time
 
 import pytest
 from apptest import markdown_text, open_page
+from serve.redis_server import redis_process
 from streamlit.testing.v1 import AppTest
 
 from convviz.serve import class_store, classroom
@@ -151,3 +152,24 @@ def test_an_arithmetic_page_with_nothing_held_has_no_send_button(store):
     assert _payload(at) == {"keep": None, "drop": None, "ask": True}
     assert not [b for b in at.button if b.label == "Send to the class"]
     assert not re.search("Welcome back", markdown_text(at))
+
+
+def test_a_reload_while_the_store_is_away_says_so_and_teaches_once_it_is_back(tmp_path,
+                                                                             monkeypatch):
+    with redis_process(tmp_path, persist=True) as server:
+        monkeypatch.setenv(class_store.ENV_VAR, server.url)
+        handle = classroom.start_class(class_store.open_store(server.url))
+        at = open_page(PAGE)
+        server.stop()
+        at.session_state[KEY] = _held(handle)
+        at.run()
+        _ok(at)
+        said = [w.value for w in at.warning if "not reachable right now" in w.value]
+        assert said and f"This browser was teaching class {handle.code}" in said[0]
+        assert cs.TEACHER not in at.session_state
+        assert _payload(at)["drop"] is None  # not checked: nothing is dropped
+        server.start()
+        at.run()  # any click, or a reload in a few seconds
+        _ok(at)
+        assert at.session_state[cs.TEACHER] == handle
+        assert f"## Class code: {handle.code}" in markdown_text(at)
