@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -19,6 +20,9 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+
+from convviz.nn.model_files import model_bytes
+from convviz.nn.presets import model_from_preset
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -182,3 +186,21 @@ def shot(pg, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     pg.screenshot(path=str(path), full_page=True)
     return path
+
+
+def load_model_file(page, app_url, tmp_path):
+    """Open the training page and load a small model from a file (never trained in this
+    session); returns the model."""
+    model = model_from_preset("tiny", (16, 16, 1), 10, seed=5)
+    path = tmp_path / "tiny.npz"
+    path.write_bytes(model_bytes(model))
+    page.goto(app_url)
+    wait_idle(page)
+    page.goto(f"{app_url}/train")
+    wait_idle(page)
+    page.get_by_role("tab", name="Save or load").click()
+    wait_idle(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    expect(page.get_by_text(re.compile("loaded from “tiny.npz”"))).to_be_visible()
+    wait_idle(page)
+    return model

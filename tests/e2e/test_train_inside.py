@@ -4,14 +4,9 @@ look renders; screenshots at 1024 and 1440 px wide."""
 
 from __future__ import annotations
 
-import re
-
 from playwright.sync_api import expect
 
-from convviz.nn.model_files import model_bytes
-from convviz.nn.presets import model_from_preset
-
-from .conftest import shot, wait_idle
+from .conftest import load_model_file, shot, wait_idle
 from .test_drawpad import PAD, _stroke
 from .test_train import _train_to
 
@@ -59,6 +54,29 @@ def test_every_closer_look_renders(page, app_url):
     _train_to(page, app_url, 80)
     page.get_by_role("tab", name="What it looks at").click()
     wait_idle(page)
+    views = _every_closer_look(page)
+    views.get_by_text("Grad-CAM", exact=True).click()
+    wait_idle(page)
+    for width, height in ((1024, 768), (1440, 900)):
+        page.set_viewport_size({"width": width, "height": height})
+        wait_idle(page)
+        shot(page, f"train-inside-gradcam-{width}")
+
+
+def test_every_view_works_on_a_loaded_model(page, app_url, tmp_path):
+    """A model loaded from a file (never trained in this session): the held-out sample's
+    answer and saliency, then every closer look."""
+    load_model_file(page, app_url, tmp_path)
+    page.get_by_role("tab", name="What it looks at").click()
+    wait_idle(page)
+    expect(page.locator(SALIENCY)).to_be_visible()
+    _every_closer_look(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    shot(page, "train-inside-loaded-1024")
+
+
+def _every_closer_look(page):
+    """Pick each closer look in turn and wait for its picture; returns the radio group."""
     views = page.get_by_role("radiogroup", name="Look closer")
     for label, sentence in (("Occlusion", "Occlusion"), ("Grad-CAM", "Grad-CAM"),
                             ("Flip the answer", "The change made"),
@@ -72,43 +90,4 @@ def test_every_closer_look_renders(page, app_url):
     page.get_by_role("button", name="Make the picture").click()
     wait_idle(page)
     expect(page.locator("[data-testid='stImage']:has-text('What raises')")).to_be_visible()
-    views.get_by_text("Grad-CAM", exact=True).click()
-    wait_idle(page)
-    for width, height in ((1024, 768), (1440, 900)):
-        page.set_viewport_size({"width": width, "height": height})
-        wait_idle(page)
-        shot(page, f"train-inside-gradcam-{width}")
-
-
-def test_every_view_works_on_a_loaded_model(page, app_url, tmp_path):
-    """A model loaded from a file (never trained in this session): the held-out sample's
-    answer and saliency, then every closer look."""
-    model = model_from_preset("tiny", (16, 16, 1), 10, seed=5)
-    path = tmp_path / "tiny.npz"
-    path.write_bytes(model_bytes(model))
-    page.goto(app_url)
-    wait_idle(page)
-    page.goto(f"{app_url}/train")
-    wait_idle(page)
-    page.get_by_role("tab", name="Save or load").click()
-    wait_idle(page)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
-    expect(page.get_by_text(re.compile("loaded from “tiny.npz”"))).to_be_visible()
-    wait_idle(page)
-    page.get_by_role("tab", name="What it looks at").click()
-    wait_idle(page)
-    expect(page.locator(SALIENCY)).to_be_visible()
-    views = page.get_by_role("radiogroup", name="Look closer")
-    for label, sentence in (("Occlusion", "Occlusion"), ("Grad-CAM", "Grad-CAM"),
-                            ("Flip the answer", "The change made"),
-                            ("A unit's receptive field", "The receptive field")):
-        views.get_by_text(label, exact=True).click()
-        wait_idle(page)
-        expect(page.locator(f"[data-testid='stImage']:has-text('{sentence}')")).to_be_visible()
-    views.get_by_text("What a class or filter responds to", exact=True).click()
-    wait_idle(page)
-    page.get_by_role("button", name="Make the picture").click()
-    wait_idle(page)
-    expect(page.locator("[data-testid='stImage']:has-text('What raises')")).to_be_visible()
-    assert page.locator('[data-testid="stException"]').count() == 0
-    shot(page, "train-inside-loaded-1024")
+    return views

@@ -8,10 +8,7 @@ import re
 
 from playwright.sync_api import expect
 
-from convviz.nn.model_files import model_bytes
-from convviz.nn.presets import model_from_preset
-
-from .conftest import shot, wait_idle
+from .conftest import load_model_file, shot, wait_idle
 from .test_train import _train_to
 
 VIEW = ".cvn[data-ready]"
@@ -116,18 +113,7 @@ def test_whole_network_of_a_freshly_trained_model(page, app_url):
 
 
 def test_whole_network_of_a_loaded_model(page, app_url, tmp_path):
-    model = model_from_preset("tiny", (16, 16, 1), 10, seed=5)
-    path = tmp_path / "tiny.npz"
-    path.write_bytes(model_bytes(model))
-    page.goto(app_url)
-    wait_idle(page)
-    page.goto(f"{app_url}/train")
-    wait_idle(page)
-    page.get_by_role("tab", name="Save or load").click()
-    wait_idle(page)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
-    expect(page.get_by_text(re.compile("loaded from “tiny.npz”"))).to_be_visible()
-    wait_idle(page)
+    model = load_model_file(page, app_url, tmp_path)
     _open_tab(page)
     names = ["input"] + [layer.name for layer in model.layers] + ["softmax"]
     _check_columns(page, names)
