@@ -201,6 +201,9 @@ def _add_train(sub: Any) -> None:
     p.add_argument("--batch-size", type=int, default=32, metavar="N", help="images per step (32)")
     p.add_argument("--epochs", type=int, default=20, metavar="N",
                    help="passes over the training images (20)")
+    p.add_argument("--augment", type=int, default=0, metavar="PX",
+                   help="shift each training image by a random whole-pixel shift of up to "
+                   "PX pixels (0 to 4) at every step; 0 is off (0)")
     p.add_argument("--threads", type=int, default=1, metavar="N",
                    help="BLAS threads (1: the matrices are small, and one thread stays fast "
                    "on a busy machine)")
@@ -222,7 +225,8 @@ def _run_train(args: argparse.Namespace) -> int:
     from convviz.nn.train_config import TrainConfig
 
     config = TrainConfig(optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size,
-                         epochs=args.epochs, seed=args.seed, schedule=args.schedule)
+                         epochs=args.epochs, seed=args.seed, schedule=args.schedule,
+                         augment=args.augment)
     ds = load_builtin(args.dataset)
     model = model_from_preset(args.arch, ds.input_shape, ds.n_classes, seed=args.seed)
     trainer = Trainer(model, ds, config)
@@ -230,7 +234,8 @@ def _run_train(args: argparse.Namespace) -> int:
     print(f"{ds.name}: {ds.n_train:,} training and {ds.n_test:,} test images of {shape}; "
           f"{args.arch} ({model.n_params:,} parameters); {config.optimizer} lr {config.lr:g} "
           f"({config.schedule}), batch {config.batch_size}, {config.epochs} epochs = "
-          f"{trainer.total_steps:,} steps", flush=True)
+          f"{trainer.total_steps:,} steps"
+          + (f", shifts up to {config.augment} px" if config.augment else ""), flush=True)
     with threadpool_limits(limits=args.threads, user_api="blas"):
         elapsed = 0.0
         while not trainer.done:

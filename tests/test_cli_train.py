@@ -60,6 +60,7 @@ def test_epochs_end_the_run_before_the_time_budget(tmp_path, capsys):
     (["--epochs", "0"], r"`epochs` must be a positive integer, got 0"),
     (["--seed", "-2"], r"`seed` must be an integer >= 0, got -2"),
     (["--threads", "0"], r"--threads must be a positive integer, got 0"),
+    (["--augment", "7"], r"`augment` must be between 0 and 4, got 7"),
 ])
 def test_errors_print_one_line_and_exit_2(argv, message, capsys):
     assert main(["train", *argv]) == 2

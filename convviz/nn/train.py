@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from convviz.base.checks import check_int
+from convviz.nn.augment import shift_batch
 from convviz.nn.losses import softmax_cross_entropy
 from convviz.nn.metrics import (
     Metrics,
@@ -136,6 +137,8 @@ class Trainer:
         self.optimizer = self.config.make_optimizer()
         self.history: list[Metrics] = []
         self._rng = np.random.default_rng(self.config.seed)
+        # the shifts' own stream: the batches' order is the same with augmentation or without
+        self._shifts = np.random.default_rng([self.config.seed, 1])
         self._order: np.ndarray | None = None
         self._step = 0
         self._elapsed = 0.0
@@ -175,6 +178,8 @@ class Trainer:
             self._order = self._rng.permutation(self.dataset.n_train)
         idx = self._order[pos * bs:(pos + 1) * bs]
         xb, yb = self.dataset.x_train[idx], self.dataset.y_train[idx]
+        if self.config.augment:
+            xb = shift_batch(xb, self._shifts, self.config.augment)
         logits = self.model.forward(xb)
         loss, dlogits = softmax_cross_entropy(logits, yb)
         correct = int(np.count_nonzero(logits.argmax(axis=1) == yb))

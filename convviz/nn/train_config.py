@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from convviz.base.checks import check_choice, check_int
+from convviz.nn.augment import MAX_SHIFT
 from convviz.nn.optim import SGD, Adam, Momentum, Optimizer
 
 __all__ = ["DEFAULT_LR", "MAX_BATCH_SIZE", "MAX_EPOCHS", "OPTIMIZERS", "SCHEDULES",
@@ -57,6 +58,11 @@ class TrainConfig:
     schedule : {"cosine", "constant"}
         "cosine" lowers the learning rate from ``lr`` to 0 along half a cosine over the
         whole run (steadier final accuracy); "constant" keeps ``lr``.
+    augment : int, 0 to 4
+        Shift each training image by up to this many pixels, a random whole-pixel shift per
+        image and step (:func:`convviz.nn.augment.shift_batch`); 0 is off. The shifts come
+        from their own generator (seeded by ``seed``), so the batches' order is the same
+        with or without.
 
     Examples
     --------
@@ -74,6 +80,7 @@ class TrainConfig:
     epochs: int = 20
     seed: int = 0
     schedule: str = "cosine"
+    augment: int = 0
 
     def __post_init__(self) -> None:
         check_choice(self.optimizer, "optimizer", OPTIMIZERS)
@@ -90,6 +97,10 @@ class TrainConfig:
             object.__setattr__(self, name, value)
         object.__setattr__(self, "seed", check_int(self.seed, "seed", minimum=0))
         check_choice(self.schedule, "schedule", SCHEDULES)
+        augment = check_int(self.augment, "augment", minimum=0)
+        if augment > MAX_SHIFT:
+            raise ValueError(f"`augment` must be between 0 and {MAX_SHIFT}, got {augment}")
+        object.__setattr__(self, "augment", augment)
 
     def make_optimizer(self) -> Optimizer:
         """A fresh optimizer of this kind at the peak learning rate."""

@@ -3,15 +3,14 @@
 
 :func:`paired_settings` makes the two :class:`~convviz.serve.session.TrainSettings` from the
 page's settings and the one setting to vary (:data:`VARIABLES`: the learning rate, the
-optimizer, pooling or strided convolution, the first convolution's filter count). Both keep
+optimizer, pooling or strided convolution, the first convolution's filter count, and
+augmentation: each training image shifted by up to a few pixels). Both keep
 everything else, the seed and the batch size included, so both runs see the same batches in
 the same order (a :class:`~convviz.nn.train.Trainer` shuffles each epoch with its seed).
 :func:`build_comparison` builds both models from that seed and, when their weights have the
 same shapes, gives the second the first's initial weights. :func:`compare_tick` trains the
 run that is behind by one slice of :func:`~convviz.serve.session.training_tick`, inside the
 server's training slots: a comparison takes one slot at a time, as one training does.
-
-The engine has no data augmentation, so it is not a setting to vary here.
 
 Examples
 --------
@@ -40,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from convviz.nn.augment import MAX_SHIFT
 from convviz.nn.data import Dataset
 from convviz.nn.presets import model_from_specs
 from convviz.nn.train import Trainer
@@ -59,6 +59,7 @@ VARIABLES = MappingProxyType({
     "optimizer": "optimizer",
     "downsampling": "downsampling",
     "filters": "filters in the first convolution",
+    "augment": "augmentation (random shifts)",
 })
 #: The two ways to halve a map: a pooling layer after a convolution, or the convolution's
 #: own stride.
@@ -144,6 +145,8 @@ def _label(variable: str, value: Any) -> str:
         return f"learning rate {value:g}"
     if variable == "filters":
         return f"{value} filters"
+    if variable == "augment":
+        return f"shifts up to {value} px" if value else "no augmentation"
     return str(value)
 
 
@@ -162,7 +165,8 @@ def paired_settings(base: TrainSettings, variable: str, values: Sequence[Any]) -
         :data:`DOWNSAMPLING`; ``"pooling"`` is ``base``'s architecture and
         ``"strided convolution"`` its :func:`strided_text`.
     values : sequence of two values
-        Learning rates (> 0), optimizer names, downsampling names, or filter counts (>= 1).
+        Learning rates (> 0), optimizer names, downsampling names, filter counts (>= 1), or
+        the largest shift of augmentation in pixels (0 is none, up to 4).
 
     Returns
     -------
@@ -207,6 +211,13 @@ def paired_settings(base: TrainSettings, variable: str, values: Sequence[Any]) -
         strided = strided_text(base.arch_text)
         made = [dataclasses.replace(base, arch_text=base.arch_text if v == DOWNSAMPLING[0]
                                     else strided) for v in values]
+    elif variable == "augment":
+        for v in values:
+            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not (
+                    0 <= v <= MAX_SHIFT):
+                raise ValueError(f"`values` must be shifts from 0 to {MAX_SHIFT} pixels, got "
+                                 f"{v!r}")
+        made = [dataclasses.replace(base, augment=int(v)) for v in values]
     else:
         first_conv_filters(base.arch_text)  # raises when there is no convolution
         for v in values:

@@ -111,11 +111,12 @@ class TrainSettings:
     batch_size: int = 32
     epochs: int = 20
     seed: int = 0
+    augment: int = 0
 
     def config(self) -> TrainConfig:
         """The :class:`TrainConfig` (raises ``ValueError``/``TypeError`` for a bad value)."""
         return TrainConfig(optimizer=self.optimizer, lr=self.lr, batch_size=self.batch_size,
-                           epochs=self.epochs, seed=self.seed)
+                           epochs=self.epochs, seed=self.seed, augment=self.augment)
 
 
 def build_trainer(settings: TrainSettings, dataset: Dataset) -> Trainer:

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from convviz.inside.compare_report import difference_payload, report_cost, report_png
+from convviz.nn.augment import MAX_SHIFT
 from convviz.serve.compare import (
     DOWNSAMPLING,
     VARIABLES,
@@ -100,6 +101,15 @@ def _values(variable: str, arch: str, running: bool) -> tuple:
                                disabled=running),
                 b.number_input("Second run: filters", 1, 64, min(64, 2 * n), key="cmp.f_b",
                                disabled=running))
+    if variable == "augment":
+        return (a.number_input("First run: shift up to (pixels)", 0, MAX_SHIFT, 0,
+                               key="cmp.aug_a", disabled=running,
+                               help="0: the training images as they are"),
+                b.number_input("Second run: shift up to (pixels)", 0, MAX_SHIFT, 2,
+                               key="cmp.aug_b", disabled=running,
+                               help="Each training image moves by its own random whole-pixel "
+                               "shift, up to this many pixels each way, zeros shifted in: "
+                               "a new shift at every step."))
     a.markdown(f"**Pooling**: `{arch}`")
     try:
         b.markdown(f"**Strided convolution**: `{strided_text(arch)}`")

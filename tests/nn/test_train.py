@@ -272,3 +272,35 @@ def test_bad_trainer_arguments(digits, shapes):
     with pytest.raises(ValueError, match="`k` must be a positive integer"):
         trainer.most_confident_mistakes(0)
     assert trainer.step == 0 and trainer.history == []
+
+
+def test_augmentation_shifts_the_batches_and_keeps_their_order(digits, monkeypatch):
+    """With augmentation each step's images are shifted copies of the same images, in the
+    same order as without (the shifts have their own generator); runs are reproducible."""
+    import convviz.nn.train as train_module
+
+    seen = {0: [], 2: []}
+    real = train_module.shift_batch
+    for shift in (0, 2):
+        calls = seen[shift]
+
+        def spy(xb, rng, max_shift, calls=calls):
+            out = real(xb, rng, max_shift)
+            calls.append((xb.copy(), out))
+            return out
+
+        monkeypatch.setattr(train_module, "shift_batch", spy)
+        trainer = make(digits, augment=shift)
+        trainer.run(max_steps=3, evaluate=False)
+    assert seen[0] == []  # off: never called
+    assert len(seen[2]) == 3
+    for xb, out in seen[2]:
+        assert out.shape == xb.shape and not np.array_equal(out, xb)
+    a, b = make(digits, augment=2), make(digits, augment=2)
+    a.run(max_steps=5, evaluate=False)
+    b.run(max_steps=5, evaluate=False)
+    assert same_params(params(a), params(b))
+    plain = make(digits)
+    plain.run(max_steps=5, evaluate=False)
+    assert not same_params(params(a), params(plain))
+    assert np.array_equal(a._order, plain._order)  # the same batches, shifted

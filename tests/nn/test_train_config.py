@@ -42,6 +42,9 @@ def test_cosine_schedule_and_constant():
     ({"epochs": 10_000}, ValueError, "`epochs` must be between 1 and 1000"),
     ({"seed": -1}, ValueError, "`seed` must be an integer >= 0, got -1"),
     ({"schedule": "step"}, ValueError, "`schedule` must be one of 'cosine', 'constant'"),
+    ({"augment": 5}, ValueError, "`augment` must be between 0 and 4, got 5"),
+    ({"augment": -1}, ValueError, "`augment`"),
+    ({"augment": 1.0}, TypeError, "`augment`"),
 ])
 def test_bad_config_values_name_the_argument(kwargs, error, message):
     with pytest.raises(error, match=message):

@@ -85,3 +85,11 @@ def test_the_downsampling_comparison_folds_pools_into_strides():
     comp.reset()  # both back to their initial weights: the same ones
     np.testing.assert_array_equal(*(t.model.layers[0].params["weight"]
                                     for t in comp.trainers))
+
+
+def test_the_augmentation_comparison_shifts_the_second_runs_images():
+    at = _compare("augment")
+    comp = at.session_state["cmp.run"]
+    assert [s.augment for s in comp.pair.settings] == [0, 2]
+    assert comp.pair.labels == ("no augmentation", "shifts up to 2 px")
+    assert [t.config.augment for t in comp.trainers] == [0, 2]

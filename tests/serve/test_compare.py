@@ -42,6 +42,7 @@ def _fields(s: TrainSettings) -> dict:
     ("optimizer", ("adam", "sgd"), "optimizer"),
     ("downsampling", ("pooling", "strided convolution"), "arch_text"),
     ("filters", (4, 8), "arch_text"),
+    ("augment", (0, 2), "augment"),
 ])
 def test_the_two_runs_differ_only_in_the_chosen_setting(variable, values, field):
     pair = paired_settings(_base(), variable, values)
@@ -67,6 +68,8 @@ def test_strided_text_folds_each_pool_into_its_convolution():
     ("lr", (0.1, -1.0), "`lr` must be a number > 0"),
     ("optimizer", ("adam", "rmsprop"), "`values` must be optimizers"),
     ("filters", (4, 0), "`values` must be filter counts >= 1, got 0"),
+    ("augment", (0, 5), "`values` must be shifts from 0 to 4 pixels, got 5"),
+    ("augment", (0, True), "`values` must be shifts"),
 ])
 def test_bad_pairs_are_refused_naming_the_argument(variable, values, match):
     with pytest.raises(ValueError, match=match):
@@ -174,3 +177,19 @@ def test_a_fast_run_still_draws_its_curves_with_many_points(ds):
         assert len(t.history) >= min(CURVE_POINTS, steps)
         assert all(b.step - a.step <= comp.record_steps
                    for a, b in zip(t.history, t.history[1:], strict=False))
+
+
+def test_augmentation_runs_see_the_same_images_in_the_same_order_shifted(ds):
+    comp = build_comparison(paired_settings(_base(), "augment", (0, 2)), ds)
+    assert comp.pair.labels == ("no augmentation", "shifts up to 2 px") and comp.same_init
+    a, b = (_record_batches(t) for t in comp.trainers)
+    for t in comp.trainers:
+        t.run(max_steps=4, evaluate=False)
+    assert len(a) == len(b) == 4
+    for xa, xb in zip(a, b, strict=True):
+        assert not np.array_equal(xa, xb)
+        padded = np.pad(xa, ((0, 0), (2, 2), (2, 2), (0, 0)))
+        h, w = xa.shape[1:3]
+        for img, pad in zip(xb, padded, strict=True):  # each one a shift of the same image
+            assert any(np.array_equal(img, pad[i:i + h, j:j + w])
+                       for i in range(5) for j in range(5))
