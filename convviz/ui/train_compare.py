@@ -206,9 +206,9 @@ def compare_section(settings: TrainSettings, arch: str | None, data: DataInUse,
         "Train **two networks that differ in one setting** and see what that setting does. "
         "Both start from the same seed (and the same initial weights when their weights "
         "have the same shapes), and both see the same batches of training images in the "
-        "same order, so any difference comes from the setting. They train in turn on this "
-        "server's training slot, one slice each. (Data augmentation is not offered: "
-        "convviz's trainer has none.)")
+        "same order (with augmentation, each of those images shifted by a few pixels), so "
+        "any difference comes from the setting. They train in turn on this server's "
+        "training slot, one slice each.")
     comp: Comparison | None = ss.get("cmp.run")
     if main_running and ss.get("cmp.running"):
         _stop()

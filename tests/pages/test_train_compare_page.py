@@ -93,3 +93,5 @@ def test_the_augmentation_comparison_shifts_the_second_runs_images():
     assert [s.augment for s in comp.pair.settings] == [0, 2]
     assert comp.pair.labels == ("no augmentation", "shifts up to 2 px")
     assert [t.config.augment for t in comp.trainers] == [0, 2]
+    intro = next(m.value for m in at.markdown if "differ in one setting" in m.value)
+    assert "augmentation is not offered" not in intro and "shifted by a few pixels" in intro
