@@ -13,9 +13,7 @@ column matrix, laid out tap-major: ``(kH, kW, C, N, H', W')`` seen as a
 whole image rows (fast), and the row order (kH, kW, C) is the kernel layout (kH, kW, C, F)
 reshaped to (kH * kW * C, F), so ``cols.T @ kernel.reshape(-1, F)`` is the convolution.
 :func:`col2im` is its adjoint: it adds every column back onto the cell it came from (the
-input gradient of a convolution). At stride 1, :func:`wide_cols` and :func:`wide_col2im`
-give the same numbers with each tap as one flat copy (output rows taken as wide as the
-padded rows; the extra columns are not output cells).
+input gradient of a convolution).
 
 Used by :func:`convviz.engine.conv.conv2d` (in blocks of output rows), by
 :class:`convviz.nn.Conv2D` (forward and backward) and, through :meth:`Windows.taps`, by
@@ -47,7 +45,7 @@ import numpy as np
 
 from convviz.engine.padding import Pads, pad_spatial
 
-__all__ = ["Windows", "channels_first_padded", "col2im", "im2col", "wide_col2im", "wide_cols"]
+__all__ = ["Windows", "channels_first_padded", "col2im", "im2col"]
 
 
 @dataclass(frozen=True)
@@ -122,25 +120,6 @@ class Windows:
             row = slice(top, top + span_r, sh)
             for col in columns:
                 yield a[(*lead, row, col)]
-
-
-    def crop_wide(self, a: np.ndarray, padded_width: int) -> np.ndarray:
-        """The output cells of an array whose last axis is in the wide layout (N * H' * Wp).
-
-        ``a`` has shape (..., N * H' * Wp) (a product of :func:`wide_cols`); returns the view
-        (..., N, H', W') without the wrap-around columns.
-        """
-        ho, wo = self.out_hw
-        n = a.shape[-1] // (ho * padded_width)
-        return a.reshape(a.shape[:-1] + (n, ho, padded_width))[..., :wo]
-
-    def pad_wide(self, a: np.ndarray, padded_width: int) -> np.ndarray:
-        """(..., N * H' * W') -> (..., N * H' * Wp) with zeros in the wrap-around columns."""
-        ho, wo = self.out_hw
-        n = a.shape[-1] // (ho * wo)
-        out = np.zeros(a.shape[:-1] + (n, ho, padded_width), dtype=a.dtype)
-        out[..., :wo] = a.reshape(a.shape[:-1] + (n, ho, wo))
-        return out.reshape(a.shape[:-1] + (n * ho * padded_width,))
 
 
 def channels_first_padded(x: np.ndarray, pads: Pads, padding_mode: str = "zeros") -> np.ndarray:
@@ -243,105 +222,3 @@ def col2im(cols: np.ndarray, windows: Windows, padded_shape: tuple[int, ...]) ->
     for t, view in enumerate(windows.taps(out, axis=2)):
         np.add(view, taps[t], out=view)
     return out
-
-
-def wide_cols(xc: np.ndarray, windows: Windows) -> np.ndarray:
-    """:func:`im2col` for stride 1 in the "wide" layout: each tap's columns are one flat copy.
-
-    With stride 1, output row r of tap (i, j) reads padded row ``r + i * dh`` from column
-    ``j * dw`` on. Seen flat, an image's padded cells are one row of Hp * Wp numbers, and
-    the tap's cells for all H' output rows are one contiguous stretch of it starting at
-    ``i * dh * Wp + j * dw``, provided every output row is taken Wp wide instead of W'
-    wide. So each tap is one long copy per (channel, image), not N * C * H' short ones. The
-    extra Wp - W' columns of each output row wrap around to the next padded row: they are
-    not output cells. Their values are meaningless and must be cropped from a product
-    (:meth:`Windows.crop_wide`); their gradients must be zero when adding back
-    (:func:`wide_col2im`).
-
-    Parameters
-    ----------
-    xc : ndarray, shape (C, N, Hp, Wp)
-        The padded input, channels first and C-contiguous.
-    windows : Windows
-        Stride (1, 1); ``out_hw`` must fit ``xc``.
-
-    Returns
-    -------
-    ndarray, shape (kH * kW * C, N * H' * Wp)
-        Rows as in :func:`im2col`; columns (N, H', Wp). The last (kW - 1) * dW columns of
-        every (channel, image) hold zeros (they would read past the image).
-
-    Examples
-    --------
-    >>> win = Windows((2, 2), stride=(1, 1), out_hw=(2, 2))
-    >>> xc = np.arange(9.0).reshape(1, 1, 3, 3)
-    >>> wide_cols(xc, win)  # columns (r, s) for s in 0..2; s = 2 is not an output cell
-    array([[0., 1., 2., 3., 4., 0.],
-           [1., 2., 3., 4., 5., 0.],
-           [3., 4., 5., 6., 7., 0.],
-           [4., 5., 6., 7., 8., 0.]])
-    >>> win.crop_wide(wide_cols(xc, win), 3).reshape(4, 4)  # im2col's columns
-    array([[0., 1., 3., 4.],
-           [1., 2., 4., 5.],
-           [3., 4., 6., 7.],
-           [4., 5., 7., 8.]])
-    """
-    (kh, kw), (dh, dw), ho = windows.size, windows.dilation, windows.out_hw[0]
-    _check_wide(windows)
-    c, n, hp, wp = xc.shape
-    length, cut = ho * wp, (kw - 1) * dw  # a tap's stretch; the tail that would overrun
-    flat = xc.reshape(c, n, hp * wp)
-    cols = np.empty((kh * kw, c, n, length), dtype=xc.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            t, off = i * kw + j, i * dh * wp + j * dw
-            cols[t, :, :, :length - cut] = flat[:, :, off:off + length - cut]
-            cols[t, :, :, length - cut:] = 0
-    return cols.reshape(kh * kw * c, n * length)
-
-
-def wide_col2im(cols: np.ndarray, windows: Windows,
-                padded_shape: tuple[int, ...]) -> np.ndarray:
-    """The adjoint of :func:`wide_cols`: add every column back onto its padded cell.
-
-    Parameters
-    ----------
-    cols : ndarray, shape (kH * kW * C, N * H' * Wp)
-        Columns in the wide layout, zero in the columns that are not output cells (as a
-        kernel times an output gradient that is zero there is).
-    windows : Windows
-        Stride (1, 1).
-    padded_shape : (C, N, Hp, Wp)
-
-    Returns
-    -------
-    ndarray, shape (C, N, Hp, Wp)
-        The sum of the columns that read each cell, as :func:`col2im` gives.
-
-    Examples
-    --------
-    >>> win = Windows((2, 2), stride=(1, 1), out_hw=(2, 2))
-    >>> ones = win.pad_wide(np.ones((4, 4)), 3)  # zero in the wrap-around columns
-    >>> wide_col2im(ones, win, (1, 1, 3, 3))[0, 0]
-    array([[1., 2., 1.],
-           [2., 4., 2.],
-           [1., 2., 1.]])
-    """
-    (kh, kw), (dh, dw), ho = windows.size, windows.dilation, windows.out_hw[0]
-    _check_wide(windows)
-    c, n, hp, wp = padded_shape
-    length, cut = ho * wp, (kw - 1) * dw
-    taps = cols.reshape(kh * kw, c, n, length)
-    out = np.zeros((c, n, hp * wp), dtype=cols.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            t, off = i * kw + j, i * dh * wp + j * dw
-            view = out[:, :, off:off + length - cut]
-            np.add(view, taps[t, :, :, :length - cut], out=view)
-    return out.reshape(c, n, hp, wp)
-
-
-def _check_wide(windows: Windows) -> None:
-    if windows.stride != (1, 1):
-        raise ValueError(f"`windows` must have stride (1, 1) for the wide layout, got "
-                         f"{windows.stride}")

@@ -138,52 +138,18 @@ def test_conv2d_and_conv2d_layer_and_pooling_run_on_the_one_core(rng, monkeypatc
     monkeypatch.setattr(conv_module, "im2col", spy("conv2d", conv_module.im2col))
     monkeypatch.setattr(conv_layer_module, "im2col", spy("forward", conv_layer_module.im2col))
     monkeypatch.setattr(conv_layer_module, "col2im", spy("backward", conv_layer_module.col2im))
-    monkeypatch.setattr(conv_layer_module, "wide_cols",
-                        spy("forward wide", conv_layer_module.wide_cols))
-    monkeypatch.setattr(conv_layer_module, "wide_col2im",
-                        spy("backward wide", conv_layer_module.wide_col2im))
     monkeypatch.setattr(Windows, "taps", spy("taps", Windows.taps))
     x = rng.standard_normal((1, 6, 6, 2))
     cv.conv2d(x, rng.standard_normal((3, 3, 2, 4)))
-    for stride in (2, 1):  # stride 1 takes the wide layout of the same core
+    for stride in (2, 1):
         layer = Conv2D(4, 3, stride=stride)
         layer.build((6, 6, 2), dtype=np.float64)
         layer.backward(layer.forward(x))
     assert [c for c in calls if c != "taps"] == ["conv2d", "forward", "backward",
-                                                 "forward wide", "backward wide"]
+                                                 "forward", "backward"]
     del calls[:]
     cv.pool2d(x, 2)
     for pool in (MaxPool2D(2), AvgPool2D(2)):
         pool.build((6, 6, 2), dtype=np.float64)
         pool.backward(pool.forward(x))
     assert calls.count("taps") >= 5
-
-
-# -- the wide layout (stride 1): one flat copy per tap -------------------------------------
-
-@settings(max_examples=40, deadline=None)
-@given(c=st.integers(1, 3), n=st.integers(1, 3), h=st.integers(1, 7), w=st.integers(1, 7),
-       kh=st.integers(1, 3), kw=st.integers(1, 3), dh=st.integers(1, 2), dw=st.integers(1, 2))
-def test_wide_layout_is_im2col_with_wrap_columns(c, n, h, w, kh, kw, dh, dw):
-    from convviz.engine.im2col import wide_col2im, wide_cols
-
-    hp, wp = h + dh * (kh - 1), w + dw * (kw - 1)  # padded so that the output is h x w
-    rng = np.random.default_rng(c * 1000 + h * 10 + w)
-    xc = rng.standard_normal((c, n, hp, wp))
-    win = Windows((kh, kw), (1, 1), (h, w), dilation=(dh, dw))
-    cols = wide_cols(xc, win)
-    assert cols.shape == (kh * kw * c, n * h * wp)
-    plain = im2col(xc, win)
-    np.testing.assert_array_equal(win.crop_wide(cols, wp).reshape(plain.shape), plain)
-    # the adjoint: zeros in the wrap-around columns add nothing
-    g = rng.standard_normal(plain.shape)
-    np.testing.assert_allclose(wide_col2im(win.pad_wide(g, wp), win, xc.shape),
-                               col2im(g, win, xc.shape), atol=1e-12)
-
-
-def test_wide_layout_needs_stride_one():
-    from convviz.engine.im2col import wide_cols
-
-    with pytest.raises(ValueError, match="`windows` must have stride"):
-        wide_cols(np.zeros((1, 1, 5, 5)), Windows((3, 3), (2, 2), (2, 2)))
-
