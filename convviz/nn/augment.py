@@ -11,10 +11,39 @@ import numpy as np
 
 from convviz.base.checks import check_int
 
-__all__ = ["MAX_SHIFT", "shift_batch"]
+__all__ = ["MAX_SHIFT", "largest_shift", "shift_batch"]
 
 #: The largest shift offered, in pixels (a quarter of a 16x16 image).
 MAX_SHIFT = 4
+
+
+def largest_shift(input_shape: tuple[int, int, int]) -> int:
+    """The largest shift that images of ``input_shape`` allow: a quarter of the smaller side
+    (rounded down, so a shifted image keeps most of itself), and at most :data:`MAX_SHIFT`.
+
+    Parameters
+    ----------
+    input_shape : tuple of int, (H, W, C)
+
+    Returns
+    -------
+    int, 0 to :data:`MAX_SHIFT`
+        0 for images smaller than 4 pixels on a side: none of them can be shifted.
+
+    Examples
+    --------
+    >>> largest_shift((28, 28, 1)), largest_shift((12, 12, 1)), largest_shift((8, 8, 3))
+    (4, 3, 2)
+    """
+    if not isinstance(input_shape, tuple | list) or not all(
+            isinstance(n, int | np.integer) and not isinstance(n, bool) for n in input_shape):
+        raise TypeError(f"`input_shape` must be a tuple of ints (H, W, C), got "
+                        f"{input_shape!r}")
+    if len(input_shape) != 3 or min(input_shape) < 1:
+        raise ValueError(f"`input_shape` must be an image shape (H, W, C), got "
+                         f"{tuple(input_shape)}")
+    h, w, _ = input_shape
+    return min(MAX_SHIFT, min(h, w) // 4)
 
 
 def shift_batch(x: np.ndarray, rng: np.random.Generator, max_shift: int) -> np.ndarray:

@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from convviz.base.checks import check_int
-from convviz.nn.augment import shift_batch
+from convviz.nn.augment import largest_shift, shift_batch
 from convviz.nn.losses import softmax_cross_entropy
 from convviz.nn.metrics import (
     Metrics,
@@ -81,7 +81,8 @@ class Trainer:
         build it with a seed, e.g. :func:`convviz.nn.presets.model_from_specs`).
     dataset : convviz.nn.data.Dataset
     config : TrainConfig, optional
-        Defaults to ``TrainConfig()``.
+        Defaults to ``TrainConfig()``. Its ``augment`` must fit the images: at most
+        :func:`convviz.nn.augment.largest_shift` of ``dataset.input_shape``.
     eval_size : int, default :data:`EVAL_SIZE`
         Test images scored at the end of each slice.
 
@@ -115,6 +116,11 @@ class Trainer:
             raise ValueError(f"`model` outputs shape {model.output_shape}, but the data set has "
                              f"{dataset.n_classes} classes: its last layer must be "
                              f"Dense({dataset.n_classes})")
+        top = largest_shift(dataset.input_shape)
+        if config.augment > top:
+            h, w, _ = dataset.input_shape
+            raise ValueError(f"`augment` must be at most {top} pixels for {h}x{w} images (a "
+                             f"quarter of the smaller side), got {config.augment}")
         eval_size = check_int(eval_size, "eval_size", minimum=1)
         self.model, self.dataset, self.config = model, dataset, config
         self.steps_per_epoch = math.ceil(dataset.n_train / config.batch_size)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from convviz.nn.augment import MAX_SHIFT, shift_batch
+from convviz.nn.augment import MAX_SHIFT, largest_shift, shift_batch
 
 
 def _shifted(img: np.ndarray, dy: int, dx: int) -> np.ndarray:
@@ -52,3 +52,21 @@ def test_arguments_are_checked(kwargs, error, match):
     args.update(kwargs)
     with pytest.raises(error, match=match):
         shift_batch(args["x"], args["rng"], args["max_shift"])
+
+
+@pytest.mark.parametrize("shape, top", [
+    ((16, 16, 1), 4), ((28, 28, 1), MAX_SHIFT), ((12, 12, 1), 3), ((8, 20, 3), 2),
+    ((3, 3, 1), 0),
+])
+def test_largest_shift_is_a_quarter_of_the_smaller_side_at_most_max_shift(shape, top):
+    assert largest_shift(shape) == top
+
+
+@pytest.mark.parametrize("shape, error, match", [
+    ((16, 16), ValueError, r"`input_shape` must be an image shape \(H, W, C\), got \(16, 16\)"),
+    ((0, 16, 1), ValueError, "`input_shape`"),
+    ("16x16", TypeError, "`input_shape`"),
+])
+def test_largest_shift_checks_the_shape(shape, error, match):
+    with pytest.raises(error, match=match):
+        largest_shift(shape)

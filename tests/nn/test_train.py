@@ -304,3 +304,15 @@ def test_augmentation_shifts_the_batches_and_keeps_their_order(digits, monkeypat
     plain.run(max_steps=5, evaluate=False)
     assert not same_params(params(a), params(plain))
     assert np.array_equal(a._order, plain._order)  # the same batches, shifted
+
+
+def test_a_shift_too_large_for_the_images_is_refused_by_name(digits):
+    """A quarter of the smaller side at most (convviz.nn.augment.largest_shift): 12x12
+    images allow 3 pixels, and the message says so."""
+    crop = digits.x_train[:8, 2:14, 2:14]  # (8, 12, 12, 1)
+    small = Dataset(crop, digits.y_train[:8], crop[:0], [], digits.class_names, "12x12")
+    model = Sequential([Flatten(), Dense(10)], input_shape=(12, 12, 1), seed=0)
+    Trainer(model, small, TrainConfig(augment=3))  # fits
+    with pytest.raises(ValueError, match=r"`augment` must be at most 3 pixels for 12x12 "
+                       r"images \(a quarter of the smaller side\), got 4"):
+        Trainer(model, small, TrainConfig(augment=4))
