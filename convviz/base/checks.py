@@ -68,6 +68,20 @@ def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+def check_rng(value: Any, name: str) -> np.random.Generator:
+    """Return ``value`` if it is a ``numpy.random.Generator``, or raise naming ``name``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> check_rng(rng, "rng") is rng
+    True
+    """
+    if not isinstance(value, np.random.Generator):
+        raise TypeError(f"`{name}` must be a numpy.random.Generator, got {type(value).__name__}")
+    return value
+
+
 def as_float_array(value: Any, name: str, *, ndims: tuple[int, ...]) -> np.ndarray:
     """Return ``value`` as a real floating array with one of the allowed ranks.
 

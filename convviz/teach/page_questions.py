@@ -20,15 +20,11 @@ from typing import Any
 import numpy as np
 
 from convviz.teach.predict_conv import MAX_CHANNELS, conv_cell_question
+from convviz.teach.predict_field import MAX_LAYERS, receptive_field_question
 from convviz.teach.predict_grid import MAX_GRID_SIDE
-from convviz.teach.predict_layers import (
-    MAX_LAYERS,
-    conv_params_question,
-    dense_params_question,
-    layer_shape_question,
-    receptive_field_question,
-)
+from convviz.teach.predict_params import conv_params_question, dense_params_question
 from convviz.teach.predict_pool import pool_value_question
+from convviz.teach.predict_shape import layer_shape_question
 from convviz.teach.predict_size import output_size_question, pool_size_question
 from convviz.teach.predict_transposed import transposed_size_question
 from convviz.teach.questions import Question

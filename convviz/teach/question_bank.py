@@ -24,12 +24,10 @@ import numpy as np
 
 from convviz.base.checks import check_int
 from convviz.teach.predict_conv import random_conv_cell_question
-from convviz.teach.predict_layers import (
-    random_layer_shape_question,
-    random_params_question,
-    random_receptive_field_question,
-)
+from convviz.teach.predict_field import random_receptive_field_question
+from convviz.teach.predict_params import random_params_question
 from convviz.teach.predict_pool import random_pool_question
+from convviz.teach.predict_shape import random_layer_shape_question
 from convviz.teach.predict_size import random_output_size_question
 from convviz.teach.predict_transposed import random_transposed_size_question
 from convviz.teach.questions import Question
