@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from convviz.base.checks import check_rng
 from convviz.engine.shapes import output_size
 from convviz.teach.predict_size import output_size_question
 from convviz.teach.questions import Question
@@ -27,8 +28,7 @@ def random_exercise(rng: np.random.Generator) -> dict[str, Any]:
     >>> sorted(ex)
     ['dilation', 'kernel_size', 'padding', 'size', 'stride']
     """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"`rng` must be a numpy.random.Generator, got {type(rng).__name__}")
+    rng = check_rng(rng, "rng")
     for _ in range(100):
         ex = {"size": int(rng.choice([5, 6, 7, 8, 9, 10, 12, 14, 16, 28, 32, 64])),
               "kernel_size": int(rng.choice([1, 2, 3, 3, 3, 5, 5, 7])),
@@ -85,8 +85,7 @@ def random_practice(rng: np.random.Generator) -> tuple[dict[str, Any], Question]
     >>> q == as_question(ex), len(q.answer), len(q.mistakes) > 0
     (True, 2, True)
     """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"`rng` must be a numpy.random.Generator, got {type(rng).__name__}")
+    rng = check_rng(rng, "rng")
     for _ in range(100):
         ex = random_exercise(rng)
         q = as_question(ex)

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from convviz.base.checks import as_float_array, check_int
+from convviz.base.checks import as_float_array, check_int, check_rng
 from convviz.draw.numbers import format_value
 from convviz.engine.conv import conv2d
 from convviz.engine.conv_steps import conv_plan
@@ -302,8 +302,7 @@ def random_conv_cell_question(rng: np.random.Generator) -> Question:
     >>> q.kind, q.tolerance, q.concept in ("convolution", "channels")
     ('conv_cell', 0.0, True)
     """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"`rng` must be a numpy.random.Generator, got {type(rng).__name__}")
+    rng = check_rng(rng, "rng")
     for _ in range(100):
         channels = 3 if rng.random() < 1 / 3 else 1
         h = int(rng.integers(3, 6 if channels > 1 else 7))

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from convviz.base.checks import as_float_array
+from convviz.base.checks import as_float_array, check_rng
 from convviz.draw.numbers import format_value
 from convviz.engine.pool_steps import pool_plan
 from convviz.engine.pooling import POOL_MODES, pool2d, prepare_pool
@@ -209,8 +209,7 @@ def random_pool_question(rng: np.random.Generator) -> Question:
     >>> q.concept, q.kind
     ('pooling', 'pool_value')
     """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"`rng` must be a numpy.random.Generator, got {type(rng).__name__}")
+    rng = check_rng(rng, "rng")
     for _ in range(100):
         h = int(rng.integers(4, 9))
         w = h if rng.random() < 0.7 else int(rng.integers(4, 9))

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from convviz.base.checks import check_choice, check_int
+from convviz.base.checks import check_choice, check_int, check_rng
 from convviz.engine.padding import resolve_padding_1d
 from convviz.engine.pooling import pool_padding_problem
 from convviz.engine.shapes import explain_output_size, output_size
@@ -314,12 +314,6 @@ def pool_size_question(h: int, w: int, size: int, *, stride: int | None = None,
                     answer_hint="two whole numbers: (height, width)")
 
 
-def _check_rng(rng: Any) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"`rng` must be a numpy.random.Generator, got {type(rng).__name__}")
-    return rng
-
-
 def random_output_size_question(rng: np.random.Generator) -> Question:
     """A random convolution output-size question (PyTorch's or Keras' rule), always valid.
 
@@ -329,7 +323,7 @@ def random_output_size_question(rng: np.random.Generator) -> Question:
     >>> q.concept in ("output-size", "same-padding"), len(q.answer)
     (True, 2)
     """
-    rng = _check_rng(rng)
+    rng = check_rng(rng, "rng")
     for _ in range(200):
         h = int(rng.choice([5, 6, 7, 8, 9, 10, 12, 14, 16, 28, 32, 64]))
         w = h if rng.random() < 0.7 else int(rng.choice([5, 7, 8, 10, 12, 16, 28, 32]))
@@ -357,7 +351,7 @@ def random_pool_size_question(rng: np.random.Generator) -> Question:
     >>> random_pool_size_question(np.random.default_rng(0)).concept
     'pool-size'
     """
-    rng = _check_rng(rng)
+    rng = check_rng(rng, "rng")
     for _ in range(200):
         h = int(rng.choice([4, 5, 6, 7, 8, 9, 13, 14, 26, 28, 32]))
         w = h if rng.random() < 0.7 else int(rng.choice([5, 6, 7, 8, 11, 13, 28]))

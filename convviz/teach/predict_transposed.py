@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from convviz.base.checks import check_int
+from convviz.base.checks import check_int, check_rng
 from convviz.engine.shapes import output_size
 from convviz.engine.transpose import transpose_output_size
 from convviz.teach.questions import Question, named_mistakes
@@ -145,8 +145,7 @@ def random_transposed_size_question(rng: np.random.Generator) -> Question:
     >>> random_transposed_size_question(np.random.default_rng(0)).concept
     'transposed'
     """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"`rng` must be a numpy.random.Generator, got {type(rng).__name__}")
+    rng = check_rng(rng, "rng")
     for _ in range(100):
         n = int(rng.choice([2, 3, 4, 5, 7, 8, 14, 16, 28]))
         k = int(rng.choice([1, 2, 3, 3, 4, 5]))

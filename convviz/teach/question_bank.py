@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from convviz.base.checks import check_int
+from convviz.base.checks import check_int, check_rng
 from convviz.teach.predict_conv import random_conv_cell_question
 from convviz.teach.predict_field import random_receptive_field_question
 from convviz.teach.predict_params import random_params_question
@@ -94,8 +94,7 @@ def random_question(topic: str, rng: np.random.Generator) -> Question:
     'pooling'
     """
     topic = _check_topic(topic)
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"`rng` must be a numpy.random.Generator, got {type(rng).__name__}")
+    rng = check_rng(rng, "rng")
     return TOPICS[topic](rng)
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from convviz.base.checks import check_int
+from convviz.base.checks import check_int, check_rng
 from convviz.engine.shapes import output_size
 from convviz.engine.transpose import transpose_output_size
 from convviz.teach.predict_transposed import random_transposed_size_question
@@ -205,8 +205,7 @@ def random_practice_question(rng: np.random.Generator) -> Question:
     >>> random_practice_question(np.random.default_rng(0)).concept
     'transposed'
     """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"`rng` must be a numpy.random.Generator, got {type(rng).__name__}")
+    rng = check_rng(rng, "rng")
     kind = ("size", "size", "op", "unet", "unet")[int(rng.integers(5))]
     if kind == "unet":
         k, s, p, op = DECODERS[int(rng.integers(len(DECODERS)))]
