@@ -19,6 +19,7 @@ the example network, against copying the output to channels-last memory).
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
@@ -151,6 +152,43 @@ class Conv2D(Layer):
             "bias": np.zeros(self.filters, dtype=self.dtype),
         }
         return self.out_hw + (self.filters,)
+
+    def cropped(self, out_hw: tuple[int, int]) -> Conv2D:
+        """A twin computing only the first ``out_hw`` (rows, columns) of this layer's output.
+
+        It shares this layer's ``params`` and ``grads`` (its backward fills this layer's
+        gradients) and has a cache of its own. For a pooling layer whose windows never read
+        the last output row or column (a "valid" 2x2 pool of an odd map drops it): those
+        cells would get zero gradient, so leaving them out changes no number the network
+        uses, and saves their share of the three products (a sixth of them for 11x11 maps).
+
+        Parameters
+        ----------
+        out_hw : (rows, cols)
+            At least 1 and at most this layer's output size on each axis.
+
+        Examples
+        --------
+        >>> conv = Conv2D(4, 3)
+        >>> conv.build((13, 13, 2), rng=np.random.default_rng(0))
+        (11, 11, 4)
+        >>> twin = conv.cropped((10, 10))
+        >>> x = np.random.default_rng(1).standard_normal((1, 13, 13, 2)).astype(np.float32)
+        >>> np.allclose(twin.forward(x), conv.forward(x)[:, :10, :10])
+        True
+        >>> twin.grads is conv.grads
+        True
+        """
+        rows, cols = check_pair(out_hw, "out_hw")
+        if rows > self.out_hw[0] or cols > self.out_hw[1]:
+            raise ValueError(f"`out_hw` must be at most the layer's output size "
+                             f"{self.out_hw}, got {(rows, cols)}")
+        twin = copy.copy(self)
+        twin.out_hw = (rows, cols)
+        twin.windows = Windows(self.kernel_size, self.stride, twin.out_hw)
+        twin.output_shape = twin.out_hw + (self.filters,)
+        twin._cache = None
+        return twin
 
     def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
         x = self._check_input(x)

@@ -201,6 +201,27 @@ class Sequential:
             else:
                 order.append((layer,))
                 i += 1
+        return self._crop_unread(order)
+
+    @staticmethod
+    def _crop_unread(order: list[tuple[Layer, ...]]) -> list[tuple[Layer, ...]]:
+        """Let a Conv2D skip the output cells the pooling right after it never reads.
+
+        A "valid" pooling drops a rest no window reaches (2x2 windows over an 11x11 map
+        read rows and columns 0-9 only). Those cells feed nothing and get zero gradient,
+        so the Conv2D computes just the part the pool reads (:meth:`Conv2D.cropped`, which
+        fills the layer's own gradients) and a pool built for that part runs after it: the
+        same numbers for everything downstream, a sixth less work for an 11x11 map.
+        """
+        for k in range(len(order) - 1):
+            conv, (pool, *after) = order[k][0], order[k + 1]
+            if (type(conv) is not Conv2D or type(pool) not in (MaxPool2D, AvgPool2D)
+                    or len(order[k]) != 1):
+                continue
+            reach = pool.reach
+            if reach != conv.out_hw:
+                order[k] = (conv.cropped(reach),)
+                order[k + 1] = (pool.on_input(reach + (conv.filters,)), *after)
         return order
 
     def backward(self, dout: Any, *, input_grad: bool = True) -> np.ndarray | None:

@@ -50,6 +50,34 @@ class _Pool2D(Layer):
         return self.out_hw + (input_shape[2],)
 
     @property
+    def reach(self) -> tuple[int, int]:
+        """(rows, cols) of the input the windows read, from the top left.
+
+        The whole input with "same" padding; with "valid", a rest no window reaches (the
+        last row of an odd map pooled 2x2) is left out.
+
+        Examples
+        --------
+        >>> pool = MaxPool2D(2)
+        >>> pool.build((11, 11, 3))
+        (5, 5, 3)
+        >>> pool.reach
+        (10, 10)
+        """
+        if self.padding != "valid":
+            return self.input_shape[:2]
+        return tuple((n - 1) * s + p for n, s, p in  # type: ignore[return-value]
+                     zip(self.out_hw, self.stride, self.pool_size, strict=True))
+
+    def on_input(self, input_shape: tuple[int, ...]) -> _Pool2D:
+        """A new pooling layer like this one (same kind, size, stride and padding, name and
+        dtype) built for another input shape (H, W, C)."""
+        twin = type(self)(self.pool_size, self.stride, padding=self.padding)
+        twin.build(input_shape, dtype=self.dtype)
+        twin.name = self.name
+        return twin
+
+    @property
     def _padded(self) -> bool:
         return any(self.pads[0]) or any(self.pads[1])
 

@@ -166,3 +166,35 @@ def test_weight_gradient_over_many_pixels_sums_its_blocks_exactly(filters):
         for j in range(3):  # d loss / d w[i, j] = sum over every output of x-patch * dout
             want[i, j, 0] = np.einsum("nhw,nhwf->f", x64[:, i:i + 30, j:j + 30], d64)
     np.testing.assert_allclose(conv.grads["weight"], want, rtol=1e-4, atol=1e-3)
+
+
+# -- a cropped twin: only the output cells a following pool reads ---------------------------
+
+@pytest.mark.parametrize("stride, padding", [(1, "valid"), (2, "valid"), (1, "same")])
+def test_cropped_twin_computes_the_corner_and_fills_the_layers_gradients(rng, stride, padding):
+    conv = Conv2D(3, 3, stride=stride, padding=padding)
+    ho, wo, _ = conv.build((9, 8, 2), rng=rng, dtype=np.float64)
+    twin = conv.cropped((ho - 1, wo - 1))
+    assert twin.output_shape == (ho - 1, wo - 1, 3)
+    assert twin.params is conv.params and twin.grads is conv.grads
+    x = rng.standard_normal((4, 9, 8, 2))
+    full = conv.forward(x)
+    np.testing.assert_allclose(twin.forward(x), full[:, :ho - 1, :wo - 1], rtol=1e-12)
+    # the same gradients as the whole layer given zero gradient in the left-out cells
+    dout = rng.standard_normal((4, ho - 1, wo - 1, 3))
+    padded = np.zeros_like(full)
+    padded[:, :ho - 1, :wo - 1] = dout
+    want_dx = conv.backward(padded)
+    want = {k: g.copy() for k, g in conv.grads.items()}
+    np.testing.assert_allclose(twin.backward(dout), want_dx, rtol=1e-12, atol=1e-12)
+    for key, g in conv.grads.items():  # the twin wrote into the layer's own gradients
+        np.testing.assert_allclose(g, want[key], rtol=1e-12, atol=1e-12)
+
+
+def test_cropped_twin_cannot_be_larger_than_the_output():
+    conv = Conv2D(2, 3)
+    conv.build((6, 6, 1))
+    with pytest.raises(ValueError, match=r"`out_hw` must be at most the layer's output size"):
+        conv.cropped((5, 4))
+    with pytest.raises(ValueError, match=r"`out_hw\[1\]` must be a positive integer"):
+        conv.cropped((2, 0))

@@ -358,6 +358,37 @@ def test_relu_before_max_pool_runs_after_it_with_identical_numbers(rng, pool):
             np.testing.assert_array_equal(g, ref[key])
 
 
+@pytest.mark.parametrize("layers, cropped", [
+    ([Conv2D(3, 2), ReLU(), MaxPool2D(2)], True),  # 7x7 maps: row and column 6 unread
+    ([Conv2D(3, 2), MaxPool2D((2, 3))], True),  # 7 rows -> 6 read, 7 columns -> 6 read
+    ([Conv2D(3, 2), AvgPool2D(2)], True),
+    ([Conv2D(3, 2), ReLU(), AvgPool2D(2)], False),  # the ReLU stands between them
+    ([Conv2D(3, 2), MaxPool2D(3, stride=2)], False),  # windows read all 7
+    ([Conv2D(3, 2), MaxPool2D(2, padding="same")], False),
+])
+def test_conv_before_a_pool_skips_the_cells_the_pool_never_reads(rng, layers, cropped,
+                                                                   monkeypatch):
+    """The output, the input gradient and every layer's gradients are those of the layers
+    run one by one, while the Conv2D computes only the part of its map the pool reads."""
+    model = Sequential([*layers, Flatten(), Dense(4)], input_shape=(8, 8, 2), seed=1,
+                       dtype=np.float64)
+    x = rng.standard_normal((5, 8, 8, 2))
+    x[0] = 0.0  # ties
+    dout = rng.standard_normal((5, 4))
+    ref_out, ref_grad, ref_grads = _layer_by_layer(model, x, dout)
+    crops = []
+    original = Conv2D.cropped
+    monkeypatch.setattr(Conv2D, "cropped",
+                        lambda self, hw: crops.append(hw) or original(self, hw))
+    np.testing.assert_allclose(model.forward(x), ref_out, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(model.backward(dout), ref_grad, rtol=1e-12, atol=1e-12)
+    for layer, ref in zip(model.layers, ref_grads, strict=True):
+        for key, g in layer.grads.items():
+            np.testing.assert_allclose(g, ref[key], rtol=1e-12, atol=1e-12)
+    pool = model.layers[-3]
+    assert crops == ([pool.reach] if cropped else [])
+
+
 def test_backward_needs_a_forward_first():
     model = Sequential([Dense(2)], input_shape=(3,))
     with pytest.raises(RuntimeError, match="call forward"):

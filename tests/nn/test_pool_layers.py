@@ -153,3 +153,26 @@ def test_pool_larger_than_the_input_is_explained():
         MaxPool2D((1, 4)).build((4, 3, 1))
     with pytest.raises(ValueError, match=r"AvgPool2D takes images of shape \(H, W, C\)"):
         AvgPool2D(2).build((16,))
+
+
+@pytest.mark.parametrize("kind", [MaxPool2D, AvgPool2D])
+def test_reach_is_what_the_windows_read(kind):
+    for kwargs, shape, reach in [(dict(pool_size=2), (11, 10, 3), (10, 10)),
+                                 (dict(pool_size=3, stride=2), (8, 7, 1), (7, 7)),
+                                 (dict(pool_size=2, stride=3), (8, 8, 1), (8, 8)),
+                                 (dict(pool_size=2, padding="same"), (11, 11, 1), (11, 11))]:
+        pool = kind(**kwargs)
+        pool.build(shape)
+        assert pool.reach == reach, kwargs
+
+
+@pytest.mark.parametrize("kind", [MaxPool2D, AvgPool2D])
+def test_on_input_builds_the_same_pool_for_another_shape(rng, kind):
+    pool = kind((2, 3), stride=(2, 1))
+    pool.build((11, 9, 2), dtype=np.float64)
+    pool.name = "pool_7"
+    twin = pool.on_input((10, 9, 2))
+    assert type(twin) is kind and twin.name == "pool_7" and twin.dtype == np.float64
+    assert twin.get_config() == pool.get_config()
+    x = rng.standard_normal((3, 11, 9, 2))
+    np.testing.assert_array_equal(twin.forward(x[:, :10]), pool.forward(x))
