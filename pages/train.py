@@ -49,7 +49,7 @@ with arch_col:  # while it trains, the table shows the model being trained, lock
 arch, problem = choice.text, choice.problem
 
 sig = (data.token, arch, settings.optimizer, settings.lr, settings.batch_size,
-       settings.epochs, settings.seed)
+       settings.epochs, settings.seed, settings.augment)
 if trainer is not None and ss.get("train.sig") is None:
     # a model just loaded from a file: these are now its settings
     ss["train.sig"], ss["train.record"] = sig, setup.settings_record(data, arch)

@@ -41,7 +41,7 @@ from convviz.ui.train_live import (
     session_id,
     training_slots,
 )
-from convviz.ui.train_setup import DataInUse
+from convviz.ui.train_setup import DataInUse, shifts_label
 
 __all__ = ["chart_spec", "compare_section"]
 
@@ -234,9 +234,11 @@ def compare_section(settings: TrainSettings, arch: str | None, data: DataInUse,
     if main_running:
         c.caption("Pause the training above to run a comparison.")
     else:
+        shifts = ("" if variable == "augment" else
+                  f", random shifts ({shifts_label(settings.augment)})")
         c.caption(f"Same data, architecture, batch size ({settings.batch_size}), epochs "
-                  f"({settings.epochs}) and seed ({settings.seed}) as above. Compare starts "
-                  "two new runs.")
+                  f"({settings.epochs}){shifts} and seed ({settings.seed}) as above. Compare "
+                  "starts two new runs.")
     if start:
         try:
             pair = paired_settings(dataclasses.replace(settings, arch_text=arch), variable,

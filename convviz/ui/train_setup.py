@@ -1,7 +1,8 @@
 """The training page's settings: the data, the architecture editor and the training knobs.
 
 Keys (all under ``train.``): the URL settings ``train.data``, ``train.arch``, ``train.opt``,
-``train.lr``, ``train.batch``, ``train.epochs``, ``train.seed`` (see :data:`SPECS`); the
+``train.lr``, ``train.batch``, ``train.epochs``, ``train.seed``, ``train.augment`` (see
+:data:`SPECS`); the
 widgets ``train.preset``, ``train.editor<ver>`` (``train.locked`` while training runs),
 ``train.zip``, ``train.zip_size``, ``train.zip_rgb``, ``train.mnist``; internal
 ``train.ver``, ``train.base``, ``train.in_use`` (the data set training uses),
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from convviz.nn.augment import MAX_SHIFT
 from convviz.nn.data import (
     DATASETS,
     UPLOADS,
@@ -62,7 +64,26 @@ SPECS = {
     "train.batch": choice_param(32, BATCHES),
     "train.epochs": int_param(20, 1, 200),
     "train.seed": int_param(0, 0, 9999),
+    "train.augment": int_param(0, 0, MAX_SHIFT),
 }
+
+#: The help of "Random shifts (augmentation)": what :func:`convviz.nn.augment.shift_batch`
+#: does in :class:`~convviz.nn.train.Trainer` (tests/nn/test_augment.py and test_train.py
+#: check each of these claims on the code).
+SHIFTS_HELP = (
+    "Each step, every training image moves by its own random whole-pixel shift: up to this "
+    "many pixels up or down and, drawn separately, left or right, with black (0) shifted in "
+    "at the edges. Train accuracy is measured on the shifted images; held-out images are "
+    "never shifted. Same Seed, same shifts, and the batches' order does not change.")
+
+
+def shifts_label(pixels: int) -> str:
+    """How the shifts control and the readouts name a largest shift of ``pixels``.
+
+    >>> shifts_label(0), shifts_label(2)
+    ('off', 'up to 2 px')
+    """
+    return f"up to {pixels} px" if pixels else "off"
 
 
 @dataclass(frozen=True)
@@ -298,7 +319,8 @@ def _optimizer_changed() -> None:
 
 
 def training_knobs(disabled: bool) -> TrainSettings:
-    """Optimizer, learning rate, batch size, epochs and seed; returns the settings."""
+    """Optimizer, learning rate, batch size, epochs, seed and random shifts (augmentation);
+    returns the settings."""
     ss = st.session_state
     a, b = st.columns(2)
     a.selectbox("Optimizer", OPTIMIZERS, key="train.opt", format_func=OPT_NAMES.get,
@@ -317,6 +339,9 @@ def training_knobs(disabled: bool) -> TrainSettings:
     c.number_input("Seed", 0, 9999, key="train.seed", disabled=disabled,
                    help="The initial weights and the order of the images: same seed, "
                    "same run.")
+    st.select_slider("Random shifts (augmentation)", range(MAX_SHIFT + 1), key="train.augment",
+                     format_func=shifts_label, disabled=disabled, help=SHIFTS_HELP)
     return TrainSettings(arch_text=ss["train.arch"], optimizer=ss["train.opt"],
                          lr=float(ss["train.lr"]), batch_size=int(ss["train.batch"]),
-                         epochs=int(ss["train.epochs"]), seed=int(ss["train.seed"]))
+                         epochs=int(ss["train.epochs"]), seed=int(ss["train.seed"]),
+                         augment=int(ss["train.augment"]))
