@@ -9,12 +9,14 @@ of numbers (the input with the window outlined, the kernel) and an answer line. 
 has the same numbers, each problem's answer, its working, and the wrong answers the
 question recognises with the mistake that makes each.
 
-This module says what the pages hold; :mod:`convviz.draw.print_pages` lays it out: every
-line of text is measured before it is placed and wrapped to the page's width; a problem
-moves to the next page when it does not fit below the last one, so nothing runs over a
-margin. The pages are matplotlib figures (object-oriented API, no pyplot) written with
-``PdfPages``, TrueType fonts embedded as text (``pdf.fonttype`` 42: a reader can search
-and copy it) and no creation date, so the same seed gives byte-identical files.
+This module says what the pages hold; :mod:`convviz.draw` lays it out: every line of text
+is measured before it is placed and wrapped to the page's width
+(:mod:`~convviz.draw.column_layout`); a problem moves to the next page when it does not fit
+below the last one, so nothing runs over a margin (:mod:`~convviz.draw.print_pages`). The
+pages are matplotlib figures (object-oriented API, no pyplot) written with ``PdfPages``
+(:mod:`~convviz.draw.pdf_file`), TrueType fonts embedded as text (``pdf.fonttype`` 42: a
+reader can search and copy it) and no creation date, so the same seed gives byte-identical
+files.
 Matplotlib is not thread-safe: the pages are drawn under
 :data:`convviz.draw.plot_lock.PLOT_LOCK`.
 
@@ -36,27 +38,21 @@ from typing import Any
 import numpy as np
 
 from convviz.base.budget import Cost
-from convviz.draw.print_pages import (
-    FULL_WIDTH,
+from convviz.draw.column_layout import Grid, Layout
+from convviz.draw.page_items import (
     GREY,
-    MONO,
-    PAGE_SIZE,
     TEXT_PT,
-    TEXT_WIDTH,
     TITLE_PT,
     AnswerLine,
-    Grid,
     Item,
-    Layout,
     NameDateLine,
     Space,
     Table,
-    TextMeasure,
-    draw_pages,
-    paginate,
-    pdf_bytes,
     with_gaps,
 )
+from convviz.draw.pdf_file import pdf_bytes
+from convviz.draw.print_pages import FULL_WIDTH, PAGE_SIZE, TEXT_WIDTH, draw_pages, paginate
+from convviz.draw.text_measure import MONO, TextMeasure
 from convviz.teach.plain_markdown import Block, markdown_blocks
 from convviz.teach.question_bank import check_topics
 from convviz.teach.question_bank import questions as make_questions
