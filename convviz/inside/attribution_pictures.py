@@ -188,7 +188,7 @@ def box_picture(x: Any, box: tuple[int, int, int, int], *, side: int = 196,
     ----------
     x : array_like, shape (H, W, C)
     box : (top, left, bottom, right)
-        Input pixels, inclusive (a :class:`~convviz.inside.attribution.ReceptiveBox`).
+        Input pixels, inclusive (a :class:`~convviz.inside.unit_field.ReceptiveBox`).
     side : int
 
     Returns

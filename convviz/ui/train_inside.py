@@ -3,10 +3,12 @@ drawing, the answer and its probabilities, the saliency of a class, and one clos
 occlusion, Grad-CAM, the smallest change that flips the answer, what a class or a filter
 responds to, or where one unit's receptive field lies.
 
-The numbers come from :mod:`convviz.inside.attribution` and the model's own backward pass;
-the pictures from :mod:`convviz.inside.attribution_pictures`. Every computation's cost is
-counted before it starts (:func:`~convviz.inside.attribution.attribution_cost`) and kept
-within one click's budget (:mod:`convviz.base.budget`).
+The numbers come from :mod:`convviz.inside.occlusion`, :mod:`~convviz.inside.grad_cam`,
+:mod:`~convviz.inside.flip`, :mod:`~convviz.inside.visualisation` and
+:mod:`~convviz.inside.unit_field`, each the model's own passes; the pictures from
+:mod:`convviz.inside.attribution_pictures`. Every computation's cost is counted before it
+starts (:func:`~convviz.inside.cost.attribution_cost`) and kept within one click's budget
+(:mod:`convviz.base.budget`).
 
 Keys: ``train.in_src``, ``train.in_img``, ``train.in_colours``, ``train.in_pad`` (the
 drawing pad), ``train.in_target``, ``train.in_view``; occlusion ``train.in_patch``,
@@ -28,19 +30,15 @@ import streamlit as st
 
 from convviz.base.budget import MAX_SECONDS
 from convviz.draw.numbers import format_value
-from convviz.inside.attribution import (
-    attribution_cost,
-    class_visualisation,
-    flip_steps,
-    grad_cam,
-    occlusion,
-    occlusion_positions,
-    spatial_layers,
-    unit_gradient,
-    unit_receptive_box,
-)
 from convviz.inside.attribution_pictures import box_picture, map_panel, picture_panel
+from convviz.inside.checks import spatial_layers
+from convviz.inside.cost import attribution_cost
+from convviz.inside.flip import flip_steps
+from convviz.inside.grad_cam import grad_cam
+from convviz.inside.occlusion import occlusion, occlusion_positions
 from convviz.inside.predictions import probabilities
+from convviz.inside.unit_field import unit_gradient, unit_receptive_box
+from convviz.inside.visualisation import class_visualisation
 from convviz.nn.conv_layer import Conv2D
 from convviz.nn.layers import ReLU
 from convviz.nn.model import Sequential

@@ -14,9 +14,11 @@ from apptest import open_page
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from convviz.inside import attribution
-from convviz.inside.attribution import flip_steps, unit_receptive_box
+from convviz.inside import cost
+from convviz.inside.flip import flip_steps
+from convviz.inside.grad_cam import grad_cam
 from convviz.inside.predictions import probabilities
+from convviz.inside.unit_field import unit_receptive_box
 from convviz.inside.user_images import fit_drawing
 from convviz.nn.model_files import model_bytes
 from convviz.ui import train_inside
@@ -137,7 +139,7 @@ def test_occlusion_counts_its_passes_and_keeps_to_the_budget(monkeypatch):
     _ok(at)
     assert "at 13x13 positions, 1 pixel apart" in _captions(at)
     # a slower machine: the same map would pass one click's budget, so a wider stride
-    monkeypatch.setattr(attribution, "MACS_PER_SECOND", 5e4)
+    monkeypatch.setattr(cost, "MACS_PER_SECOND", 5e4)
     at.run()
     _ok(at)
     note = next(i.value for i in at.info if i.value.startswith("At stride 1"))
@@ -175,14 +177,14 @@ def _flip_said(at: AppTest, to: int, epsilon: float, steps: int) -> None:
 def test_a_blank_grad_cam_says_why(monkeypatch):
     at = _view(_trained_tab(), "gradcam")
     trainer = _trainer(at)
-    cam = attribution.grad_cam(trainer.model, trainer.dataset.x_test[0],
-                               int(probabilities(trainer.model,
-                                                 trainer.dataset.x_test[0]).argmax()), layer=1)
+    cam = grad_cam(trainer.model, trainer.dataset.x_test[0],
+                   int(probabilities(trainer.model, trainer.dataset.x_test[0]).argmax()),
+                   layer=1)
     said = any("the map is blank" in i.value for i in at.info)
     assert said == (not cam.coarse.any())  # said exactly when the engine's map is blank
 
     def blank(*args, **kwargs):
-        cam = attribution.grad_cam(*args, **kwargs)
+        cam = grad_cam(*args, **kwargs)
         return cam._replace(cam=0 * cam.cam, coarse=0 * cam.coarse)
 
     monkeypatch.setattr(train_inside, "grad_cam", blank)
