@@ -35,6 +35,8 @@ FULL_RUN = "class.full_run"  # a button in the results asked for a run of the wh
 
 RIGHT, MISTAKE, OTHER = "the right answer", "a named mistake", "another answer"
 KIND_COLOURS = {RIGHT: "#2e7d32", MISTAKE: "#ef6c00", OTHER: "#9e9e9e"}
+CHART_PT = 18  # px: the histogram's labels, read from the back of the room
+CHART_INK = "#31333f"  # Streamlit's text colour (its charts' labels are a light grey)
 
 
 def topic_label(topic: str) -> str:
@@ -104,14 +106,18 @@ def _chart(bars: list[Bar]) -> alt.Chart:
     df = pd.DataFrame({"answer": [b.answer for b in bars], "students": [b.count for b in bars],
                        "kind": [b.kind for b in bars],
                        "mistake": [b.mistake or "" for b in bars]})
-    colour = alt.Color("kind:N", title=None, legend=alt.Legend(orient="top", labelFontSize=14),
+    # Projected for the room: every word and number at CHART_PT px, in the page's text
+    # colour rather than the theme's light grey.
+    text = {"labelFontSize": CHART_PT, "labelColor": CHART_INK}
+    axis = {**text, "titleFontSize": CHART_PT, "titleColor": CHART_INK}
+    colour = alt.Color("kind:N", title=None, legend=alt.Legend(orient="top", **text),
                        scale=alt.Scale(domain=list(KIND_COLOURS),
                                        range=list(KIND_COLOURS.values())))
     return (alt.Chart(df).mark_bar()
             .encode(x=alt.X("answer:N", sort=[b.answer for b in bars], title="Answer",
-                            axis=alt.Axis(labelAngle=0, labelFontSize=14, titleFontSize=14)),
+                            axis=alt.Axis(labelAngle=0, **axis)),
                     y=alt.Y("students:Q", title="Students",
-                            axis=alt.Axis(tickMinStep=1, labelFontSize=14, titleFontSize=14)),
+                            axis=alt.Axis(tickMinStep=1, **axis)),
                     color=colour, tooltip=["answer", "students", "mistake"])
             .properties(height=260))
 
@@ -143,14 +149,16 @@ def show_join(handle: classroom.ClassHandle) -> None:
         st.caption("Only this browser can send, reveal and end this class: a reload or a "
                    "second tab of it teaches on, until you end the class or it expires. On a "
                    "shared computer, end the class when you are done.")
-        st.code(link, language=None, wrap_lines=True)
+        with st.container(key="class-join-link"):  # larger type: see assets/classroom.css
+            st.code(link, language=None, wrap_lines=True)
         if cs.reachable_only_here(link):
             st.warning("This link names this computer itself, so students' devices cannot "
                        "open it. Open the app at the address `streamlit run` prints as "
                        "Network URL (see the README, Teaching a class), then start a class.")
     with qr_col:
         if link.startswith("http"):
-            st.image(qr_png(link, scale=8), width=240, caption="Scan to join",
+            # The column's width: a fixed 240 px stuck out of the column at 1024 px.
+            st.image(qr_png(link, scale=8), width="stretch", caption="Scan to join",
                      output_format="PNG")
 
 
