@@ -38,20 +38,24 @@ with st.container(key="class-page"):  # the rules of assets/classroom.css apply 
         class_student.student_view(me)
     elif code is not None:
         class_student.join_form(code)
-    else:
-        st.markdown(
-            "Ask the whole room a question and watch the answers arrive. The teacher starts a "
-            "class here and shows its code; each student opens this page on a laptop or phone, "
-            "types the code and a nickname, and answers. Nothing but the nickname is kept, and "
-            "everything of a class is deleted when it ends or expires.")
-        teach_col, join_col = st.columns(2, gap="large")
-        with teach_col:
-            st.subheader("Teach")
-            st.markdown("Start a class: you get a code, a link and a QR code to show the room.")
-            class_teacher.start_button()
-        with join_col:
-            st.subheader("Join")
-            class_student.code_box()
+    else:  # shown once the keeper has answered (a reload may be about to teach on)
+        class_keeper.waiting_note()
+        with st.container(key=class_keeper.LANDING):
+            st.markdown(
+                "Ask the whole room a question and watch the answers arrive. The teacher "
+                "starts a class here and shows its code; each student opens this page on a "
+                "laptop or phone, types the code and a nickname, and answers. Nothing but the "
+                "nickname is kept, and everything of a class is deleted when it ends or "
+                "expires.")
+            teach_col, join_col = st.columns(2, gap="large")
+            with teach_col:
+                st.subheader("Teach")
+                st.markdown("Start a class: you get a code, a link and a QR code to show the "
+                            "room.")
+                class_teacher.start_button()
+            with join_col:
+                st.subheader("Join")
+                class_student.code_box()
 
     if me is None:  # the teacher, or someone about to start a class
         st.divider()

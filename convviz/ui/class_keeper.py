@@ -18,6 +18,17 @@ space):
 
 The secret never appears in a URL or on the page. The Class page and every arithmetic page
 (through :func:`convviz.ui.predict.predict_toggle`) call :func:`keep_teacher` first.
+
+Just after a reload, the session's first run cannot know yet what the browser holds: the
+keeper reports it once its script runs, and that report's rerun restores the class. So the
+Class page's landing (start or join a class) is drawn in a container keyed :data:`LANDING`
+beside :func:`waiting_note` (keyed :data:`WAITING`), and ``assets/classroom.css`` shows the
+note instead of the landing until the keeper marks the page ready (``data-convviz-keeper=
+"ready"`` on the document's root): at once when the browser holds no class (or keeps
+nothing, or this session teaches or joined one), else once Python has heard what it holds
+(the payload's ``heard``): the class is restored (no landing is drawn), or dropped, or the
+store is away (the landing and a message). Should the keeper's script never run, the
+landing shows after :data:`FALLBACK_SECONDS` all the same (a CSS animation).
 """
 
 from __future__ import annotations
@@ -33,8 +44,9 @@ from convviz.serve.class_store import ClassStore, StoreUnavailable
 from convviz.serve.classroom import ClassHandle
 from convviz.ui import class_session as cs
 
-__all__ = ["CHECKED", "DROP", "KEPT", "KEY", "STORAGE_KEY", "held_handle", "keep_teacher",
-           "keeper_payload", "kept_handle", "welcome_text"]
+__all__ = ["CHECKED", "DROP", "FALLBACK_SECONDS", "KEPT", "KEY", "LANDING", "STORAGE_KEY",
+           "WAITING", "WAITING_TEXT", "held_handle", "keep_teacher", "keeper_payload",
+           "kept_handle", "waiting_note", "welcome_text"]
 
 KEY = "class.keeper"  # the component's key; its state is {"held": {code, secret} or None}
 CHECKED = "class.keeper.checked"  # the held handle this session has checked (no rerun re-reads)
@@ -42,6 +54,12 @@ DROP = "class.keeper.drop"  # a handle this browser must no longer hold
 KEPT = "class.keeper.kept"  # the handle this session asked the browser to keep
 STORAGE_KEY = "convviz.class.teacher"  # keeper.js's localStorage item (named here for tests)
 MAX_SECRET = 64  # characters; classroom.start_class's secrets have 22
+LANDING = "class-landing"  # the container of the Class page's landing (start or join)
+WAITING = "class-restoring"  # the container of waiting_note
+#: What the Class page says until the keeper has answered (true for a teacher's reload and
+#: for a first visit alike: the keeper is looking).
+WAITING_TEXT = "Looking for a class this browser teaches..."
+FALLBACK_SECONDS = 3  # assets/classroom.css: the landing shows after this even so
 
 
 @functools.cache
@@ -126,7 +144,7 @@ def welcome_text(code: str) -> str:
 
 
 def keeper_payload(*, keep: ClassHandle | None, drop: ClassHandle | None,
-                   ask: bool) -> dict[str, Any]:
+                   ask: bool, heard: bool = False) -> dict[str, Any]:
     """What the browser's keeper is sent on a run.
 
     Parameters
@@ -138,16 +156,28 @@ def keeper_payload(*, keep: ClassHandle | None, drop: ClassHandle | None,
         it is exactly this (so a class started meanwhile in another tab stays).
     ask : bool
         Whether Python wants to hear what the keeper holds (its state ``held``).
+    heard : bool
+        Whether this session has heard what the keeper holds: the page may show its
+        landing now (see the module's docstring).
 
     Examples
     --------
     >>> keeper_payload(keep=ClassHandle("ABCD2", "s"), drop=None, ask=False)
-    {'keep': {'code': 'ABCD2', 'secret': 's'}, 'drop': None, 'ask': False}
+    {'keep': {'code': 'ABCD2', 'secret': 's'}, 'drop': None, 'ask': False, 'heard': False}
     """
     def as_dict(h: ClassHandle | None) -> dict[str, str] | None:
         return None if h is None else {"code": h.code, "secret": h.secret}
 
-    return {"keep": as_dict(keep), "drop": as_dict(drop), "ask": bool(ask)}
+    return {"keep": as_dict(keep), "drop": as_dict(drop), "ask": bool(ask),
+            "heard": bool(heard)}
+
+
+def waiting_note() -> None:
+    """:data:`WAITING_TEXT`, in a container keyed :data:`WAITING`: the Class page draws it
+    beside its landing, and ``assets/classroom.css`` shows one or the other (see the
+    module's docstring)."""
+    with st.container(key=WAITING):
+        st.markdown(f":material/hourglass_top: {WAITING_TEXT}")
 
 
 def _held() -> ClassHandle | None:
@@ -209,7 +239,8 @@ def keep_teacher(*, announce: bool = True) -> ClassHandle | None:
     elif ss.get(KEPT) is not None:  # this session stopped teaching it: ended, or not found
         ss[DROP] = ss.pop(KEPT)
     data = keeper_payload(keep=teaching, drop=None if teaching is not None else ss.get(DROP),
-                          ask=teaching is None and cs.student() is None)
+                          ask=teaching is None and cs.student() is None,
+                          heard=_held() is not None)
     _keeper()(data=data, key=KEY, default={"held": None}, on_held_change=lambda: None,
               width="stretch", height="content")
     if restored is not None and announce:

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from convviz.serve import class_store, classroom
 from convviz.ui import class_session as cs
-from convviz.ui.class_keeper import KEY, welcome_text
+from convviz.ui.class_keeper import KEY, WAITING_TEXT, welcome_text
 
 PAGE = "pages/classroom.py"
 
@@ -48,7 +48,7 @@ def _reload(page: str, handle: classroom.ClassHandle, params=None) -> AppTest:
     """A fresh session at ``page`` whose browser's keeper holds ``handle``."""
     at = open_page(page, params)
     _ok(at)
-    assert _payload(at) == {"keep": None, "drop": None, "ask": True}
+    assert _payload(at) == {"keep": None, "drop": None, "ask": True, "heard": False}
     at.session_state[KEY] = _held(handle)  # what keeper.js reports on mount
     return at.run()
 
@@ -98,7 +98,7 @@ def test_a_reload_after_the_class_is_gone_offers_a_new_class_and_drops_it(store,
     assert "End class" not in _buttons(at)
     assert cs.TEACHER not in at.session_state
     assert _payload(at) == {"keep": None, "drop": {"code": held.code, "secret": held.secret},
-                            "ask": True}
+                            "ask": True, "heard": True}
 
 
 def test_starting_a_class_keeps_it_and_ending_it_drops_it(store):
@@ -107,12 +107,12 @@ def test_starting_a_class_keeps_it_and_ending_it_drops_it(store):
     _ok(at)
     handle = at.session_state[cs.TEACHER]
     assert _payload(at) == {"keep": {"code": handle.code, "secret": handle.secret},
-                            "drop": None, "ask": False}
+                            "drop": None, "ask": False, "heard": False}
     at = [b for b in at.button if b.label == "End class"][0].click().run()
     at = [b for b in at.button if b.label == "Yes, end the class"][0].click().run()
     _ok(at)
     assert _payload(at) == {"keep": None, "drop": {"code": handle.code, "secret": handle.secret},
-                            "ask": True}
+                            "ask": True, "heard": False}
     assert "Start a class" in _buttons(at)
 
 
@@ -122,13 +122,13 @@ def test_a_student_session_is_never_made_the_teacher(store):
     at.text_input(key="class.nickname").input("Ann")
     at = [b for b in at.button if b.label == "Join"][0].click().run()
     _ok(at)
-    assert _payload(at) == {"keep": None, "drop": None, "ask": False}
+    assert _payload(at) == {"keep": None, "drop": None, "ask": False, "heard": False}
     at.session_state[KEY] = _held(handle)  # the same browser holds the teacher's secret
     at.run()
     _ok(at)
     assert cs.TEACHER not in at.session_state
     assert "End class" not in _buttons(at)
-    assert _payload(at) == {"keep": None, "drop": None, "ask": False}
+    assert _payload(at) == {"keep": None, "drop": None, "ask": False, "heard": True}
 
 
 def test_a_reloaded_arithmetic_page_sends_to_the_class_again(store):
@@ -149,7 +149,7 @@ def test_an_arithmetic_page_with_nothing_held_has_no_send_button(store):
     at = open_page("pages/pooling.py")
     at.toggle(key="predict.on").set_value(True).run()
     _ok(at)
-    assert _payload(at) == {"keep": None, "drop": None, "ask": True}
+    assert _payload(at) == {"keep": None, "drop": None, "ask": True, "heard": False}
     assert not [b for b in at.button if b.label == "Send to the class"]
     assert not re.search("Welcome back", markdown_text(at))
 
@@ -168,8 +168,27 @@ def test_a_reload_while_the_store_is_away_says_so_and_teaches_once_it_is_back(tm
         assert said and f"This browser was teaching class {handle.code}" in said[0]
         assert cs.TEACHER not in at.session_state
         assert _payload(at)["drop"] is None  # not checked: nothing is dropped
+        assert _payload(at)["heard"]  # the browser shows the landing, and the message
+        assert "Start a class" in _buttons(at)
         server.start()
         at.run()  # any click, or a reload in a few seconds
         _ok(at)
         assert at.session_state[cs.TEACHER] == handle
         assert f"## Class code: {handle.code}" in markdown_text(at)
+
+
+def test_a_fresh_session_says_it_is_looking_until_the_keeper_has_answered(store):
+    """A reload's first run cannot know yet what the browser holds: beside the landing it
+    draws the note the browser shows instead (assets/classroom.css) until the keeper has
+    answered, and tells the keeper whether Python has heard what it holds."""
+    handle = classroom.start_class(store)
+    at = open_page(PAGE)
+    _ok(at)
+    assert WAITING_TEXT in markdown_text(at)
+    assert "Start a class" in _buttons(at)
+    assert _payload(at)["heard"] is False  # the landing waits for the keeper's report
+    at.session_state[KEY] = _held(handle)
+    at.run()
+    _ok(at)
+    assert _payload(at)["heard"] is True
+    assert WAITING_TEXT not in markdown_text(at)  # teaching: no landing, no note

@@ -90,9 +90,9 @@ def test_a_held_code_is_read_in_any_case():
 def test_the_payload_keeps_drops_or_asks():
     h = ClassHandle("ABCD2", "s")
     assert keeper_payload(keep=h, drop=None, ask=False) == {
-        "keep": {"code": "ABCD2", "secret": "s"}, "drop": None, "ask": False}
+        "keep": {"code": "ABCD2", "secret": "s"}, "drop": None, "ask": False, "heard": False}
     assert keeper_payload(keep=None, drop=h, ask=True) == {
-        "keep": None, "drop": {"code": "ABCD2", "secret": "s"}, "ask": True}
+        "keep": None, "drop": {"code": "ABCD2", "secret": "s"}, "ask": True, "heard": False}
     assert welcome_text("ABCD2") == "Welcome back: you are teaching class ABCD2."
 
 
@@ -125,14 +125,14 @@ def test_the_keeper_asks_and_a_valid_held_class_is_taught_again(env_store):
     teacher = classroom.start_class(env_store)
     at = AppTest.from_function(_keeper_app).run()
     assert not at.exception
-    assert _payload(at) == {"keep": None, "drop": None, "ask": True}
+    assert _payload(at) == {"keep": None, "drop": None, "ask": True, "heard": False}
     assert [m.value for m in at.markdown] == ["restored nothing", "teaching nothing"]
     at.session_state[KEY] = {"held": {"code": teacher.code, "secret": teacher.secret}}
     at.run()
     assert [m.value for m in at.markdown] == [f"restored {teacher.code}",
                                               f"teaching {teacher.code}"]
     assert _payload(at) == {"keep": {"code": teacher.code, "secret": teacher.secret},
-                            "drop": None, "ask": False}
+                            "drop": None, "ask": False, "heard": True}
     at.run()  # restored once: the next run just teaches
     assert [m.value for m in at.markdown] == ["restored nothing", f"teaching {teacher.code}"]
 
@@ -149,4 +149,4 @@ def test_a_held_class_that_cannot_be_taught_is_dropped(env_store, case):
     assert not at.exception
     assert [m.value for m in at.markdown] == ["restored nothing", "teaching nothing"]
     assert _payload(at) == {"keep": None, "drop": {"code": teacher.code, "secret": secret},
-                            "ask": True}
+                            "ask": True, "heard": True}
