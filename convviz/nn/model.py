@@ -12,6 +12,7 @@ import numpy as np
 
 from convviz.base.checks import check_int
 from convviz.engine.cost import conv_macs, dense_macs
+from convviz.engine.memory import keep_freed_memory
 from convviz.engine.threads import WORKERS, blas_single_threaded, executor, in_worker
 from convviz.nn.conv_layer import Conv2D
 from convviz.nn.layers import Dense, Layer, ReLU, check_dtype, check_shape
@@ -76,6 +77,7 @@ class Sequential:
                                  "model: give each model its own new layers")
         self.input_shape = check_shape(input_shape)
         self.dtype = check_dtype(dtype)
+        keep_freed_memory()  # a step's arrays stay in the process, not paged in every step
         if isinstance(seed, np.random.Generator):
             rng = seed
         else:
