@@ -4,6 +4,7 @@ keeper is sent (AppTest runs no JavaScript: its state ``held`` is set as keeper.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -11,7 +12,10 @@ from streamlit.testing.v1 import AppTest
 from convviz.serve import class_store, classroom
 from convviz.serve.classroom import ClassHandle
 from convviz.ui.class_keeper import (
+    FALLBACK_SECONDS,
     KEY,
+    LANDING,
+    WAITING,
     held_handle,
     keeper_payload,
     kept_handle,
@@ -93,6 +97,7 @@ def test_the_payload_keeps_drops_or_asks():
         "keep": {"code": "ABCD2", "secret": "s"}, "drop": None, "ask": False, "heard": False}
     assert keeper_payload(keep=None, drop=h, ask=True) == {
         "keep": None, "drop": {"code": "ABCD2", "secret": "s"}, "ask": True, "heard": False}
+    assert keeper_payload(keep=None, drop=None, ask=True, heard=True)["heard"] is True
     assert welcome_text("ABCD2") == "Welcome back: you are teaching class ABCD2."
 
 
@@ -150,3 +155,12 @@ def test_a_held_class_that_cannot_be_taught_is_dropped(env_store, case):
     assert [m.value for m in at.markdown] == ["restored nothing", "teaching nothing"]
     assert _payload(at) == {"keep": None, "drop": {"code": teacher.code, "secret": secret},
                             "ask": True, "heard": True}
+
+
+def test_the_stylesheet_waits_for_the_keeper_as_long_as_the_module_says():
+    """assets/classroom.css hides the landing until the keeper has answered, for at most
+    FALLBACK_SECONDS (the module's docstring says so): the two agree."""
+    css = (Path(__file__).resolve().parents[2] / "assets" / "classroom.css").read_text()
+    assert f"animation: class-keeper-wait {FALLBACK_SECONDS}s;" in css
+    assert f"animation: class-keeper-waited 0s {FALLBACK_SECONDS}s forwards;" in css
+    assert f".st-key-{LANDING}" in css and f".st-key-{WAITING}" in css
