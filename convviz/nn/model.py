@@ -98,6 +98,7 @@ class Sequential:
                                  f"{shape}: {exc}") from None
         self.output_shape = shape
         self._after_pool: dict[int, ReLU] = {}  # see _run_order
+        self._cropped: dict[int, tuple[Conv2D, Layer]] = {}  # see _crop_unread
         self._ran: list[tuple[Layer, ...]] | None = None  # what the last forward ran
         self._parts: list[Sequential] | None = None  # the last split forward's replicas
 
@@ -172,7 +173,7 @@ class Sequential:
         gradients and caches: one part of a split batch."""
         twin = copy.copy(self)
         twin.layers = [layer.sharing_twin() for layer in self.layers]
-        twin._after_pool, twin._ran, twin._parts = {}, None, None
+        twin._after_pool, twin._cropped, twin._ran, twin._parts = {}, {}, None, None
         return twin
 
     def _run_order(self) -> list[tuple[Layer, ...]]:
@@ -205,25 +206,31 @@ class Sequential:
                 i += 1
         return self._crop_unread(order)
 
-    @staticmethod
-    def _crop_unread(order: list[tuple[Layer, ...]]) -> list[tuple[Layer, ...]]:
+    def _crop_unread(self, order: list[tuple[Layer, ...]]) -> list[tuple[Layer, ...]]:
         """Let a Conv2D skip the output cells the pooling right after it never reads.
 
         A "valid" pooling drops a rest no window reaches (2x2 windows over an 11x11 map
         read rows and columns 0-9 only). Those cells feed nothing and get zero gradient,
         so the Conv2D computes just the part the pool reads (:meth:`Conv2D.cropped`, which
         fills the layer's own gradients) and a pool built for that part runs after it: the
-        same numbers for everything downstream, a sixth less work for an 11x11 map.
+        same numbers for everything downstream, a sixth less work for an 11x11 map. The
+        two stand-ins are kept for the next step while they still share the layer's
+        arrays and dtype.
         """
         for k in range(len(order) - 1):
             conv, (pool, *after) = order[k][0], order[k + 1]
             if (type(conv) is not Conv2D or type(pool) not in (MaxPool2D, AvgPool2D)
-                    or len(order[k]) != 1):
+                    or len(order[k]) != 1 or pool.reach == conv.out_hw):
                 continue
-            reach = pool.reach
-            if reach != conv.out_hw:
-                order[k] = (conv.cropped(reach),)
-                order[k + 1] = (pool.on_input(reach + (conv.filters,)), *after)
+            kept = self._cropped.get(k)
+            if (kept is None or kept[0].params is not conv.params
+                    or kept[0].grads is not conv.grads or kept[0].dtype != conv.dtype
+                    or kept[1].dtype != pool.dtype):
+                kept = (conv.cropped(pool.reach),
+                        pool.on_input(pool.reach + (conv.filters,)))
+                self._cropped[k] = kept
+            order[k] = (kept[0],)
+            order[k + 1] = (kept[1], *after)
         return order
 
     def backward(self, dout: Any, *, input_grad: bool = True) -> np.ndarray | None:

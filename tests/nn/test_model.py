@@ -389,6 +389,29 @@ def test_conv_before_a_pool_skips_the_cells_the_pool_never_reads(rng, layers, cr
     assert crops == ([pool.reach] if cropped else [])
 
 
+def test_the_cropped_convolution_is_kept_across_steps_and_follows_new_weights(rng,
+                                                                              monkeypatch):
+    model = Sequential([Conv2D(3, 2), MaxPool2D(2), Flatten(), Dense(4)],
+                       input_shape=(8, 8, 2), seed=1, dtype=np.float64)
+    crops = []
+    original = Conv2D.cropped
+    monkeypatch.setattr(Conv2D, "cropped",
+                        lambda self, hw: crops.append(hw) or original(self, hw))
+    x = rng.standard_normal((3, 8, 8, 2))
+    model.forward(x)
+    model.forward(x)
+    assert crops == [(6, 6)]  # made once, kept for the next step
+    conv = model.layers[0]
+    conv.params = {key: value * 2 for key, value in conv.params.items()}  # new arrays
+    conv.grads = {key: np.zeros_like(g) for key, g in conv.grads.items()}
+    got = model.forward(x)
+    assert crops == [(6, 6), (6, 6)]
+    want, _, _ = _layer_by_layer(model, x, np.zeros((3, 4)))
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    model.backward(rng.standard_normal((3, 4)))
+    assert np.any(conv.grads["weight"] != 0)  # the new gradients, through the new stand-in
+
+
 def test_backward_needs_a_forward_first():
     model = Sequential([Dense(2)], input_shape=(3,))
     with pytest.raises(RuntimeError, match="call forward"):
