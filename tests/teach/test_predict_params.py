@@ -15,7 +15,10 @@ from convviz.teach.predict_params import (
 )
 from convviz.teach.questions import check
 
-from .question_checks import assert_answerable_and_unambiguous
+from .question_checks import (
+    assert_answerable_and_unambiguous,
+    assert_seeded_and_needs_a_generator,
+)
 
 torch = pytest.importorskip("torch")
 
@@ -95,6 +98,4 @@ def test_random_params_answers_are_pytorchs(seed):
 
 def test_random_questions_are_seeded_and_need_a_generator():
     for make in MAKERS:
-        assert make(np.random.default_rng(7)) == make(np.random.default_rng(7))
-        with pytest.raises(TypeError, match="`rng` must be a numpy.random.Generator"):
-            make(7)
+        assert_seeded_and_needs_a_generator(make)
