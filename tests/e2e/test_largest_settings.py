@@ -1,6 +1,13 @@
 """The final browser session: every page at its largest settings, every button clicked
 (downloads included), and the server stays alive and under its memory limit.
 
+The Class page (not a step of the guided path, so not in ``PAGES``) is driven as a class
+goes, since its live results rerun every second: a teacher starts a class, sends the
+largest question the app writes out (the convolution page at its largest RGB settings, a
+12x12x3 input and a 7x7x3 kernel), a student joins and answers, the teacher reveals, makes
+the largest worksheet (all seven topics, 40 problems) and downloads both PDFs, sends the
+next question and ends the class.
+
 The server runs with ``CONVVIZ_MAX_MEMORY_MB`` set. A thread reads the resident memory of
 the server and its children (``/proc/<pid>/status``, VmRSS) all along, so a peak between two
 clicks counts too; past the limit it stops the server at once (the test fails, and the
@@ -9,6 +16,7 @@ machine is spared what the old GIF export did: 23 GB).
 
 from __future__ import annotations
 
+import re
 import threading
 import urllib.request
 from pathlib import Path
@@ -22,11 +30,16 @@ from playwright.sync_api import expect
 
 from convviz.imaging.filters import KERNEL_CHOICES, MAX_KERNELS, WORKING_SIZES
 from convviz.nn.presets import ARCHITECTURES
+from convviz.serve import class_store, classroom
 from convviz.serve.params import grid_to_text
 from convviz.teach import examples as ex
+from convviz.teach import question_bank, worksheet
+from convviz.teach.questions import Question
+from convviz.ui.class_teacher import topic_label
 from convviz.ui.nav import PAGES
 
 from .conftest import serve_process, shot, wait_idle
+from .test_class_screens import pick
 
 LIMIT_MB = 2048
 DONE = '[data-testid="stMain"] [data-testid="stPageLink"]'  # each page ends with one
@@ -112,19 +125,23 @@ def _stem(path: str) -> str:
     return "" if stem == "home" else stem
 
 
+# The convolution page at its largest: a 12x12 input (the largest a question writes out),
+# a 7x7 kernel, dilation 3, full padding: 900 steps.
+CONV = {"conv.preset": "digit", "conv.x": grid_to_text(ex.make_input("digit", 12, 12)),
+        "conv.kname": "custom", "conv.k": grid_to_text(np.arange(49).reshape(7, 7) % 5 - 2),
+        "conv.stride": "1", "conv.dil": "3", "conv.pad_kind": "full"}
+CONV_RGB = {"conv.mode": "rgb", "conv.nf": str(len(ex.FILTER_MIX)), **CONV}
+
+
 def _largest() -> list[tuple[str, dict[str, str]]]:
     """Each page at its largest settings, as a link's query parameters (the convolution
     page twice: its GIF is offered with one channel, its most work is RGB)."""
     kernels = [k for k in KERNEL_CHOICES if k != "custom"][: MAX_KERNELS - 1] + ["custom"]
     ramp = np.arange(121, dtype=float).reshape(11, 11) % 7 - 3
-    conv = {"conv.preset": "digit", "conv.x": grid_to_text(ex.make_input("digit", 12, 12)),
-            "conv.kname": "custom", "conv.k": grid_to_text(np.arange(49).reshape(7, 7) % 5 - 2),
-            "conv.stride": "1", "conv.dil": "3", "conv.pad_kind": "full"}  # 900 steps
     return [
         ("pages/home.py", {}),
-        ("pages/convolution.py", {"conv.mode": "gray", **conv}),
-        ("pages/convolution.py", {"conv.mode": "rgb", "conv.nf": str(len(ex.FILTER_MIX)),
-                                  **conv}),
+        ("pages/convolution.py", {"conv.mode": "gray", **CONV}),
+        ("pages/convolution.py", CONV_RGB),
         ("pages/image_filters.py", {  # and a 3000x2000 upload
             "img.source": "upload", "img.size": str(max(WORKING_SIZES)), "img.view": "rgb",
             "img.kernels": ",".join(kernels), "img.custom": grid_to_text(ramp),
@@ -292,11 +309,110 @@ def _play_grids(pg, title: str, watch: MemoryWatch) -> list[str]:
     return played
 
 
+def _no_exception(watch: MemoryWatch, *pages) -> None:
+    watch.check()
+    for pg in pages:
+        assert pg.locator('[data-testid="stException"]').count() == 0, watch.doing
+
+
+def _class_at_its_largest(browser, pg, url: str, store_path: str,
+                          watch: MemoryWatch) -> list[str]:
+    """A class at the Class page's largest settings, as a teacher (``pg``) and a student
+    run it; return what was done. The teacher's live results rerun every second, so each
+    step waits for what it should show rather than for the script to be idle."""
+    done: list[str] = []
+
+    def step(what: str) -> None:
+        watch.doing = f"Class: {what}"
+        done.append(what)
+
+    step("start a class")
+    _open(pg, f"{url}/classroom")
+    pg.get_by_role("button", name="Start a class").click()
+    heading = pg.get_by_role("heading", name=re.compile(r"^Class code: [A-Z0-9]{4,6}$"))
+    expect(heading).to_be_visible()
+    code = heading.inner_text().split(": ")[1].strip()
+    _no_exception(watch, pg)
+
+    step("send the largest question (convolution, RGB, 12x12, 7x7)")
+    _open(pg, f"{url}/convolution?{urlencode(CONV_RGB)}")
+    pg.get_by_text("Predict first", exact=True).first.click()
+    send = pg.get_by_role("button", name="Send to the class").first
+    expect(send).to_be_visible()
+    send.click()
+    expect(pg.get_by_text(f"Sent to class {code} as question 1.")).to_be_visible()
+    question = Question.from_dict(
+        classroom.state(class_store.open_store(store_path), code).question)
+    assert "(12 x 12" in question.prompt, question.prompt[:200]
+    _no_exception(watch, pg)
+
+    step("a student joins and answers")
+    s_ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    student = s_ctx.new_page()
+    student.set_default_timeout(60_000)
+    try:
+        student.goto(f"{url}/classroom?code={code}")
+        student.get_by_role("textbox", name="Your nickname").fill("Ann")
+        student.get_by_role("button", name="Join").click()
+        expect(student.get_by_role("heading", name="Question 1")).to_be_visible()
+        student.get_by_role("textbox", name="Your answer").fill(question.answer_text())
+        student.get_by_role("button", name="Send answer").click()
+        expect(student.get_by_text("Answer received.", exact=False)).to_be_visible()
+        _no_exception(watch, student)
+
+        step("the teacher's results, Reveal")
+        pg.get_by_role("link", name="See the answers on the Class page").click()
+        expect(pg.get_by_text(re.compile(r"1 of 1 answered · 1 right"))).to_be_visible()
+        pg.get_by_role("button", name="Reveal").click()
+        expect(pg.get_by_text("Revealed to everyone.", exact=False)).to_be_visible()
+        expect(student.get_by_text(f"Right: {question.answer_text()}.",
+                                   exact=True)).to_be_visible()
+        _no_exception(watch, pg, student)
+
+        step("the largest worksheet: every topic, the most problems")
+        pick(pg, pg.get_by_test_id("stMultiSelect"), "Select all")  # the Topics menu
+        pg.keyboard.press("Escape")  # close the menu
+        problems = pg.get_by_role("spinbutton", name="Problems")
+        problems.fill(str(worksheet.MAX_QUESTIONS))
+        problems.press("Enter")
+        caption = (f"Version A (seed 0): {worksheet.MAX_QUESTIONS} problems on "
+                   + ", ".join(topic_label(t).lower() for t in question_bank.TOPICS))
+        expect(pg.get_by_text(caption, exact=False)).to_be_visible()
+        pg.get_by_role("button", name="Make the worksheet").click()
+        for label in ("Worksheet (PDF)", "Answer key (PDF)"):
+            button = pg.get_by_role("button", name=label)
+            expect(button).to_be_visible(timeout=120_000)
+            watch.doing = f"Class: download {label}"
+            with pg.expect_download(timeout=60_000) as info:
+                button.click()
+            assert Path(info.value.path()).read_bytes()[:5] == b"%PDF-", label
+            done.append(label)
+        _no_exception(watch, pg)
+        shot(pg, "largest-class-teacher-worksheet")
+        pg.set_viewport_size({"width": 1440, "height": 900})
+
+        step("Next question, End class")
+        pg.get_by_role("button", name="Next question").click()
+        expect(student.get_by_role("heading", name="Question 2")).to_be_visible()
+        pg.get_by_role("button", name="End class").click()
+        pg.get_by_role("button", name="Yes, end the class").click()
+        expect(pg.get_by_text(f"Class {code} has ended", exact=False)).to_be_visible()
+        expect(student.get_by_text("was not found", exact=False)).to_be_visible()
+        _no_exception(watch, pg, student)
+        shot(student, "largest-class-student")
+    finally:
+        s_ctx.close()
+    shot(pg, "largest-class-teacher")
+    return done
+
+
 def test_largest_settings_every_button_server_alive_under_its_limit(browser, tmp_path):
     photo = tmp_path / "photo.png"
     _photo(photo)
+    store_path = str(tmp_path / "classes.sqlite3")
     with serve_process(tmp_path / "streamlit.log",
-                       env={"CONVVIZ_MAX_MEMORY_MB": str(LIMIT_MB)}) as (url, proc):
+                       env={"CONVVIZ_MAX_MEMORY_MB": str(LIMIT_MB),
+                            class_store.ENV_VAR: store_path}) as (url, proc):
         watch = MemoryWatch(proc, url, LIMIT_MB)
         watch.start()
         context = browser.new_context(viewport={"width": 1440, "height": 900},
@@ -320,6 +436,12 @@ def test_largest_settings_every_button_server_alive_under_its_limit(browser, tmp
                 clicked.append((path, _click_everything(pg, title, watch, path)))
                 shot(pg, f"largest-{len(clicked)}-{_stem(path) or 'home'}")
                 pg.set_viewport_size({"width": 1440, "height": 900})
+            try:
+                clicked.append(("pages/classroom.py",
+                                _class_at_its_largest(browser, pg, url, store_path, watch)))
+            except Exception:
+                shot(pg, "largest-class-failed")  # the teacher's page as it was
+                raise
             watch.check()
         finally:
             watch.done.set()
