@@ -101,6 +101,7 @@ class Sequential:
         self._cropped: dict[int, tuple[Conv2D, Layer]] = {}  # see _crop_unread
         self._ran: list[tuple[Layer, ...]] | None = None  # what the last forward ran
         self._parts: list[Sequential] | None = None  # the last split forward's replicas
+        self._spares: list[Sequential] = []  # replicas kept for the next split forward
 
     # -- computing ----------------------------------------------------------------------
     def _as_batch(self, x: Any, name: str = "x") -> np.ndarray:
@@ -135,7 +136,7 @@ class Sequential:
             return self._forward_whole(out, training)
         # data parallelism: this model runs the first part, replicas sharing its weights
         # the others; backward sums their gradients into this model's
-        self._parts = [self] + [self._replica() for _ in range(n_parts - 1)]
+        self._parts = [self, *self._replicas(n_parts - 1)]
         with blas_single_threaded():
             jobs = [executor().submit(part._forward_whole, chunk, training)
                     for part, chunk in zip(self._parts, np.array_split(out, n_parts),
@@ -168,12 +169,24 @@ class Sequential:
             return 1
         return max(1, min(WORKERS, n // MIN_PART))
 
+    def _replicas(self, n: int) -> list[Sequential]:
+        """``n`` replicas for a split forward: the last ones again while they still share
+        this model's parameters (made anew after a layer's ``params`` or dtype changed)."""
+        spares = self._spares
+        if len(spares) != n or any(twin.params is not layer.params or twin.dtype != layer.dtype
+                                   for spare in spares
+                                   for twin, layer in zip(spare.layers, self.layers,
+                                                          strict=True)):
+            spares = self._spares = [self._replica() for _ in range(n)]
+        return spares
+
     def _replica(self) -> Sequential:
         """A twin sharing this model's weights (the same ``params`` dicts) with its own
         gradients and caches: one part of a split batch."""
         twin = copy.copy(self)
         twin.layers = [layer.sharing_twin() for layer in self.layers]
         twin._after_pool, twin._cropped, twin._ran, twin._parts = {}, {}, None, None
+        twin._spares = []
         return twin
 
     def _run_order(self) -> list[tuple[Layer, ...]]:
@@ -361,11 +374,12 @@ class Sequential:
         dt = check_dtype(dtype)
         twin = copy.copy(self)
         for key, value in vars(self).items():
-            if key not in ("layers", "_parts"):
+            if key not in ("layers", "_parts", "_cropped", "_spares"):
                 setattr(twin, key, copy.deepcopy(value))
         twin.layers = [layer.astype(dt) for layer in self.layers]
         twin.dtype = dt
         twin._ran = twin._parts = None  # no caches: the copy has run nothing yet
+        twin._cropped, twin._spares = {}, []
         return twin
 
     def __repr__(self) -> str:

@@ -520,6 +520,25 @@ def test_split_parts_share_the_weights_an_optimizer_updates(rng, monkeypatch):
     assert model._parts[1].layers[0].params is model.layers[0].params
 
 
+def test_split_replicas_are_kept_until_the_weights_change(rng, monkeypatch):
+    import convviz.nn.model as model_module
+
+    monkeypatch.setattr(model_module, "SPLIT_MACS", 0)
+    monkeypatch.setattr(model_module, "WORKERS", 2)
+    model = Sequential([Conv2D(2, 3), Flatten(), Dense(2)], input_shape=(6, 6, 1), seed=0,
+                       dtype=np.float64)
+    x = rng.standard_normal((32, 6, 6, 1))
+    model.forward(x)
+    first = model._parts[1]
+    model.forward(x)
+    assert model._parts[1] is first  # the same replica, not a new one each step
+    dense = model.layers[2]
+    dense.params = {key: value * 0 for key, value in dense.params.items()}  # new arrays
+    out = model.forward(x)
+    assert model._parts[1] is not first
+    np.testing.assert_array_equal(out, 0.0)  # both halves use the new weights
+
+
 def test_a_batch_never_splits_on_a_worker_thread(monkeypatch):
     """A forward pass already running on one of the engine's workers stays whole: waiting
     on the pool from inside it could leave no worker to run the parts."""
