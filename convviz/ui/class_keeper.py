@@ -59,7 +59,8 @@ WAITING = "class-restoring"  # the container of waiting_note
 #: What the Class page says until the keeper has answered (true for a teacher's reload and
 #: for a first visit alike: the keeper is looking).
 WAITING_TEXT = "Looking for a class this browser teaches..."
-FALLBACK_SECONDS = 3  # assets/classroom.css: the landing shows after this even so
+FALLBACK_SECONDS = 10  # assets/classroom.css: the landing shows after this even so (a loaded
+# server can take several seconds to hear the keeper: 3 s let a reload flash the landing)
 
 
 @functools.cache
