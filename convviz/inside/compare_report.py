@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,7 +30,8 @@ from convviz.draw.grid_data import diverging_legend, grid_panel
 from convviz.draw.plot_lock import PLOT_LOCK
 from convviz.draw.static_grids import static_payload
 
-__all__ = ["REPORT_SIZE", "difference_payload", "report_cost", "report_png"]
+__all__ = ["REPORT_SIZE", "TEXT_CHARS", "difference_payload", "report_cost", "report_figure",
+           "report_png", "report_text"]
 
 REPORT_SIZE = (1200, 900)  #: the report's width and height in pixels (100 dpi)
 
@@ -90,6 +92,10 @@ def report_cost(n_classes: int) -> Cost:
                 frame // 8, 1.0 + 0.01 * n_classes ** 2)
 
 
+#: characters per line of the report's text column (13 pt), so it never runs under the grid
+TEXT_CHARS = 40
+
+
 def report_png(rows: Sequence[dict[str, Any]], labels: Sequence[str],
                accuracies: Sequence[float | None], diff: Any,
                class_names: Sequence[str], *, title: str,
@@ -112,13 +118,51 @@ def report_png(rows: Sequence[dict[str, Any]], labels: Sequence[str],
     title : str
         The first line (what was compared, on what).
     notes : sequence of str
-        Lines under the accuracies (what both runs share).
+        Sentences under the accuracies (what both runs share), wrapped to
+        :data:`TEXT_CHARS` characters a line.
 
     Returns
     -------
     bytes
         PNG, :data:`REPORT_SIZE` pixels.
     """
+    with PLOT_LOCK:
+        fig = report_figure(rows, labels, accuracies, diff, class_names, title=title,
+                            notes=notes)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=100)
+    return buf.getvalue()
+
+
+def report_text(labels: Sequence[str], accuracies: Sequence[float | None],
+                notes: Sequence[str] = ()) -> str:
+    """The report's text column: the final accuracies, then the notes as one paragraph,
+    every line at most :data:`TEXT_CHARS` characters.
+
+    Examples
+    --------
+    >>> print(report_text(("a", "b"), (0.5, None), ["Both runs: the same seed;", "and more."]))
+    Final held-out accuracy (whole test set):
+      a: 50.0%
+      b: –
+    <BLANKLINE>
+    Both runs: the same seed; and more.
+    """
+    lines = ["Final held-out accuracy (whole test set):"]
+    for label, acc in zip(labels, accuracies, strict=True):
+        lines += textwrap.wrap(f"{label}: {'–' if acc is None else f'{acc:.1%}'}",
+                               TEXT_CHARS, initial_indent="  ", subsequent_indent="    ")
+    if notes:
+        lines += ["", *textwrap.wrap(" ".join(notes), TEXT_CHARS)]
+    return "\n".join(lines)
+
+
+def report_figure(rows: Sequence[dict[str, Any]], labels: Sequence[str],
+                  accuracies: Sequence[float | None], diff: Any,
+                  class_names: Sequence[str], *, title: str, notes: Sequence[str] = ()):
+    """The report as a matplotlib Figure (:func:`report_png`'s arguments); call it with
+    :data:`convviz.draw.plot_lock.PLOT_LOCK` held, as :func:`report_png` does. Its axes are
+    the two curves, the text column (:func:`report_text`) and the confusion difference."""
     from matplotlib.cm import ScalarMappable
     from matplotlib.colors import LinearSegmentedColormap, Normalize
     from matplotlib.figure import Figure
@@ -126,53 +170,46 @@ def report_png(rows: Sequence[dict[str, Any]], labels: Sequence[str],
     d = np.asarray(diff, dtype=np.int64)
     w, h = REPORT_SIZE
     top = max(1, int(np.abs(d).max()))
-    with PLOT_LOCK:
-        fig = Figure(figsize=(w / 100, h / 100), dpi=100)
-        fig.suptitle(title, fontsize=15)
-        grid = fig.add_gridspec(2, 2, height_ratios=[1, 1.3], hspace=0.35, wspace=0.3)
-        styles = ("-", "--")
-        for col, (metric, name) in enumerate((("loss", "Loss (lower is better)"),
-                                              ("held-out accuracy",
-                                               "Held-out accuracy (higher is better)"))):
-            ax = fig.add_subplot(grid[0, col])
-            for label, style in zip(labels, styles, strict=True):
-                pts = [(r["epoch"], r[metric]) for r in rows
-                       if r["run"] == label and r[metric] is not None]
-                if pts:
-                    x, y = zip(*pts, strict=True)
-                    ax.plot(x, y, style, lw=2, label=label)
-            ax.set_title(name, fontsize=13)
-            ax.set_xlabel("epoch", fontsize=12)
-            ax.tick_params(labelsize=11)
-            if metric != "loss":
-                ax.set_ylim(0, 1)
-            ax.legend(fontsize=11)
-        text = fig.add_subplot(grid[1, 0])
-        text.axis("off")
-        lines = ["Final held-out accuracy (whole test set):"]
-        for label, acc in zip(labels, accuracies, strict=True):
-            lines.append(f"  {label}: {'–' if acc is None else f'{acc:.1%}'}")
-        lines += ["", *notes]
-        text.text(0, 1, "\n".join(lines), va="top", fontsize=13)
-        ax = fig.add_subplot(grid[1, 1])
-        # the grid view's own colours, so the report and the page agree cell by cell
-        ax.imshow(render.diverging_colors(d.astype(np.float64), float(top)))
-        k = d.shape[0]
-        ax.set_xticks(range(k), class_names, fontsize=11)
-        ax.set_yticks(range(k), class_names, fontsize=11)
-        ax.set_xlabel("prediction", fontsize=12)
-        ax.set_ylabel("true class", fontsize=12)
-        ax.set_title(f"Confusion: “{labels[1]}” minus “{labels[0]}”", fontsize=12)
-        if k <= 12:
-            for i in range(k):
-                for j in range(k):
-                    dark = abs(int(d[i, j])) > 0.6 * top
-                    ax.text(j, i, _signed(int(d[i, j])), ha="center", va="center",
-                            fontsize=11, color="white" if dark else "black")
-        # the same stops, evenly spaced, as render.diverging_colors interpolates them
-        bar = LinearSegmentedColormap.from_list("diverging", render.DIVERGING / 255.0)
-        fig.colorbar(ScalarMappable(Normalize(-top, top), bar), ax=ax,
-                     label="images (blue fewer, red more)")
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=100)
-    return buf.getvalue()
+    fig = Figure(figsize=(w / 100, h / 100), dpi=100)
+    fig.suptitle(title, fontsize=15)
+    grid = fig.add_gridspec(2, 2, height_ratios=[1, 1.3], hspace=0.35, wspace=0.3)
+    styles = ("-", "--")
+    for col, (metric, name) in enumerate((("loss", "Loss (lower is better)"),
+                                          ("held-out accuracy",
+                                           "Held-out accuracy (higher is better)"))):
+        ax = fig.add_subplot(grid[0, col])
+        for label, style in zip(labels, styles, strict=True):
+            pts = [(r["epoch"], r[metric]) for r in rows
+                   if r["run"] == label and r[metric] is not None]
+            if pts:
+                x, y = zip(*pts, strict=True)
+                ax.plot(x, y, style, lw=2, label=label)
+        ax.set_title(name, fontsize=13)
+        ax.set_xlabel("epoch", fontsize=12)
+        ax.tick_params(labelsize=11)
+        if metric != "loss":
+            ax.set_ylim(0, 1)
+        ax.legend(fontsize=11)
+    text = fig.add_subplot(grid[1, 0])
+    text.axis("off")
+    text.text(0, 1, report_text(labels, accuracies, notes), va="top", fontsize=13)
+    ax = fig.add_subplot(grid[1, 1])
+    # the grid view's own colours, so the report and the page agree cell by cell
+    ax.imshow(render.diverging_colors(d.astype(np.float64), float(top)))
+    k = d.shape[0]
+    ax.set_xticks(range(k), class_names, fontsize=11)
+    ax.set_yticks(range(k), class_names, fontsize=11)
+    ax.set_xlabel("prediction", fontsize=12)
+    ax.set_ylabel("true class", fontsize=12)
+    ax.set_title(f"Confusion: “{labels[1]}” minus “{labels[0]}”", fontsize=12)
+    if k <= 12:
+        for i in range(k):
+            for j in range(k):
+                dark = abs(int(d[i, j])) > 0.6 * top
+                ax.text(j, i, _signed(int(d[i, j])), ha="center", va="center",
+                        fontsize=11, color="white" if dark else "black")
+    # the same stops, evenly spaced, as render.diverging_colors interpolates them
+    bar = LinearSegmentedColormap.from_list("diverging", render.DIVERGING / 255.0)
+    fig.colorbar(ScalarMappable(Normalize(-top, top), bar), ax=ax,
+                 label="images (blue fewer, red more)")
+    return fig

@@ -68,3 +68,26 @@ def test_the_report_is_a_png_of_its_size_and_draws_the_difference():
 
 def test_the_report_fits_one_clicks_budget():
     assert report_cost(10).fits
+
+
+def test_the_text_column_stays_left_of_the_confusion_grid():
+    """The notes wrap: none runs under the difference grid or its axis label (the report
+    once cut "...in the same order" off under the grid)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from convviz.draw.plot_lock import PLOT_LOCK
+    from convviz.inside.compare_report import report_figure
+
+    labels = ("SGD with momentum 0.9", "learning rate 0.000123")
+    notes = ["Both runs: the same seed and the same batches in the same order;",
+             "different initial weights (the two models' weights differ in shape)."]
+    with PLOT_LOCK:
+        rows = [{**r, "run": labels[LABELS.index(r["run"])]} for r in _rows()]
+        fig = report_figure(rows, labels, (0.8, 0.4), DIFF, NAMES, title="t", notes=notes)
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        text = fig.axes[2].texts[0]
+        grid = fig.axes[3]
+        words = text.get_window_extent(renderer)
+        assert words.x1 < grid.get_tightbbox(renderer).x0
+        assert words.y0 > 0  # and inside the page
+        assert "same order; different initial" in text.get_text().replace("\n", " ")
