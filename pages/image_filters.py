@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 import convviz as cv
-from convviz.draw import numbers, render
+from convviz.draw import encode, numbers, render
 from convviz.draw.colors import DISPLAY_MODES, display_legend
 from convviz.draw.html_legend import legend_html
 from convviz.engine.padding import PADDING_MODES
@@ -76,7 +76,7 @@ with c_img:
              format_func={"gray": "grayscale (luma)", "rgb": "RGB: each channel, summed"}.get)
 rgb = ss["img.view"] == "rgb" and img.shape[2] == 3
 with c_show:
-    st.image(memo("img.preview", (work.token, rgb), lambda: render.jpeg_bytes(
+    st.image(memo("img.preview", (work.token, rgb), lambda: encode.jpeg_bytes(
         render.to_rgb(img if rgb else to_grayscale(img)))), output_format="JPEG",
              caption=f"{work.label}: {img.shape[0]}x{img.shape[1]} pixels, "
              f"{'3 channels (R, G, B)' if rgb else '1 channel (gray)'}, values 0 to 1")
@@ -152,7 +152,7 @@ def _channels(kernel: np.ndarray) -> tuple[np.ndarray, list[bytes], list[float]]
     tops = [fb.display_vmax(resp[..., :3], display, pct)] * 3 + [
         fb.display_vmax(resp[..., 3], display, pct)]  # one scale for R, G and B
     step, scale = fb.display_grid(resp.shape)
-    return resp, [render.jpeg_bytes(fb.map_picture(resp[::step, ::step, c], display,
+    return resp, [encode.jpeg_bytes(fb.map_picture(resp[::step, ::step, c], display,
                                                     vmax=tops[c], scale=scale))
                   for c in range(4)], tops
 
@@ -180,7 +180,7 @@ for start in range(0, len(names), per_row):
         h, w = maps[i].shape
         at = views[i].at(point) if (h, w) == (out_h, out_w) else None  # the orange cross
         col.image(kept("img.pics", (work.token, rgb, kern_key[i], geo_key, display, pct, at),
-                       lambda v=views[i], at=at: render.jpeg_bytes(
+                       lambda v=views[i], at=at: encode.jpeg_bytes(
                            v.picture if at is None else fb.mark_point(v.picture, at)),
                        shared=False),  # per point: in the session (cheap to make)
                   caption=f"{imf.kernel_label(names[i])[1]} ({h}x{w})", output_format="JPEG")

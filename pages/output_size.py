@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 import convviz as cv
-from convviz.draw import render
+from convviz.draw import encode, render
 from convviz.draw.window_grid import DONE, window_grid_payload
 from convviz.engine.padding import PADDING_MODES
 from convviz.serve.params import choice_param, int_param
@@ -85,7 +85,7 @@ def _thumbnails(h: int, w: int, k: int, s: int, p, d: int, ceil: bool, cap: int 
         tile = render.draw_grid(np.zeros(g.pad_mask.shape), cell=t, window=taps,
                                 show_numbers=False, **_pads(colors, g.pad_mask, t))
         tile = np.pad(tile, ((0, 0), (0, 12), (0, 0)), constant_values=255)  # apart
-        tiles.append(render.png_bytes(tile))  # encoded once
+        tiles.append(encode.png_bytes(tile))  # encoded once
     return tiles, [int(i) + 1 for i in picks], g.n_windows
 
 

@@ -1,6 +1,7 @@
-"""Arrays to RGB frames: number grids with highlights, colour scales, GIF and PNG export.
+"""Arrays to RGB frames: number grids with highlights, colour scales, captions.
 
-(How a number is written in a cell or a sentence: :mod:`convviz.draw.numbers`.)
+(How a number is written in a cell or a sentence: :mod:`convviz.draw.numbers`; frames
+to PNG, JPEG or GIF bytes: :mod:`convviz.draw.encode`.)
 
 Everything returns uint8 arrays of shape (H, W, 3) that ``st.image`` shows as they are.
 Colour never carries meaning alone: padding cells are hatched, the window is outlined
@@ -12,7 +13,6 @@ only, and the picture's caption says so, :data:`NUMBERS_LEFT_OUT`).
 from __future__ import annotations
 
 import importlib.util
-import io
 import math
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -22,7 +22,6 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from convviz.draw.gif_stream import write_gif
 from convviz.draw.numbers import format_value
 
 # ColorBrewer RdBu, reversed: negative blue, zero white, positive red (colour-blind safe).
@@ -339,49 +338,6 @@ def colorbar(vmax: float, *, height: int = 240, width: int = 90) -> np.ndarray:
 def upscale(img: np.ndarray, factor: int) -> np.ndarray:
     """Nearest-neighbour enlargement so single pixels stay visible, (H*f, W*f, ...)."""
     return np.repeat(np.repeat(img, factor, axis=0), factor, axis=1)
-
-
-def png_bytes(img: np.ndarray) -> bytes:
-    """Encode a uint8 (H, W) or (H, W, 3) array as PNG."""
-    buf = io.BytesIO()
-    Image.fromarray(np.asarray(img, dtype=np.uint8)).save(buf, format="PNG")
-    return buf.getvalue()
-
-
-def jpeg_bytes(img: np.ndarray, quality: int = 90) -> bytes:
-    """Encode a uint8 (H, W) or (H, W, 3) array as JPEG (about 50x faster than PNG to
-    encode on a 512 px feature map, a sixth of its size; for pictures shown on a page).
-
-    Examples
-    --------
-    >>> jpeg_bytes(np.zeros((4, 4, 3), np.uint8))[:3]
-    b'\\xff\\xd8\\xff'
-    """
-    buf = io.BytesIO()
-    Image.fromarray(np.asarray(img, dtype=np.uint8)).save(buf, format="JPEG", quality=quality)
-    return buf.getvalue()
-
-
-def gif_bytes(frames: Sequence[np.ndarray] | Iterable[np.ndarray], *, fps: float = 10.0,
-              loop: int = 0, last_duration: int | None = None,
-              palette_samples: Sequence[np.ndarray] = ()) -> bytes:
-    """Encode uint8 RGB frames (all the same shape) as an animated GIF, streaming.
-
-    Frames are consumed one at a time (pass a generator: the animation is never held in
-    memory) and written with :func:`convviz.draw.gif_stream.write_gif`: one palette made from
-    the first frame and ``palette_samples`` (say, the last frame), and per frame only the
-    rectangle that changed.
-
-    Examples
-    --------
-    >>> data = gif_bytes([np.zeros((4, 4, 3), np.uint8), np.full((4, 4, 3), 255, np.uint8)])
-    >>> data[:6]
-    b'GIF89a'
-    """
-    buf = io.BytesIO()
-    write_gif(buf, frames, fps=fps, loop=loop, last_duration=last_duration,
-              palette_samples=palette_samples)
-    return buf.getvalue()
 
 
 def to_rgb(img: Any) -> np.ndarray:

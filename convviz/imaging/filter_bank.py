@@ -25,6 +25,7 @@ from convviz.base.checks import as_float_array, check_choice, check_int
 from convviz.base.memory import reserve
 from convviz.draw import render as R
 from convviz.draw.colors import DISPLAY_MODES, apply_display, display_colorbar, feature_map_rgb
+from convviz.draw.encode import png_bytes
 from convviz.engine.conv import conv2d
 from convviz.imaging.pixels import to_grayscale
 
@@ -419,4 +420,4 @@ def maps_png(views: Sequence[MapView], titles: Sequence[str], display: str = "si
     fit = maps_png_fit(views, per_row=per_row) if fit is None else fit
     cost = check(maps_png_cost(views, every=fit.size, per_row=per_row))
     with reserve(cost.peak_bytes, cost.what):
-        return R.png_bytes(maps_sheet(views, titles, display, every=fit.size, per_row=per_row))
+        return png_bytes(maps_sheet(views, titles, display, every=fit.size, per_row=per_row))

@@ -20,6 +20,7 @@ from convviz.base import budget, memory
 from convviz.base.checks import check_choice, check_int
 from convviz.draw import render as R
 from convviz.draw.colors import DISPLAY_MODES, feature_map_rgb
+from convviz.draw.encode import png_bytes
 from convviz.draw.gif_stream import GifStream, frame_duration
 from convviz.imaging.sweep import SweepPlan, covered_span, default_scale
 from convviz.imaging.sweep_frames import (
@@ -62,7 +63,7 @@ def feature_maps_png(fmap: Any, display: str = "signed", *, scale: int = 1,
     rgb = R.upscale(feature_map_rgb(fmap, mode=display, vmax=vmax), scale)  # (H', W'[, F], 3)
     if rgb.ndim == 4:
         rgb = R.hstack([rgb[:, :, f] for f in range(rgb.shape[2])], gap=8)
-    return R.png_bytes(rgb)
+    return png_bytes(rgb)
 
 def gif_frames(plan: SweepPlan, max_frames: int = 100) -> list[int]:
     """The plan frames a GIF of at most ``max_frames`` shows: evenly spaced, first and last.

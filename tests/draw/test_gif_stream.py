@@ -6,10 +6,8 @@ import io
 
 import numpy as np
 import pytest
-from memory import peak_growth
 from PIL import Image, ImageSequence
 
-from convviz.draw import render
 from convviz.draw.gif_stream import TRANSPARENT, GifStream, make_palette, write_gif
 
 COLORS = np.array([[255, 0, 0], [0, 160, 0], [0, 0, 255], [250, 250, 250], [20, 20, 20]],
@@ -78,42 +76,3 @@ def test_errors_name_the_argument():
         write_gif(io.BytesIO(), [_frames(1)[0], np.zeros((5, 5, 3), np.uint8)])
     with pytest.raises(ValueError, match="`palette` must hold 768 values"):
         GifStream(io.BytesIO(), [0, 0, 0])
-
-
-SETUP = """
-import numpy as np
-from convviz.draw.render import gif_bytes
-
-def frames(n, h=300, w=400):  # a red square moving over grey: every frame differs
-    base = np.full((h, w, 3), 240, np.uint8)
-    base[:4] = (200, 30, 30)  # the palette (made from the first frame) holds the red
-    for k in range(n):
-        f = base.copy()
-        f[(k * 7) % h:(k * 7) % h + 30, (k * 11) % w:(k * 11) % w + 30] = (200, 30, 30)
-        yield f
-
-gif_bytes(frames(3))  # warm up: imports, font caches, Pillow's plugins
-"""
-
-
-def test_gif_bytes_holds_a_few_frames_not_all_of_them():
-    """200 frames of 300x400 RGB (72 MB in all) from a generator: the peak grows by less
-    than ten frames' worth (3.4 MB). Holding every frame (as Pillow's save_all does) grew it
-    by 115 MB."""
-    frame_mb = 300 * 400 * 3 / 2**20
-    growth, n = peak_growth(SETUP, """
-        from PIL import Image
-        import io
-        data = gif_bytes(frames(200), fps=25)
-        with Image.open(io.BytesIO(data)) as gif:
-            result = gif.n_frames
-    """)
-    assert n == 200
-    assert growth < 10 * frame_mb, f"the peak grew by {growth:.1f} MB"
-
-
-def test_gif_bytes_keeps_its_signature():
-    data = render.gif_bytes([np.zeros((4, 4, 3), np.uint8), np.full((4, 4, 3), 255, np.uint8)],
-                            fps=4, loop=0)
-    shown = _decoded(data)
-    assert data[:6] == b"GIF89a" and len(shown) == 2 and shown[0][1] == 250
