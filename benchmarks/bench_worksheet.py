@@ -1,4 +1,4 @@
-"""Worksheets (sheet and key) against :func:`convviz.teach.worksheet.worksheet_cost`:
+"""Worksheets (sheet and key) against :func:`convviz.teach.worksheet_cost.worksheet_cost`:
 seconds, pages and peak memory for several problem counts and topic mixes, each run in a
 fresh process so its first-call costs (fonts, the PDF backend) and its peak resident size
 are its own (run: python benchmarks/bench_worksheet.py [--runs 3]).
@@ -31,7 +31,8 @@ CASES = (
 
 RUNNER = """
 import json, re, resource, time
-from convviz.teach.worksheet import worksheet_cost, worksheet_pdfs
+from convviz.teach.worksheet import worksheet_pdfs
+from convviz.teach.worksheet_cost import worksheet_cost
 import matplotlib
 topics, n, seed = {topics!r}, {n}, {seed}
 cost = worksheet_cost(n)

@@ -18,7 +18,8 @@ pages are matplotlib figures (object-oriented API, no pyplot) written with ``Pdf
 reader can search and copy it) and no creation date, so the same seed gives byte-identical
 files.
 Matplotlib is not thread-safe: the pages are drawn under
-:data:`convviz.draw.plot_lock.PLOT_LOCK`.
+:data:`convviz.draw.plot_lock.PLOT_LOCK`. What a worksheet costs, before any work, and the
+most problems it holds: :mod:`convviz.teach.worksheet_cost`.
 
 Examples
 --------
@@ -37,7 +38,6 @@ from typing import Any
 
 import numpy as np
 
-from convviz.base.budget import Cost
 from convviz.draw.column_layout import Grid, Layout
 from convviz.draw.page_items import (
     GREY,
@@ -57,13 +57,10 @@ from convviz.teach.plain_markdown import Block, markdown_blocks
 from convviz.teach.question_bank import check_topics
 from convviz.teach.question_bank import questions as make_questions
 from convviz.teach.questions import Question, format_answer
+from convviz.teach.worksheet_cost import check_problem_count
 
-__all__ = ["DRAWN_GRIDS", "MAX_QUESTIONS", "MEASURED", "PAGE_SIZE", "PEAK_FIXED",
-           "PEAK_PER_PROBLEM", "SECONDS_FIXED", "SECONDS_PER_PROBLEM", "check_request",
-           "questions_pdf", "version_name", "worksheet_cost", "worksheet_pages",
-           "worksheet_pdfs"]
-
-MAX_QUESTIONS = 40  #: the most problems one worksheet holds (some 15 pages, and the key)
+__all__ = ["DRAWN_GRIDS", "PAGE_SIZE", "check_request", "questions_pdf", "version_name",
+           "worksheet_pages", "worksheet_pdfs"]
 
 _WORKING_SPACE = 0.45  # inches: room to work above the answer line
 
@@ -99,7 +96,7 @@ def check_request(topics: str | Sequence[str], n: int, seed: int) -> list[str]:
         Keys of :data:`convviz.teach.question_bank.TOPICS`, as a list or one
         comma-separated string (``"output-size,convolution"``).
     n : int
-        How many problems, 1 to :data:`MAX_QUESTIONS`.
+        How many problems, 1 to :data:`~convviz.teach.worksheet_cost.MAX_QUESTIONS`.
     seed : int
         0 or more: the version.
 
@@ -119,62 +116,9 @@ def check_request(topics: str | Sequence[str], n: int, seed: int) -> list[str]:
     ValueError: `n` must be an integer from 1 to 40, got 41
     """
     names = check_topics(topics)
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or not 1 <= n <= MAX_QUESTIONS:
-        raise ValueError(f"`n` must be an integer from 1 to {MAX_QUESTIONS}, got {n!r}")
+    check_problem_count(n)
     _check_seed(seed)
     return names
-
-
-#: What worksheets (sheet and key) measured, each made in a fresh process on this project's
-#: 2-core machine while others worked on it (``benchmarks/bench_worksheet.py``, the median
-#: of 3 runs, seeds 0 to 2; December 2026): ``(topics, problems, CPU seconds, wall-clock
-#: seconds, pages of both files, peak memory in MB)``. A convolution problem costs most:
-#: its grids of numbers take about half a page each, in the sheet and in the key. The
-#: wall-clock seconds grow with whatever else the machine runs (up to 3x in these runs);
-#: the row "all seven" is the largest worksheet the Class page offers (all seven topics, 40
-#: problems), with the larger of two measurements: here (6.5 s of CPU, 10.4 s of wall
-#: clock, 71 MB) and before (9.6 s, 122 MB).
-#: :func:`worksheet_cost` must bound every row (a test checks it).
-MEASURED = (
-    ("convolution", 40, 9.9, 10.5, 40, 113),
-    ("pooling", 40, 7.0, 7.9, 29, 97),
-    ("output-size,convolution,pooling", 40, 7.5, 8.5, 29, 81),
-    ("all seven", 40, 6.5, 10.4, 25, 122),
-    ("all seven", 20, 4.7, 6.0, 14, 57),
-    ("output-size,convolution,pooling", 8, 2.5, 2.5, 8, 52),
-    ("all seven", 8, 2.4, 2.6, 6, 47),
-)
-#: Seconds of work before the first problem (fonts, the PDF files; measured: 8 problems
-#: took 2.4 to 2.5 s) and for each problem, at the costliest topic (convolution: 9.9 s of
-#: CPU and 10.5 s of wall clock for 40, so (10.5 - 1.5) / 40 = 0.225 s, rounded up).
-SECONDS_FIXED, SECONDS_PER_PROBLEM = 1.5, 0.25
-#: Peak memory (bytes) before the first problem, and for each problem (measured: 47 to 52 MB
-#: for 8 problems, 113 to 122 MB for 40).
-PEAK_FIXED, PEAK_PER_PROBLEM = 48 * 2**20, 2 * 2**20
-
-
-def worksheet_cost(n: int) -> Cost:
-    """What one worksheet (sheet and key) costs, before any work: an upper bound of what
-    :data:`MEASURED` found on this project's 2-core machine, for any mix of topics.
-
-    Seconds: :data:`SECONDS_FIXED` + :data:`SECONDS_PER_PROBLEM` per problem (11.5 s for 40
-    problems, within one click's 15 s). Peak memory: :data:`PEAK_FIXED` +
-    :data:`PEAK_PER_PROBLEM` per problem (128 MB for 40). Pages: up to one per problem over
-    the two files (convolution problems), plus a first page each; under 10 kB of PDF per
-    page after the fonts, which each file embeds once.
-
-    Examples
-    --------
-    >>> cost = worksheet_cost(40)
-    >>> cost.fits, cost.seconds, cost.peak_bytes // 2**20
-    (True, 11.5, 128)
-    """
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or not 1 <= n <= MAX_QUESTIONS:
-        raise ValueError(f"`n` must be an integer from 1 to {MAX_QUESTIONS}, got {n!r}")
-    n = int(n)
-    pages = 2 * (1 + n // 2)  # the sheet and the key, two problems or more a page
-    return Cost("the worksheet", pages, 0, PEAK_FIXED + PEAK_PER_PROBLEM * n,
-                60_000 + 10_000 * pages, SECONDS_FIXED + SECONDS_PER_PROBLEM * n)
 
 
 # ---------------------------------------------------------------------------------------
@@ -458,7 +402,7 @@ def worksheet_pdfs(topics: str | Sequence[str], n: int, seed: int) -> tuple[byte
         ``"convolution"``, ``"pooling"``, ...), a list or one comma-separated string; the
         problems cycle through them in this order.
     n : int
-        How many problems, 1 to :data:`MAX_QUESTIONS`.
+        How many problems, 1 to :data:`~convviz.teach.worksheet_cost.MAX_QUESTIONS`.
     seed : int
         0 or more. The same seed gives byte-identical files; another seed another version
         (seed 0 is version A, 1 is B: :func:`version_name`).

@@ -19,7 +19,7 @@ from __future__ import annotations
 import streamlit as st
 
 from convviz.base import memory
-from convviz.teach import question_bank, worksheet
+from convviz.teach import question_bank, worksheet, worksheet_cost
 from convviz.ui import class_session as cs
 from convviz.ui.class_teacher import topic_label
 
@@ -33,7 +33,7 @@ DEFAULT_TOPICS = ("output-size", "convolution", "pooling")
 @st.cache_data(max_entries=4, show_spinner=False)
 def worksheet_files(topics: tuple[str, ...], n: int, seed: int) -> tuple[bytes, bytes]:
     """The sheet and the key for these settings (a pure result: cached)."""
-    with memory.reserve(worksheet.worksheet_cost(n).peak_bytes, "the worksheet"):
+    with memory.reserve(worksheet_cost.worksheet_cost(n).peak_bytes, "the worksheet"):
         return worksheet.worksheet_pdfs(list(topics), n, seed)
 
 
@@ -53,7 +53,7 @@ def worksheet_section() -> None:
     ss.setdefault(SEED, 0)
     st.multiselect("Topics", topics, key=TOPICS, format_func=topic_label)
     n_col, seed_col = st.columns(2)
-    n_col.number_input("Problems", min_value=1, max_value=worksheet.MAX_QUESTIONS, step=1,
+    n_col.number_input("Problems", min_value=1, max_value=worksheet_cost.MAX_QUESTIONS, step=1,
                        key=N)
     seed_col.number_input("Seed", min_value=0, max_value=2**31 - 1, step=1, key=SEED,
                           help="The same seed prints the same sheet; another seed another "
@@ -70,7 +70,7 @@ def worksheet_section() -> None:
                "A4, with a separate answer key that works each problem.")
     made = ss.get(MADE)
     if made is None or made[0] != settings:
-        cost = worksheet.worksheet_cost(n)
+        cost = worksheet_cost.worksheet_cost(n)
         refusal = memory.memory_refusal(cost.peak_bytes, cost.what)
         st.button("Make the worksheet", key="class.ws.make", icon=":material/description:",
                   on_click=_make, args=(settings,), disabled=refusal is not None)

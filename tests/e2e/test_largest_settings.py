@@ -33,7 +33,7 @@ from convviz.nn.presets import ARCHITECTURES
 from convviz.serve import class_store, classroom
 from convviz.serve.params import grid_to_text
 from convviz.teach import examples as ex
-from convviz.teach import question_bank, worksheet
+from convviz.teach import question_bank, worksheet_cost
 from convviz.teach.questions import Question
 from convviz.ui.class_teacher import topic_label
 from convviz.ui.nav import PAGES
@@ -373,9 +373,9 @@ def _class_at_its_largest(browser, pg, url: str, store_path: str,
         pick(pg, pg.get_by_test_id("stMultiSelect"), "Select all")  # the Topics menu
         pg.keyboard.press("Escape")  # close the menu
         problems = pg.get_by_role("spinbutton", name="Problems")
-        problems.fill(str(worksheet.MAX_QUESTIONS))
+        problems.fill(str(worksheet_cost.MAX_QUESTIONS))
         problems.press("Enter")
-        caption = (f"Version A (seed 0): {worksheet.MAX_QUESTIONS} problems on "
+        caption = (f"Version A (seed 0): {worksheet_cost.MAX_QUESTIONS} problems on "
                    + ", ".join(topic_label(t).lower() for t in question_bank.TOPICS))
         expect(pg.get_by_text(caption, exact=False)).to_be_visible()
         pg.get_by_role("button", name="Make the worksheet").click()
