@@ -97,6 +97,12 @@ class Sequential:
                 raise ValueError(f"`layers[{i}]` ({layer.name}) cannot take input of shape "
                                  f"{shape}: {exc}") from None
         self.output_shape = shape
+        self._forget_runs()
+
+    _RUN_STATE = ("_after_pool", "_cropped", "_ran", "_parts", "_spares")  # _forget_runs sets
+
+    def _forget_runs(self) -> None:
+        """Start with nothing run: no stand-in layers, no last forward, no replicas."""
         self._after_pool: dict[int, ReLU] = {}  # see _run_order
         self._cropped: dict[int, tuple[Conv2D, Layer]] = {}  # see _crop_unread
         self._ran: list[tuple[Layer, ...]] | None = None  # what the last forward ran
@@ -185,8 +191,7 @@ class Sequential:
         gradients and caches: one part of a split batch."""
         twin = copy.copy(self)
         twin.layers = [layer.sharing_twin() for layer in self.layers]
-        twin._after_pool, twin._cropped, twin._ran, twin._parts = {}, {}, None, None
-        twin._spares = []
+        twin._forget_runs()
         return twin
 
     def _run_order(self) -> list[tuple[Layer, ...]]:
@@ -374,12 +379,11 @@ class Sequential:
         dt = check_dtype(dtype)
         twin = copy.copy(self)
         for key, value in vars(self).items():
-            if key not in ("layers", "_parts", "_cropped", "_spares"):
+            if key != "layers" and key not in self._RUN_STATE:
                 setattr(twin, key, copy.deepcopy(value))
         twin.layers = [layer.astype(dt) for layer in self.layers]
         twin.dtype = dt
-        twin._ran = twin._parts = None  # no caches: the copy has run nothing yet
-        twin._cropped, twin._spares = {}, []
+        twin._forget_runs()  # no caches: the copy has run nothing yet
         return twin
 
     def __repr__(self) -> str:
